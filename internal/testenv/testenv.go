@@ -1,0 +1,126 @@
+// Package testenv connects integration tests to the real PostgreSQL and
+// Redis servers and isolates each test: a fresh Postgres schema and a fresh
+// Redis key prefix per call, both removed when the test ends.
+//
+// The servers default to the local ones (127.0.0.1:5432, user postgres,
+// database test; 127.0.0.1:6379) and can be pointed elsewhere with
+// SYSCONFIG_TEST_DATABASE_URL and SYSCONFIG_TEST_REDIS_URL. When a server is
+// unreachable the test fails, saying how to start it: it never skips.
+package testenv
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
+)
+
+const howToStart = `start the servers with "make services", or point the tests at running ones with
+SYSCONFIG_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test?sslmode=disable) and
+SYSCONFIG_TEST_REDIS_URL (default redis://127.0.0.1:6379/0)`
+
+// DatabaseURL returns the Postgres URL integration tests use.
+func DatabaseURL() string {
+	if u := os.Getenv("SYSCONFIG_TEST_DATABASE_URL"); u != "" {
+		return u
+	}
+	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+}
+
+// RedisURL returns the Redis URL integration tests use.
+func RedisURL() string {
+	if u := os.Getenv("SYSCONFIG_TEST_REDIS_URL"); u != "" {
+		return u
+	}
+	return "redis://127.0.0.1:6379/0"
+}
+
+// Postgres returns a pool whose connections use a new, empty schema as their
+// search_path, and the schema's name. Both are removed when t ends.
+func Postgres(t testing.TB) (*pgxpool.Pool, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	admin, err := pgx.Connect(ctx, DatabaseURL())
+	if err != nil {
+		t.Fatalf("PostgreSQL is unreachable at %s: %v\n%s", DatabaseURL(), err, howToStart)
+	}
+	defer admin.Close(ctx)
+	name := "sysconfig_test_" + Unique()
+	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+name); err != nil {
+		t.Fatalf("create schema %s: %v", name, err)
+	}
+	cfg, err := pgxpool.ParseConfig(DatabaseURL())
+	if err != nil {
+		t.Fatalf("parse %s: %v", DatabaseURL(), err)
+	}
+	cfg.ConnConfig.RuntimeParams["search_path"] = name
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatalf("PostgreSQL pool: %v\n%s", err, howToStart)
+	}
+	t.Cleanup(func() {
+		pool.Close()
+		dropSchema(name)
+	})
+	return pool, name
+}
+
+func dropSchema(name string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if conn, err := pgx.Connect(ctx, DatabaseURL()); err == nil {
+		_, _ = conn.Exec(ctx, "DROP SCHEMA "+name+" CASCADE")
+		_ = conn.Close(ctx)
+	}
+}
+
+// Redis returns a client and a key prefix unique to t. Keys under the prefix
+// are deleted when t ends.
+func Redis(t testing.TB) (redis.UniversalClient, string) {
+	t.Helper()
+	opts, err := redis.ParseURL(RedisURL())
+	if err != nil {
+		t.Fatalf("parse %s: %v", RedisURL(), err)
+	}
+	client := redis.NewClient(opts)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := client.Ping(ctx).Err(); err != nil {
+		_ = client.Close()
+		t.Fatalf("Redis is unreachable at %s: %v\n%s", RedisURL(), err, howToStart)
+	}
+	prefix := "sysconfig-test:" + Unique() + ":"
+	t.Cleanup(func() {
+		deleteKeys(client, prefix)
+		_ = client.Close()
+	})
+	return client, prefix
+}
+
+func deleteKeys(client redis.UniversalClient, prefix string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	iter := client.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+	var keys []string
+	for iter.Next(ctx) {
+		keys = append(keys, iter.Val())
+	}
+	if len(keys) > 0 {
+		_ = client.Del(ctx, keys...).Err()
+	}
+}
+
+// Unique returns a short random lower-case identifier.
+func Unique() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return strings.ToLower(hex.EncodeToString(b))
+}

@@ -1,0 +1,100 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Sentinel errors, for use with errors.Is. The concrete errors returned by
+// the Client wrap these and carry detail (see the types below).
+var (
+	// ErrUnknownPath: the path names no field of the schema.
+	ErrUnknownPath = errors.New("sysconfig: unknown path")
+	// ErrInvalid: a value failed parsing or validation. Nothing was written.
+	ErrInvalid = errors.New("sysconfig: invalid value")
+	// ErrUnavailable: a backend (Postgres or Redis) could not be reached or failed.
+	ErrUnavailable = errors.New("sysconfig: backend unavailable")
+	// ErrConflict: an expected version did not match. Nothing was written.
+	ErrConflict = errors.New("sysconfig: version conflict")
+	// ErrDecode: a stored value could not be decoded into the field's type.
+	ErrDecode = errors.New("sysconfig: stored value cannot be decoded")
+	// ErrCorruptEntry: a cache entry is malformed. Caches report it; the
+	// Client drops the entry and reloads from the store.
+	ErrCorruptEntry = errors.New("sysconfig: corrupt cache entry")
+)
+
+// UnknownPathError reports a path that names no field.
+type UnknownPathError struct {
+	Path string
+}
+
+func (e *UnknownPathError) Error() string {
+	return fmt.Sprintf("sysconfig: unknown path %q", e.Path)
+}
+
+// Is makes errors.Is(err, ErrUnknownPath) true.
+func (e *UnknownPathError) Is(target error) bool { return target == ErrUnknownPath }
+
+// ValidationError reports every problem found with one value. Problems never
+// contain the value itself, so secrets do not leak through error messages.
+type ValidationError struct {
+	Path     string
+	Problems []string
+}
+
+func (e *ValidationError) Error() string {
+	return fmt.Sprintf("sysconfig: invalid value for %s: %s", e.Path, strings.Join(e.Problems, "; "))
+}
+
+// Is makes errors.Is(err, ErrInvalid) true.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
+
+// UnavailableError reports a failed backend operation.
+type UnavailableError struct {
+	Backend string // "store" or "cache"
+	Op      string // such as "load" or "apply"
+	Err     error
+}
+
+func (e *UnavailableError) Error() string {
+	return fmt.Sprintf("sysconfig: %s %s failed: %v", e.Backend, e.Op, e.Err)
+}
+
+// Is makes errors.Is(err, ErrUnavailable) true.
+func (e *UnavailableError) Is(target error) bool { return target == ErrUnavailable }
+
+// Unwrap returns the backend's own error.
+func (e *UnavailableError) Unwrap() error { return e.Err }
+
+// ConflictError reports that a path's version was not the expected one.
+type ConflictError struct {
+	Path     string
+	Expected int64
+	Actual   int64
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("sysconfig: %s changed concurrently: expected version %d, found %d",
+		e.Path, e.Expected, e.Actual)
+}
+
+// Is makes errors.Is(err, ErrConflict) true.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// DecodeError reports a stored value that does not parse as its field's kind.
+type DecodeError struct {
+	Path string
+	Kind Kind
+	Err  error
+}
+
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("sysconfig: stored value of %s is not a valid %s: %v", e.Path, e.Kind, e.Err)
+}
+
+// Is makes errors.Is(err, ErrDecode) true.
+func (e *DecodeError) Is(target error) bool { return target == ErrDecode }
+
+// Unwrap returns the parse error.
+func (e *DecodeError) Unwrap() error { return e.Err }

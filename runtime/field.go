@@ -1,0 +1,154 @@
+package runtime
+
+import (
+	"slices"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Field describes one typed field. Generated code declares one package-level
+// Field per schema field and calls its methods from one-line accessors.
+type Field[T any] struct {
+	info fieldInfo
+	def  T
+	// clone copies values that the caller could otherwise mutate (lists).
+	clone func(T) T
+}
+
+func newField[T any](sec *Section, name string, kind Kind, meta Meta, def T) *Field[T] {
+	f := &Field[T]{def: def}
+	f.info = fieldInfo{
+		sec:      sec,
+		name:     name,
+		path:     sec.schema.app + "." + sec.name + "." + name,
+		kind:     kind,
+		meta:     meta,
+		def:      def,
+		fromBase: func(v any) any { return v },
+		toBase:   func(v any) any { return v },
+	}
+	f.info.cacheKey = f.info.path + "@" + fingerprint(kind, nil)
+	return f
+}
+
+func (f *Field[T]) register() *Field[T] {
+	f.info.index = f.info.sec.schema.add(f)
+	f.info.sec.fields = append(f.info.sec.fields, f)
+	return f
+}
+
+// StringField declares a single-line string field.
+func StringField(sec *Section, name string, meta Meta, def string) *Field[string] {
+	return newField(sec, name, KindString, meta, def).register()
+}
+
+// TextField declares a multi-line string field.
+func TextField(sec *Section, name string, meta Meta, def string) *Field[string] {
+	return newField(sec, name, KindText, meta, def).register()
+}
+
+// IntField declares an int64 field.
+func IntField(sec *Section, name string, meta Meta, def int64) *Field[int64] {
+	return newField(sec, name, KindInt, meta, def).register()
+}
+
+// FloatField declares a float64 field.
+func FloatField(sec *Section, name string, meta Meta, def float64) *Field[float64] {
+	return newField(sec, name, KindFloat, meta, def).register()
+}
+
+// DecimalField declares an exact decimal field.
+func DecimalField(sec *Section, name string, meta Meta, def decimal.Decimal) *Field[decimal.Decimal] {
+	return newField(sec, name, KindDecimal, meta, def).register()
+}
+
+// BoolField declares a boolean field.
+func BoolField(sec *Section, name string, meta Meta, def bool) *Field[bool] {
+	return newField(sec, name, KindBool, meta, def).register()
+}
+
+// DurationField declares a time.Duration field.
+func DurationField(sec *Section, name string, meta Meta, def time.Duration) *Field[time.Duration] {
+	return newField(sec, name, KindDuration, meta, def).register()
+}
+
+// StringListField declares a []string field. Reads return a fresh copy.
+func StringListField(sec *Section, name string, meta Meta, def []string) *Field[[]string] {
+	f := newField(sec, name, KindStringList, meta, slices.Clone(def))
+	f.clone = slices.Clone[[]string]
+	return f.register()
+}
+
+// SecretField declares a secret field. Secrets have no default, are never
+// stored in the shared cache in plaintext, and print as Redacted.
+func SecretField(sec *Section, name string, meta Meta) *Field[Secret] {
+	return newField(sec, name, KindSecret, meta, Secret{}).register()
+}
+
+// SelectField declares a field whose value is one of choices. T is the
+// generated enum type; values outside choices are rejected.
+func SelectField[T ~string](sec *Section, name string, meta Meta, def T, choices ...T) *Field[T] {
+	f := newField(sec, name, KindSelect, meta, def)
+	for _, c := range choices {
+		f.info.choices = append(f.info.choices, string(c))
+	}
+	f.info.fromBase = func(v any) any { return T(v.(string)) }
+	f.info.toBase = func(v any) any { return string(v.(T)) }
+	f.info.cacheKey = f.info.path + "@" + fingerprint(KindSelect, f.info.choices)
+	return f.register()
+}
+
+// Path returns the field's full path, "app.section.field".
+func (f *Field[T]) Path() string { return f.info.path }
+
+// Name returns the field's name, the last segment of its path.
+func (f *Field[T]) Name() string { return f.info.name }
+
+// Section returns the section the field belongs to.
+func (f *Field[T]) Section() *Section { return f.info.sec }
+
+// Kind returns the field's kind.
+func (f *Field[T]) Kind() Kind { return f.info.kind }
+
+// Meta returns the field's label, description, deprecation and validators.
+func (f *Field[T]) Meta() Meta { return f.info.meta }
+
+// Default returns the field's default value.
+func (f *Field[T]) Default() T { return f.copy(f.def) }
+
+// DefaultText returns the default in canonical text form; Redacted for secrets.
+func (f *Field[T]) DefaultText() string {
+	if f.info.kind == KindSecret {
+		return Redacted
+	}
+	return f.info.format(f.def)
+}
+
+// Choices returns the allowed values of a select field, else nil.
+func (f *Field[T]) Choices() []string { return slices.Clone(f.info.choices) }
+
+// Parse turns operator text into a typed value (a T) and validates it.
+func (f *Field[T]) Parse(text string) (any, error) {
+	v, err := f.info.parse(text)
+	if err != nil {
+		return nil, &ValidationError{Path: f.info.path, Problems: []string{err.Error()}}
+	}
+	if err := f.info.validate(v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// Validate checks v against the field's choices and validators and returns a
+// *ValidationError listing every problem, or nil.
+func (f *Field[T]) Validate(v T) error { return f.info.validate(v) }
+
+func (f *Field[T]) field() *fieldInfo { return &f.info }
+
+func (f *Field[T]) copy(v T) T {
+	if f.clone != nil {
+		return f.clone(v)
+	}
+	return v
+}

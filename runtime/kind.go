@@ -1,0 +1,182 @@
+package runtime
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Kind is the type of a field as declared in a schema.
+type Kind uint8
+
+// The field kinds. Their names are the words used in schema files.
+const (
+	KindString     Kind = iota + 1 // single-line string
+	KindText                       // multi-line string
+	KindInt                        // int64; fractions are rejected
+	KindFloat                      // float64; NaN and infinities are rejected
+	KindDecimal                    // exact decimal (shopspring/decimal)
+	KindBool                       // true or false
+	KindSelect                     // one string out of a fixed set of choices
+	KindDuration                   // time.Duration in Go syntax ("1m30s")
+	KindStringList                 // []string
+	KindSecret                     // string that is redacted everywhere and never cached in plaintext
+)
+
+var kindNames = [...]string{
+	KindString:     "string",
+	KindText:       "text",
+	KindInt:        "int",
+	KindFloat:      "float",
+	KindDecimal:    "decimal",
+	KindBool:       "bool",
+	KindSelect:     "select",
+	KindDuration:   "duration",
+	KindStringList: "string_list",
+	KindSecret:     "secret",
+}
+
+// String returns the schema-file name of the kind, such as "string_list".
+func (k Kind) String() string {
+	if int(k) < len(kindNames) && kindNames[k] != "" {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", uint8(k))
+}
+
+// Kinds lists every kind in declaration order.
+func Kinds() []Kind {
+	return []Kind{KindString, KindText, KindInt, KindFloat, KindDecimal, KindBool,
+		KindSelect, KindDuration, KindStringList, KindSecret}
+}
+
+// ParseKind returns the kind named by a schema file, such as "duration".
+func ParseKind(name string) (Kind, bool) {
+	for _, k := range Kinds() {
+		if kindNames[k] == name {
+			return k, true
+		}
+	}
+	return 0, false
+}
+
+// ParseValue parses text into the Go value a field of kind k holds:
+// string, int64, float64, decimal.Decimal, bool, time.Duration, []string or
+// Secret. Select values are returned as plain strings; checking them against
+// their choices is the field's job. The text form is the one operators type
+// and the one stored in the database, so ParseValue(k, FormatValue(k, v))
+// returns v.
+func ParseValue(k Kind, text string) (any, error) {
+	switch k {
+	case KindString, KindText, KindSelect:
+		return text, nil
+	case KindSecret:
+		return NewSecret(text), nil
+	case KindInt:
+		return parseInt(text)
+	case KindFloat:
+		return parseFloat(text)
+	case KindDecimal:
+		d, err := decimal.NewFromString(strings.TrimSpace(text))
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a decimal number", text)
+		}
+		return d, nil
+	case KindBool:
+		return parseBool(text)
+	case KindDuration:
+		d, err := time.ParseDuration(strings.TrimSpace(text))
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a duration (use Go syntax such as 1m30s)", text)
+		}
+		return d, nil
+	case KindStringList:
+		return parseList(text)
+	}
+	return nil, fmt.Errorf("unknown kind %v", k)
+}
+
+// FormatValue returns the canonical text form of v, a value of kind k.
+// Secrets are formatted in plaintext: callers that show values to people
+// must redact them (see Secret).
+func FormatValue(k Kind, v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case Secret:
+		return x.Reveal()
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case decimal.Decimal:
+		return x.String()
+	case bool:
+		return strconv.FormatBool(x)
+	case time.Duration:
+		return x.String()
+	case []string:
+		if x == nil {
+			x = []string{}
+		}
+		b, _ := json.Marshal(x) // cannot fail for []string
+		return string(b)
+	}
+	if s, ok := asString(v); ok { // select enum types
+		return s
+	}
+	return fmt.Sprint(v)
+}
+
+func parseInt(text string) (int64, error) {
+	t := strings.TrimSpace(text)
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err == nil {
+		return n, nil
+	}
+	if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+		return 0, fmt.Errorf("%q is out of range for a 64-bit integer", text)
+	}
+	if _, ferr := strconv.ParseFloat(t, 64); ferr == nil {
+		return 0, fmt.Errorf("%q is not a whole number", text)
+	}
+	return 0, fmt.Errorf("%q is not an integer", text)
+}
+
+func parseFloat(text string) (float64, error) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, fmt.Errorf("%q is not a finite number", text)
+	}
+	return f, nil
+}
+
+func parseBool(text string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(text)) {
+	case "true", "yes", "on", "1":
+		return true, nil
+	case "false", "no", "off", "0":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q is not a boolean (use true or false)", text)
+}
+
+// parseList accepts a JSON array of strings. An empty text is an empty list.
+func parseList(text string) ([]string, error) {
+	if strings.TrimSpace(text) == "" {
+		return []string{}, nil
+	}
+	var list []string
+	if err := json.Unmarshal([]byte(text), &list); err != nil {
+		return nil, fmt.Errorf("%q is not a JSON array of strings", text)
+	}
+	if list == nil {
+		list = []string{}
+	}
+	return list, nil
+}

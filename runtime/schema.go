@@ -1,0 +1,180 @@
+package runtime
+
+import (
+	"fmt"
+	"hash/fnv"
+	"strconv"
+	"strings"
+)
+
+// SupportPackageIsVersion1 is referenced by generated code. If a build fails
+// on this name, the generated package was produced by an incompatible
+// sysconfig-gen: regenerate it with the sysconfig-gen that matches this
+// runtime ("go generate ./...").
+const SupportPackageIsVersion1 = true
+
+// Schema is the runtime view of one app's schema: its sections and fields in
+// declaration order. Generated code builds one Schema per app at package
+// initialisation; it is immutable once the generated package has initialised.
+type Schema struct {
+	app      string
+	sections []*Section
+	fields   []Descriptor
+	byPath   map[string]Descriptor
+}
+
+// NewSchema starts the schema of app. Generated code calls it once.
+func NewSchema(app string) *Schema {
+	return &Schema{app: app, byPath: map[string]Descriptor{}}
+}
+
+// App returns the app name, the first segment of every path.
+func (s *Schema) App() string { return s.app }
+
+// Sections returns the sections in declaration order.
+func (s *Schema) Sections() []*Section { return s.sections }
+
+// Fields returns every field in declaration order.
+func (s *Schema) Fields() []Descriptor { return s.fields }
+
+// Field returns the field at path ("app.section.field").
+func (s *Schema) Field(path string) (Descriptor, bool) {
+	d, ok := s.byPath[path]
+	return d, ok
+}
+
+// Section declares a section. Generated code calls it once per section.
+func (s *Schema) Section(name, label, description string) *Section {
+	sec := &Section{schema: s, name: name, label: label, description: description}
+	s.sections = append(s.sections, sec)
+	return sec
+}
+
+func (s *Schema) add(d Descriptor) int {
+	if _, dup := s.byPath[d.Path()]; dup {
+		panic(fmt.Sprintf("sysconfig: field %s declared twice", d.Path()))
+	}
+	s.byPath[d.Path()] = d
+	s.fields = append(s.fields, d)
+	return len(s.fields) - 1
+}
+
+// Section is a named group of fields.
+type Section struct {
+	schema      *Schema
+	name        string
+	label       string
+	description string
+	fields      []Descriptor
+}
+
+// Name returns the section's name, the second segment of its paths.
+func (s *Section) Name() string { return s.name }
+
+// Label returns the human-readable label.
+func (s *Section) Label() string { return s.label }
+
+// Description returns the section's description.
+func (s *Section) Description() string { return s.description }
+
+// Fields returns the section's fields in declaration order.
+func (s *Section) Fields() []Descriptor { return s.fields }
+
+// Meta is the descriptive part of a field declaration.
+type Meta struct {
+	Label       string
+	Description string
+	// Deprecated, when not empty, says what to use instead.
+	Deprecated string
+	Validators []Validator
+}
+
+// Descriptor is the untyped view of a field, for tools such as the CLI, the
+// admin page and documentation generators. Every *Field[T] is a Descriptor.
+type Descriptor interface {
+	Path() string
+	Name() string
+	Section() *Section
+	Kind() Kind
+	Meta() Meta
+	// DefaultText returns the default in canonical text form (redacted for
+	// secrets).
+	DefaultText() string
+	// Choices returns the allowed values of a select field, else nil.
+	Choices() []string
+	// Parse turns operator text into a typed value and validates it.
+	Parse(text string) (any, error)
+
+	field() *fieldInfo
+}
+
+// fieldInfo is the type-independent part of a field, used by the Client.
+type fieldInfo struct {
+	sec      *Section
+	name     string
+	path     string
+	kind     Kind
+	meta     Meta
+	choices  []string
+	index    int
+	cacheKey string
+	def      any // the default, typed as the field's T
+
+	// fromBase converts a value in ParseValue's form to the field's T (as any).
+	fromBase func(any) any
+	// toBase converts a T (as any) to ParseValue's form.
+	toBase func(any) any
+}
+
+func (f *fieldInfo) cached() bool { return f.kind != KindSecret }
+
+// parse turns canonical text into the field's typed value (as any), checking
+// select choices but not validators.
+func (f *fieldInfo) parse(text string) (any, error) {
+	v, err := ParseValue(f.kind, text)
+	if err != nil {
+		return nil, err
+	}
+	if f.kind == KindSelect && !f.isChoice(v.(string)) {
+		return nil, fmt.Errorf("must be one of %s", strings.Join(f.choices, ", "))
+	}
+	return f.fromBase(v), nil
+}
+
+func (f *fieldInfo) isChoice(s string) bool {
+	for _, c := range f.choices {
+		if c == s {
+			return true
+		}
+	}
+	return false
+}
+
+// validate runs every validator and collects all problems in one error.
+func (f *fieldInfo) validate(v any) error {
+	base := f.toBase(v)
+	var problems []string
+	if f.kind == KindSelect && !f.isChoice(base.(string)) {
+		problems = append(problems, "must be one of "+strings.Join(f.choices, ", "))
+	}
+	for _, val := range f.meta.Validators {
+		if err := val.Validate(base); err != nil {
+			problems = append(problems, err.Error())
+		}
+	}
+	if problems != nil {
+		return &ValidationError{Path: f.path, Problems: problems}
+	}
+	return nil
+}
+
+func (f *fieldInfo) format(v any) string { return FormatValue(f.kind, f.toBase(v)) }
+
+// fingerprint names the encoding of a field's cached values, so that a
+// change of kind or choices can never decode an entry written for the old
+// declaration.
+func fingerprint(kind Kind, choices []string) string {
+	h := fnv.New32a()
+	h.Write([]byte("v1|" + kind.String() + "|" + strings.Join(choices, ",")))
+	return strconv.FormatUint(uint64(h.Sum32()), 36)
+}

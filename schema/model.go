@@ -1,0 +1,83 @@
+package schema
+
+import (
+	"fmt"
+
+	"github.com/go-sysconfig/sysconfig/runtime"
+)
+
+// Pos is a position in a schema file. Line and Col start at 1.
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+// String formats the position as file:line:col.
+func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
+
+// Schema is a loaded, checked schema file.
+type Schema struct {
+	File     string
+	App      string
+	Sections []*Section
+}
+
+// Fields returns every field of every section in declaration order.
+func (s *Schema) Fields() []*Field {
+	var all []*Field
+	for _, sec := range s.Sections {
+		all = append(all, sec.Fields...)
+	}
+	return all
+}
+
+// Section is a named group of fields.
+type Section struct {
+	Name        string // snake_case, the second path segment
+	Label       string
+	Description string
+	Fields      []*Field
+	Pos         Pos
+}
+
+// Field is one typed, validated setting.
+type Field struct {
+	Section     *Section
+	Name        string // snake_case, the last path segment
+	Path        string // app.section.field
+	Kind        runtime.Kind
+	Label       string
+	Description string
+	Deprecated  string // empty unless deprecated; the text says what to use instead
+	// Default is the default in runtime.ParseValue's form (string, int64,
+	// float64, decimal.Decimal, bool, time.Duration, []string). It is the
+	// kind's zero value when the schema gives none; secrets never have one.
+	Default    any
+	HasDefault bool
+	Choices    []Choice // select fields only
+	Validators []Validator
+	Pos        Pos
+}
+
+// Choice is one allowed value of a select field.
+type Choice struct {
+	Value string
+	Label string
+	Pos   Pos
+}
+
+// Validator is one validator declared on a field, with its arguments. Only
+// the arguments its Name uses are set.
+type Validator struct {
+	Name    string   // schema-file name: "min_length", "regex", "range", ...
+	N       int      // min_length, max_length
+	Pattern string   // regex
+	Inverse bool     // regex: fail when the pattern matches
+	Min     any      // range: lower bound in the field's ParseValue form, or nil
+	Max     any      // range: upper bound, or nil
+	Schemes []string // url: allowed schemes (empty: http and https)
+	Values  []any    // one_of: allowed values in the field's ParseValue form
+	Custom  string   // custom: the name a Go validator is registered under
+	Pos     Pos
+}
