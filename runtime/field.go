@@ -16,87 +16,79 @@ type Field[T any] struct {
 	clone func(T) T
 }
 
-func newField[T any](sec *Section, name string, kind Kind, meta Meta, def T) *Field[T] {
+// newField declares a field; NewSchema later binds it to its section and
+// gives it its path.
+func newField[T any](name string, kind Kind, meta Meta, def T) *Field[T] {
 	f := &Field[T]{def: def}
 	f.info = fieldInfo{
-		sec:      sec,
 		name:     name,
-		path:     sec.schema.app + "." + sec.name + "." + name,
 		kind:     kind,
 		meta:     meta,
 		def:      def,
 		fromBase: func(v any) any { return v },
 		toBase:   func(v any) any { return v },
 	}
-	f.info.cacheKey = f.info.path + "@" + fingerprint(kind, nil)
-	return f
-}
-
-func (f *Field[T]) register() *Field[T] {
-	f.info.index = f.info.sec.schema.add(f)
-	f.info.sec.fields = append(f.info.sec.fields, f)
 	return f
 }
 
 // StringField declares a single-line string field.
-func StringField(sec *Section, name string, meta Meta, def string) *Field[string] {
-	return newField(sec, name, KindString, meta, def).register()
+func StringField(name string, meta Meta, def string) *Field[string] {
+	return newField(name, KindString, meta, def)
 }
 
 // TextField declares a multi-line string field.
-func TextField(sec *Section, name string, meta Meta, def string) *Field[string] {
-	return newField(sec, name, KindText, meta, def).register()
+func TextField(name string, meta Meta, def string) *Field[string] {
+	return newField(name, KindText, meta, def)
 }
 
 // IntField declares an int64 field.
-func IntField(sec *Section, name string, meta Meta, def int64) *Field[int64] {
-	return newField(sec, name, KindInt, meta, def).register()
+func IntField(name string, meta Meta, def int64) *Field[int64] {
+	return newField(name, KindInt, meta, def)
 }
 
 // FloatField declares a float64 field.
-func FloatField(sec *Section, name string, meta Meta, def float64) *Field[float64] {
-	return newField(sec, name, KindFloat, meta, def).register()
+func FloatField(name string, meta Meta, def float64) *Field[float64] {
+	return newField(name, KindFloat, meta, def)
 }
 
 // DecimalField declares an exact decimal field.
-func DecimalField(sec *Section, name string, meta Meta, def decimal.Decimal) *Field[decimal.Decimal] {
-	return newField(sec, name, KindDecimal, meta, def).register()
+func DecimalField(name string, meta Meta, def decimal.Decimal) *Field[decimal.Decimal] {
+	return newField(name, KindDecimal, meta, def)
 }
 
 // BoolField declares a boolean field.
-func BoolField(sec *Section, name string, meta Meta, def bool) *Field[bool] {
-	return newField(sec, name, KindBool, meta, def).register()
+func BoolField(name string, meta Meta, def bool) *Field[bool] {
+	return newField(name, KindBool, meta, def)
 }
 
 // DurationField declares a time.Duration field.
-func DurationField(sec *Section, name string, meta Meta, def time.Duration) *Field[time.Duration] {
-	return newField(sec, name, KindDuration, meta, def).register()
+func DurationField(name string, meta Meta, def time.Duration) *Field[time.Duration] {
+	return newField(name, KindDuration, meta, def)
 }
 
 // StringListField declares a []string field. Reads return a fresh copy.
-func StringListField(sec *Section, name string, meta Meta, def []string) *Field[[]string] {
-	f := newField(sec, name, KindStringList, meta, slices.Clone(def))
+func StringListField(name string, meta Meta, def []string) *Field[[]string] {
+	f := newField(name, KindStringList, meta, slices.Clone(def))
 	f.clone = slices.Clone[[]string]
-	return f.register()
+	return f
 }
 
 // SecretField declares a secret field. Secrets have no default, are never
 // stored in the shared cache in plaintext, and print as Redacted.
-func SecretField(sec *Section, name string, meta Meta) *Field[Secret] {
-	return newField(sec, name, KindSecret, meta, Secret{}).register()
+func SecretField(name string, meta Meta) *Field[Secret] {
+	return newField(name, KindSecret, meta, Secret{})
 }
 
 // SelectField declares a field whose value is one of choices. T is the
 // generated enum type; values outside choices are rejected.
-func SelectField[T ~string](sec *Section, name string, meta Meta, def T, choices ...T) *Field[T] {
-	f := newField(sec, name, KindSelect, meta, def)
+func SelectField[T ~string](name string, meta Meta, def T, choices ...T) *Field[T] {
+	f := newField(name, KindSelect, meta, def)
 	for _, c := range choices {
 		f.info.choices = append(f.info.choices, string(c))
 	}
 	f.info.fromBase = func(v any) any { return T(v.(string)) }
 	f.info.toBase = func(v any) any { return string(v.(T)) }
-	f.info.cacheKey = f.info.path + "@" + fingerprint(KindSelect, f.info.choices)
-	return f.register()
+	return f
 }
 
 // Path returns the field's full path, "app.section.field".

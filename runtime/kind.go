@@ -180,3 +180,10 @@ func parseList(text string) ([]string, error) {
 	}
 	return list, nil
 }
+
+// MustDecimal parses a decimal literal and panics if it is malformed.
+// Generated code uses it for decimal defaults and bounds, which the schema
+// loader has already checked.
+func MustDecimal(s string) decimal.Decimal {
+	return decimal.RequireFromString(s)
+}

@@ -15,7 +15,7 @@ const SupportPackageIsVersion1 = true
 
 // Schema is the runtime view of one app's schema: its sections and fields in
 // declaration order. Generated code builds one Schema per app at package
-// initialisation; it is immutable once the generated package has initialised.
+// initialisation; it is immutable afterwards.
 type Schema struct {
 	app      string
 	sections []*Section
@@ -23,9 +23,34 @@ type Schema struct {
 	byPath   map[string]Descriptor
 }
 
-// NewSchema starts the schema of app. Generated code calls it once.
-func NewSchema(app string) *Schema {
-	return &Schema{app: app, byPath: map[string]Descriptor{}}
+// NewSchema binds sections, in order, to app: every field gets its path
+// "app.section.field". It panics if a section or field is bound twice, which
+// only hand-written (not generated) code can do.
+func NewSchema(app string, sections ...*Section) *Schema {
+	s := &Schema{app: app, sections: sections, byPath: map[string]Descriptor{}}
+	for _, sec := range sections {
+		if sec.schema != nil {
+			panic(fmt.Sprintf("sysconfig: section %s belongs to two schemas", sec.name))
+		}
+		sec.schema = s
+		for _, d := range sec.fields {
+			s.bind(sec, d)
+		}
+	}
+	return s
+}
+
+func (s *Schema) bind(sec *Section, d Descriptor) {
+	f := d.field()
+	if f.sec != nil {
+		panic(fmt.Sprintf("sysconfig: field %s belongs to two sections", f.name))
+	}
+	f.sec = sec
+	f.path = s.app + "." + sec.name + "." + f.name
+	f.cacheKey = f.path + "@" + fingerprint(f.kind, f.choices)
+	f.index = len(s.fields)
+	s.fields = append(s.fields, d)
+	s.byPath[f.path] = d
 }
 
 // App returns the app name, the first segment of every path.
@@ -43,22 +68,6 @@ func (s *Schema) Field(path string) (Descriptor, bool) {
 	return d, ok
 }
 
-// Section declares a section. Generated code calls it once per section.
-func (s *Schema) Section(name, label, description string) *Section {
-	sec := &Section{schema: s, name: name, label: label, description: description}
-	s.sections = append(s.sections, sec)
-	return sec
-}
-
-func (s *Schema) add(d Descriptor) int {
-	if _, dup := s.byPath[d.Path()]; dup {
-		panic(fmt.Sprintf("sysconfig: field %s declared twice", d.Path()))
-	}
-	s.byPath[d.Path()] = d
-	s.fields = append(s.fields, d)
-	return len(s.fields) - 1
-}
-
 // Section is a named group of fields.
 type Section struct {
 	schema      *Schema
@@ -66,6 +75,12 @@ type Section struct {
 	label       string
 	description string
 	fields      []Descriptor
+}
+
+// NewSection declares a section holding fields, in order. Generated code
+// calls it once per section and passes the result to NewSchema.
+func NewSection(name, label, description string, fields ...Descriptor) *Section {
+	return &Section{name: name, label: label, description: description, fields: fields}
 }
 
 // Name returns the section's name, the second segment of its paths.
