@@ -1,44 +1,89 @@
 package runtime
 
 import (
-	"context"
 	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
 )
 
-// Client serves one app's configuration. (Implementation in progress.)
+// Client serves one app's configuration from a Store, through an optional
+// shared Cache. It is safe for concurrent use; build one per process and
+// share it.
 type Client struct {
 	schema *Schema
 	store  Store
+	cache  Cache
+	log    *slog.Logger
 	opts   Options
+
+	flights   flightGroup
+	cacheDown atomic.Bool // a cache call failed and none has succeeded since
+	corrupt   atomic.Int64
+
+	hooksMu sync.RWMutex
+	hooks   map[string][]HookFunc // by path; "" holds hooks for every path
 }
 
-// Options configures a Client. The zero value is valid.
+// Options configures a Client. The zero value is valid: no cache,
+// slog.Default() for logging, a 5 s store timeout for shared loads.
 type Options struct {
 	// Cache is the shared cache in front of the store; nil means none.
 	Cache Cache
+	// Logger receives the Client's warnings (cache outages, corrupt cache
+	// entries, failing hooks). Nil means slog.Default().
+	Logger *slog.Logger
+	// LoadTimeout bounds a store load shared by concurrent readers of one
+	// field. It runs detached from any one reader's context, so that a
+	// reader giving up does not fail the others. Zero means 5 s.
+	LoadTimeout time.Duration
 }
 
-// NewClient returns a Client serving schema from store.
+// NewClient returns a Client serving schema from store, the source of truth.
 func NewClient(schema *Schema, store Store, opts Options) (*Client, error) {
-	return &Client{schema: schema, store: store, opts: opts}, nil
+	if schema == nil || store == nil {
+		return nil, errors.New("sysconfig: NewClient needs a schema and a store")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.LoadTimeout <= 0 {
+		opts.LoadTimeout = 5 * time.Second
+	}
+	return &Client{
+		schema: schema,
+		store:  store,
+		cache:  opts.Cache,
+		log:    opts.Logger,
+		opts:   opts,
+		hooks:  map[string][]HookFunc{},
+	}, nil
 }
 
 // Schema returns the schema the client serves.
 func (c *Client) Schema() *Schema { return c.schema }
 
-// Get returns the field's current value: the override if one is set, else
-// the default.
-func (f *Field[T]) Get(ctx context.Context, c *Client) (T, error) {
-	var zero T
-	return zero, errors.New("not implemented")
+// Exists reports whether path names a field of the client's schema.
+func (c *Client) Exists(path string) bool {
+	_, ok := c.schema.byPath[path]
+	return ok
 }
 
-// Set validates v and stores it as the field's override.
-func (f *Field[T]) Set(ctx context.Context, c *Client, v T) error {
-	return errors.New("not implemented")
+// CorruptEntries returns how many malformed or undecodable cache entries
+// the client has dropped and reloaded from the store.
+func (c *Client) CorruptEntries() int64 { return c.corrupt.Load() }
+
+// lookup returns the field at path.
+func (c *Client) lookup(path string) (*fieldInfo, error) {
+	d, ok := c.schema.byPath[path]
+	if !ok {
+		return nil, &UnknownPathError{Path: path}
+	}
+	return d.field(), nil
 }
 
-// Reset removes the field's override so that reads return the default.
-func (f *Field[T]) Reset(ctx context.Context, c *Client) error {
-	return errors.New("not implemented")
+// owns reports whether f was declared in the client's schema.
+func (c *Client) owns(f *fieldInfo) bool {
+	return f.sec != nil && f.sec.schema == c.schema
 }

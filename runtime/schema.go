@@ -183,6 +183,15 @@ func (f *fieldInfo) validate(v any) error {
 	return nil
 }
 
+// toBaseIfSelect turns a select enum value into a plain string so that tools
+// need not know generated types; other values pass through.
+func (f *fieldInfo) toBaseIfSelect(v any) any {
+	if f.kind == KindSelect {
+		return f.toBase(v)
+	}
+	return v
+}
+
 func (f *fieldInfo) format(v any) string { return FormatValue(f.kind, f.toBase(v)) }
 
 // fingerprint names the encoding of a field's cached values, so that a

@@ -1,0 +1,160 @@
+package runtime
+
+import (
+	"context"
+	"slices"
+)
+
+// Get returns the field's effective value: its override if one is set, else
+// its default. A backend failure is returned as an error, never replaced by
+// the default.
+func (f *Field[T]) Get(ctx context.Context, c *Client) (T, error) {
+	st, err := c.readField(ctx, &f.info)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return f.copy(st.value.(T)), nil
+}
+
+// Lookup returns the field's value with its version and source, for
+// debugging and health pages.
+func (f *Field[T]) Lookup(ctx context.Context, c *Client) (Value, error) {
+	st, err := c.readField(ctx, &f.info)
+	if err != nil {
+		return Value{}, err
+	}
+	return newValue(&f.info, st), nil
+}
+
+// IsSet reports whether the field has an override.
+func (f *Field[T]) IsSet(ctx context.Context, c *Client) (bool, error) {
+	st, err := c.readField(ctx, &f.info)
+	return st.set, err
+}
+
+// Set validates v and stores it as the field's override.
+func (f *Field[T]) Set(ctx context.Context, c *Client, v T) error {
+	return c.SetMany(ctx, f.Assign(v))
+}
+
+// Reset removes the field's override so that reads return the default.
+func (f *Field[T]) Reset(ctx context.Context, c *Client) error {
+	return c.SetMany(ctx, f.Unassign())
+}
+
+// Assign returns an update setting the field to v, for SetMany.
+func (f *Field[T]) Assign(v T) Update {
+	return Update{path: f.info.path, value: f.copy(v)}
+}
+
+// Unassign returns an update removing the field's override, for SetMany.
+func (f *Field[T]) Unassign() Update { return Unassign(f.info.path) }
+
+func (c *Client) readField(ctx context.Context, f *fieldInfo) (state, error) {
+	if !c.owns(f) {
+		return state{}, &UnknownPathError{Path: f.path}
+	}
+	return c.read(ctx, f)
+}
+
+// Value is a field's value as tools see it.
+type Value struct {
+	Path    string
+	Kind    Kind
+	Value   any   // typed as the field's Go type; a Secret for secrets
+	Set     bool  // an override exists; false means Value is the default
+	Version int64 // the stored version; 0 if never written
+	Source  Source
+}
+
+// Text returns the value's canonical text form; Redacted for secrets.
+func (v Value) Text() string {
+	if v.Kind == KindSecret {
+		return Redacted
+	}
+	return FormatValue(v.Kind, v.Value)
+}
+
+func newValue(f *fieldInfo, st state) Value {
+	v := st.value
+	if list, ok := v.([]string); ok {
+		v = slices.Clone(list)
+	}
+	return Value{Path: f.path, Kind: f.kind, Value: f.toBaseIfSelect(v), Set: st.set, Version: st.version, Source: st.source}
+}
+
+// Get returns the value of the field at path.
+func (c *Client) Get(ctx context.Context, path string) (Value, error) {
+	f, err := c.lookup(path)
+	if err != nil {
+		return Value{}, err
+	}
+	st, err := c.read(ctx, f)
+	if err != nil {
+		return Value{}, err
+	}
+	return newValue(f, st), nil
+}
+
+// Set parses text as the value of the field at path, validates it and
+// stores it.
+func (c *Client) Set(ctx context.Context, path, text string) error {
+	return c.SetMany(ctx, AssignText(path, text))
+}
+
+// Reset removes the override of the field at path.
+func (c *Client) Reset(ctx context.Context, path string) error {
+	return c.SetMany(ctx, Unassign(path))
+}
+
+// IsSet reports whether the field at path has an override.
+func (c *Client) IsSet(ctx context.Context, path string) (bool, error) {
+	v, err := c.Get(ctx, path)
+	return v.Set, err
+}
+
+// All returns every field's value in declaration order, reading with one
+// cache round trip and at most one store round trip.
+func (c *Client) All(ctx context.Context) ([]Value, error) {
+	return c.values(ctx, c.schema.fields)
+}
+
+// Section returns the values of the named section's fields.
+func (c *Client) Section(ctx context.Context, name string) ([]Value, error) {
+	for _, sec := range c.schema.sections {
+		if sec.name == name {
+			return c.values(ctx, sec.fields)
+		}
+	}
+	return nil, &UnknownPathError{Path: c.schema.app + "." + name}
+}
+
+func (c *Client) values(ctx context.Context, ds []Descriptor) ([]Value, error) {
+	fields := make([]*fieldInfo, len(ds))
+	for i, d := range ds {
+		fields[i] = d.field()
+	}
+	sts, err := c.readMany(ctx, fields)
+	if err != nil {
+		return nil, err
+	}
+	vals := make([]Value, len(fields))
+	for i, f := range fields {
+		vals[i] = newValue(f, sts[i])
+	}
+	return vals, nil
+}
+
+// History returns the most recent changes of the field at path, newest
+// first, at most limit.
+func (c *Client) History(ctx context.Context, path string, limit int) ([]HistoryEntry, error) {
+	if _, err := c.lookup(path); err != nil {
+		return nil, err
+	}
+	h, err := c.store.History(ctx, path, limit)
+	if err != nil {
+		return nil, storeError("history", err)
+	}
+	return h, nil
+}

@@ -1,0 +1,459 @@
+package runtime_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/memory"
+)
+
+type Theme string
+
+// The test schema: app "t", sections "site" and "limits".
+var (
+	titleField  = runtime.StringField("title", runtime.Meta{Validators: []runtime.Validator{runtime.MinLength(3), runtime.Regex("^[A-Z]", false)}}, "Shop")
+	themeField  = runtime.SelectField("theme", runtime.Meta{}, Theme("light"), "light", "dark")
+	tagsField   = runtime.StringListField("tags", runtime.Meta{}, []string{"a", "b"})
+	apiKeyField = runtime.SecretField("api_key", runtime.Meta{})
+	maxField    = runtime.IntField("max_items", runtime.Meta{Validators: []runtime.Validator{runtime.Range(int64(1), int64(100))}}, 10)
+	ttlField    = runtime.DurationField("ttl", runtime.Meta{}, time.Minute)
+
+	testSchema = runtime.NewSchema("t",
+		runtime.NewSection("site", "Site", "", titleField, themeField, tagsField, apiKeyField),
+		runtime.NewSection("limits", "Limits", "", maxField, ttlField),
+	)
+)
+
+type env struct {
+	client *runtime.Client
+	store  *memory.Store
+	cache  *memory.Cache
+	logs   *bytes.Buffer
+}
+
+func newEnv(t *testing.T, wrap func(runtime.Store, runtime.Cache) (runtime.Store, runtime.Cache)) *env {
+	t.Helper()
+	e := &env{store: memory.NewStore(), cache: memory.NewCache(), logs: &bytes.Buffer{}}
+	var store runtime.Store = e.store
+	var cache runtime.Cache = e.cache
+	if wrap != nil {
+		store, cache = wrap(store, cache)
+	}
+	logger := slog.New(slog.NewTextHandler(&syncWriter{w: e.logs}, nil))
+	c, err := runtime.NewClient(testSchema, store, runtime.Options{Cache: cache, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.client = c
+	return e
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+var ctx = context.Background()
+
+func TestDefaultThenOverrideThenReset(t *testing.T) {
+	e := newEnv(t, nil)
+	if got, err := titleField.Get(ctx, e.client); err != nil || got != "Shop" {
+		t.Fatalf("Get before any write = %q, %v; want the default", got, err)
+	}
+	if err := titleField.Set(ctx, e.client, "Bazaar"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := titleField.Get(ctx, e.client); got != "Bazaar" {
+		t.Fatalf("Get after Set = %q", got)
+	}
+	if set, _ := titleField.IsSet(ctx, e.client); !set {
+		t.Error("IsSet after Set = false")
+	}
+	if err := titleField.Reset(ctx, e.client); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := titleField.Get(ctx, e.client); got != "Shop" {
+		t.Errorf("Get after Reset = %q, want the default", got)
+	}
+	if set, _ := e.client.IsSet(ctx, "t.site.title"); set {
+		t.Error("IsSet after Reset = true")
+	}
+}
+
+func TestOnlyOverridesAreStored(t *testing.T) {
+	e := newEnv(t, nil)
+	if _, err := e.client.All(ctx); err != nil {
+		t.Fatal(err)
+	}
+	recs, _ := e.store.LoadApp(ctx, "t")
+	if len(recs) != 0 {
+		t.Errorf("reading wrote %d records to the store: %+v", len(recs), recs)
+	}
+}
+
+func TestValidationReportsEveryProblemAndWritesNothing(t *testing.T) {
+	e := newEnv(t, nil)
+	err := titleField.Set(ctx, e.client, "ab")
+	var ve *runtime.ValidationError
+	if !errors.As(err, &ve) || !errors.Is(err, runtime.ErrInvalid) {
+		t.Fatalf("Set(ab) = %v, want a *ValidationError", err)
+	}
+	if len(ve.Problems) != 2 || ve.Path != "t.site.title" {
+		t.Errorf("problems = %q for %s, want both min_length and regex", ve.Problems, ve.Path)
+	}
+	if set, _ := titleField.IsSet(ctx, e.client); set {
+		t.Error("an invalid value was written")
+	}
+}
+
+func TestTextValuesAreParsedExactly(t *testing.T) {
+	e := newEnv(t, nil)
+	for _, tc := range []struct{ path, text string }{
+		{"t.limits.max_items", "1.5"},
+		{"t.limits.max_items", "500"},
+		{"t.site.theme", "purple"},
+		{"t.limits.ttl", "10 minutes"},
+		{"t.site.tags", "a,b"},
+	} {
+		if err := e.client.Set(ctx, tc.path, tc.text); !errors.Is(err, runtime.ErrInvalid) {
+			t.Errorf("Set(%s, %q) = %v, want ErrInvalid", tc.path, tc.text, err)
+		}
+	}
+	if err := e.client.Set(ctx, "t.limits.ttl", "1m30s"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := ttlField.Get(ctx, e.client); got != 90*time.Second {
+		t.Errorf("ttl = %v, want 1m30s", got)
+	}
+	if err := e.client.Set(ctx, "t.site.theme", "dark"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := themeField.Get(ctx, e.client); got != Theme("dark") {
+		t.Errorf("theme = %q, want dark", got)
+	}
+}
+
+func TestUnknownPath(t *testing.T) {
+	e := newEnv(t, nil)
+	_, err := e.client.Get(ctx, "t.site.nope")
+	var upe *runtime.UnknownPathError
+	if !errors.As(err, &upe) || !errors.Is(err, runtime.ErrUnknownPath) || upe.Path != "t.site.nope" {
+		t.Errorf("Get(unknown) = %v", err)
+	}
+	if e.client.Exists("t.site.nope") || !e.client.Exists("t.site.title") {
+		t.Error("Exists disagrees with the schema")
+	}
+	if err := e.client.Set(ctx, "t.x.y", "1"); !errors.Is(err, runtime.ErrUnknownPath) {
+		t.Errorf("Set(unknown) = %v", err)
+	}
+}
+
+func TestSetManyIsAllOrNothing(t *testing.T) {
+	e := newEnv(t, nil)
+	err := e.client.SetMany(ctx, titleField.Assign("Market"), maxField.Assign(1000), runtime.AssignText("t.site.theme", "pink"))
+	if !errors.Is(err, runtime.ErrInvalid) || !strings.Contains(err.Error(), "max_items") || !strings.Contains(err.Error(), "theme") {
+		t.Fatalf("SetMany = %v, want both invalid values reported", err)
+	}
+	if set, _ := titleField.IsSet(ctx, e.client); set {
+		t.Error("the valid part of a failed batch was written")
+	}
+	if err := e.client.SetMany(ctx, titleField.Assign("Market"), maxField.Assign(50)); err != nil {
+		t.Fatal(err)
+	}
+	vals, err := e.client.Section(ctx, "limits")
+	if err != nil || vals[0].Value != int64(50) || !vals[0].Set {
+		t.Errorf("Section(limits) = %+v, %v", vals, err)
+	}
+}
+
+func TestIfVersionDetectsConcurrentEdits(t *testing.T) {
+	e := newEnv(t, nil)
+	v, _ := e.client.Get(ctx, "t.site.title")
+	if err := e.client.SetMany(ctx, titleField.Assign("First").IfVersion(v.Version)); err != nil {
+		t.Fatal(err)
+	}
+	err := e.client.SetMany(ctx, titleField.Assign("Second").IfVersion(v.Version))
+	if !errors.Is(err, runtime.ErrConflict) {
+		t.Fatalf("stale IfVersion = %v, want ErrConflict", err)
+	}
+	if got, _ := titleField.Get(ctx, e.client); got != "First" {
+		t.Errorf("after conflict title = %q, want First", got)
+	}
+}
+
+func TestHooksRunAfterCommitAndFailuresAreContained(t *testing.T) {
+	e := newEnv(t, nil)
+	var calls []string
+	_ = e.client.OnChange("t.site.title", func(_ context.Context, p string, old, new any) error {
+		calls = append(calls, fmt.Sprintf("first %s %v->%v", p, old, new))
+		return errors.New("boom")
+	})
+	_ = e.client.OnChange("t.site.title", func(context.Context, string, any, any) error { panic("kaboom") })
+	_ = titleField.OnChange(e.client, func(_ context.Context, old, new string) error {
+		stored, _ := e.store.Load(ctx, []string{"t.site.title"})
+		calls = append(calls, fmt.Sprintf("typed %s->%s committed=%v", old, new, stored[0].Set))
+		return nil
+	})
+	if err := titleField.Set(ctx, e.client, "Bazaar"); err != nil {
+		t.Fatalf("Set with failing hooks = %v, want nil: hooks cannot undo a write", err)
+	}
+	want := []string{"first t.site.title Shop->Bazaar", "typed Shop->Bazaar committed=true"}
+	if !slices.Equal(calls, want) {
+		t.Errorf("hook calls = %q, want %q", calls, want)
+	}
+	if got, _ := titleField.Get(ctx, e.client); got != "Bazaar" {
+		t.Errorf("value after failing hooks = %q", got)
+	}
+	if logs := e.logs.String(); !strings.Contains(logs, "boom") || !strings.Contains(logs, "kaboom") {
+		t.Errorf("hook failures not logged: %s", logs)
+	}
+	if err := e.client.OnChange("t.nope.x", nil); !errors.Is(err, runtime.ErrUnknownPath) {
+		t.Errorf("OnChange(unknown) = %v", err)
+	}
+}
+
+func TestReadFillsCacheWithTombstoneAndWriteUpdatesIt(t *testing.T) {
+	e := newEnv(t, nil)
+	if _, err := titleField.Get(ctx, e.client); err != nil {
+		t.Fatal(err)
+	}
+	if len(cachedEntries(t, e)) != 1 {
+		t.Fatal("a read of a defaulted field did not cache a tombstone")
+	}
+	if err := titleField.Set(ctx, e.client, "Bazaar"); err != nil {
+		t.Fatal(err)
+	}
+	entries := cachedEntries(t, e)
+	if len(entries) != 1 || !entries[0].Set || entries[0].Value != "Bazaar" {
+		t.Errorf("cache after write = %+v", entries)
+	}
+	v, _ := titleField.Lookup(ctx, e.client)
+	if v.Source != runtime.SourceCache || v.Version != entries[0].Version {
+		t.Errorf("Lookup = %+v, want served from the cache at version %d", v, entries[0].Version)
+	}
+}
+
+// cachedEntries returns the cache entries of t.site.title.
+func cachedEntries(t *testing.T, e *env) []runtime.Entry {
+	t.Helper()
+	var found []runtime.Entry
+	for _, key := range cacheKeysOf(e, "t.site.title") {
+		res, _ := e.cache.Get(ctx, []string{key})
+		if res[0].Found {
+			found = append(found, res[0].Entry)
+		}
+	}
+	return found
+}
+
+// cacheKeysOf finds the keys used for path by watching a fill.
+func cacheKeysOf(e *env, path string) []string {
+	rec := &recordingCache{Cache: memory.NewCache()}
+	c, _ := runtime.NewClient(testSchema, e.store, runtime.Options{Cache: rec})
+	_, _ = c.Get(ctx, path)
+	return rec.keys
+}
+
+type recordingCache struct {
+	runtime.Cache
+	keys []string
+}
+
+func (r *recordingCache) Fill(ctx context.Context, entries []runtime.Entry) error {
+	for _, e := range entries {
+		r.keys = append(r.keys, e.Key)
+	}
+	return r.Cache.Fill(ctx, entries)
+}
+
+func TestUndecodableCacheEntryIsDroppedAndReloaded(t *testing.T) {
+	e := newEnv(t, nil)
+	if err := maxField.Set(ctx, e.client, 42); err != nil {
+		t.Fatal(err)
+	}
+	key := cacheKeysOf(e, "t.limits.max_items")[0]
+	res, _ := e.cache.Get(ctx, []string{key})
+	bad := res[0].Entry
+	bad.Value = "not a number"
+	_ = e.cache.Delete(ctx, []string{key})
+	_ = e.cache.Fill(ctx, []runtime.Entry{bad})
+	if got, err := maxField.Get(ctx, e.client); err != nil || got != 42 {
+		t.Fatalf("Get over a corrupt entry = %d, %v; want 42 from the store", got, err)
+	}
+	if e.client.CorruptEntries() != 1 {
+		t.Errorf("CorruptEntries = %d, want 1", e.client.CorruptEntries())
+	}
+	res, _ = e.cache.Get(ctx, []string{key})
+	if !res[0].Found || res[0].Value != "42" {
+		t.Errorf("cache after reload = %+v, want the good value back", res[0])
+	}
+}
+
+func TestSecretsNeverReachTheCache(t *testing.T) {
+	e := newEnv(t, nil)
+	rec := &recordingCache{Cache: e.cache}
+	c, _ := runtime.NewClient(testSchema, e.store, runtime.Options{Cache: rec})
+	if err := apiKeyField.Set(ctx, c, runtime.NewSecret("s3cr3t")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := apiKeyField.Get(ctx, c)
+	if err != nil || got.Reveal() != "s3cr3t" {
+		t.Fatalf("secret round trip = %v, %v", got, err)
+	}
+	if len(rec.keys) != 0 {
+		t.Errorf("secret written to the cache under %q", rec.keys)
+	}
+	v, _ := c.Get(ctx, "t.site.api_key")
+	if v.Text() != runtime.Redacted || fmt.Sprint(v.Value) != runtime.Redacted {
+		t.Errorf("secret shown as %q / %v", v.Text(), v.Value)
+	}
+}
+
+func TestListsAreCopied(t *testing.T) {
+	e := newEnv(t, nil)
+	got, _ := tagsField.Get(ctx, e.client)
+	got[0] = "mutated"
+	again, _ := tagsField.Get(ctx, e.client)
+	if again[0] != "a" {
+		t.Errorf("mutating a returned list changed the default: %q", again)
+	}
+}
+
+// failingCache fails every call, as an unreachable Redis does.
+type failingCache struct{ calls atomic.Int64 }
+
+var errDown = errors.New("connection refused")
+
+func (f *failingCache) Get(context.Context, []string) ([]runtime.CacheResult, error) {
+	f.calls.Add(1)
+	return nil, errDown
+}
+
+func (f *failingCache) Fill(context.Context, []runtime.Entry) error {
+	f.calls.Add(1)
+	return errDown
+}
+
+func (f *failingCache) Delete(context.Context, []string) error { return errDown }
+
+func TestCacheOutageIsLoggedOnceAndServedFromStore(t *testing.T) {
+	fc := &failingCache{}
+	e := newEnv(t, func(s runtime.Store, _ runtime.Cache) (runtime.Store, runtime.Cache) { return s, fc })
+	for i := range 5 {
+		if err := maxField.Set(ctx, e.client, int64(i+1)); err != nil {
+			t.Fatalf("write %d during cache outage: %v", i, err)
+		}
+		if got, err := maxField.Get(ctx, e.client); err != nil || got != int64(i+1) {
+			t.Fatalf("read %d during cache outage = %d, %v", i, got, err)
+		}
+	}
+	if fc.calls.Load() < 10 {
+		t.Fatalf("cache called %d times; the test did not exercise it", fc.calls.Load())
+	}
+	if n := strings.Count(e.logs.String(), "cache unavailable"); n != 1 {
+		t.Errorf("outage logged %d times, want once:\n%s", n, e.logs.String())
+	}
+}
+
+// failingStore fails every call, as an unreachable Postgres does.
+type failingStore struct{ runtime.Store }
+
+func (failingStore) Load(context.Context, []string) ([]runtime.Record, error) { return nil, errDown }
+
+func (failingStore) Apply(context.Context, string, []runtime.Write) ([]runtime.Applied, error) {
+	return nil, errDown
+}
+
+func TestStoreOutageIsAnErrorNeverADefault(t *testing.T) {
+	e := newEnv(t, func(s runtime.Store, _ runtime.Cache) (runtime.Store, runtime.Cache) {
+		return failingStore{s}, nil
+	})
+	got, err := titleField.Get(ctx, e.client)
+	var ue *runtime.UnavailableError
+	if !errors.As(err, &ue) || !errors.Is(err, errDown) || got != "" {
+		t.Errorf("Get with the store down = %q, %v; want an *UnavailableError and no default", got, err)
+	}
+	if err := titleField.Set(ctx, e.client, "Bazaar"); !errors.Is(err, runtime.ErrUnavailable) {
+		t.Errorf("Set with the store down = %v, want ErrUnavailable", err)
+	}
+}
+
+// slowStore counts loads and holds each one until released.
+type slowStore struct {
+	runtime.Store
+	loads   atomic.Int64
+	release chan struct{}
+}
+
+func (s *slowStore) Load(ctx context.Context, paths []string) ([]runtime.Record, error) {
+	s.loads.Add(1)
+	<-s.release
+	return s.Store.Load(ctx, paths)
+}
+
+func TestConcurrentMissesLoadOnce(t *testing.T) {
+	ss := &slowStore{release: make(chan struct{})}
+	e := newEnv(t, func(s runtime.Store, _ runtime.Cache) (runtime.Store, runtime.Cache) {
+		ss.Store = s
+		return ss, nil
+	})
+	const readers = 50
+	var wg sync.WaitGroup
+	var started sync.WaitGroup
+	started.Add(readers)
+	for range readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			started.Done()
+			if got, err := titleField.Get(ctx, e.client); err != nil || got != "Shop" {
+				t.Errorf("Get = %q, %v", got, err)
+			}
+		}()
+	}
+	started.Wait()
+	time.Sleep(20 * time.Millisecond) // let the readers queue up behind the first load
+	close(ss.release)
+	wg.Wait()
+	if n := ss.loads.Load(); n > 2 {
+		t.Errorf("%d concurrent misses caused %d store loads, want 1", readers, n)
+	}
+}
+
+func TestReaderGivingUpDoesNotFailOthers(t *testing.T) {
+	ss := &slowStore{release: make(chan struct{})}
+	e := newEnv(t, func(s runtime.Store, _ runtime.Cache) (runtime.Store, runtime.Cache) {
+		ss.Store = s
+		return ss, nil
+	})
+	short, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := titleField.Get(ctx, e.client)
+		done <- err
+	}()
+	if _, err := titleField.Get(short, e.client); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("impatient reader = %v, want its own deadline", err)
+	}
+	close(ss.release)
+	if err := <-done; err != nil {
+		t.Errorf("patient reader = %v, want success", err)
+	}
+}

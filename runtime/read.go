@@ -1,0 +1,226 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+)
+
+// Source says where a value was read from.
+type Source uint8
+
+// The sources of a value.
+const (
+	SourceCache Source = iota + 1 // the shared cache
+	SourceStore                   // the store, the source of truth
+)
+
+func (s Source) String() string {
+	switch s {
+	case SourceCache:
+		return "cache"
+	case SourceStore:
+		return "store"
+	}
+	return "unknown"
+}
+
+// state is what the client read for one field.
+type state struct {
+	value   any // the effective value (override or default), typed as the field's T
+	set     bool
+	version int64
+	source  Source
+}
+
+// read returns the field's state: from the cache when it holds a valid
+// entry, else from the store (one load shared by concurrent readers), whose
+// record then fills the cache, version-gated.
+func (c *Client) read(ctx context.Context, f *fieldInfo) (state, error) {
+	if st, ok := c.fromCache(ctx, f); ok {
+		return st, nil
+	}
+	return c.flights.do(ctx, f.path, c.opts.LoadTimeout, func(ctx context.Context) (state, error) {
+		sts, err := c.loadFromStore(ctx, []*fieldInfo{f})
+		if err != nil {
+			return state{}, err
+		}
+		return sts[0], nil
+	})
+}
+
+// fromCache returns the field's cached state, if the cache holds a valid one.
+func (c *Client) fromCache(ctx context.Context, f *fieldInfo) (state, bool) {
+	if c.cache == nil || !f.cached() {
+		return state{}, false
+	}
+	res, err := c.cache.Get(ctx, []string{f.cacheKey})
+	if err != nil {
+		c.cacheFailed("get", err)
+		return state{}, false
+	}
+	c.cacheWorked()
+	return c.decodeCached(ctx, f, res[0])
+}
+
+// decodeCached turns a cache result into a state. Malformed or undecodable
+// entries are dropped, so the next fill replaces them, and counted.
+func (c *Client) decodeCached(ctx context.Context, f *fieldInfo, r CacheResult) (state, bool) {
+	if !r.Found && !r.Corrupt {
+		return state{}, false
+	}
+	if r.Corrupt {
+		c.dropCorrupt(ctx, f, ErrCorruptEntry)
+		return state{}, false
+	}
+	st, err := decode(f, Record{Path: f.path, Value: r.Value, Set: r.Set, Version: r.Version}, SourceCache)
+	if err != nil {
+		c.dropCorrupt(ctx, f, err)
+		return state{}, false
+	}
+	return st, true
+}
+
+// loadFromStore loads fields in one store round trip and fills the cache
+// with what it read.
+func (c *Client) loadFromStore(ctx context.Context, fields []*fieldInfo) ([]state, error) {
+	paths := make([]string, len(fields))
+	for i, f := range fields {
+		paths[i] = f.path
+	}
+	recs, err := c.store.Load(ctx, paths)
+	if err != nil {
+		return nil, &UnavailableError{Backend: "store", Op: "load", Err: err}
+	}
+	sts := make([]state, len(fields))
+	for i, f := range fields {
+		if sts[i], err = decode(f, recs[i], SourceStore); err != nil {
+			return nil, err
+		}
+	}
+	c.fill(ctx, fields, recs)
+	return sts, nil
+}
+
+// decode turns a record into the field's state. A record without an
+// override yields the default.
+func decode(f *fieldInfo, r Record, src Source) (state, error) {
+	if !r.Set {
+		return state{value: f.def, version: r.Version, source: src}, nil
+	}
+	v, err := f.parse(r.Value)
+	if err != nil {
+		return state{}, &DecodeError{Path: f.path, Kind: f.kind, Err: err}
+	}
+	return state{value: v, set: true, version: r.Version, source: src}, nil
+}
+
+// readMany reads fields with one cache round trip and one store round trip
+// for whatever the cache lacked.
+func (c *Client) readMany(ctx context.Context, fields []*fieldInfo) ([]state, error) {
+	sts := make([]state, len(fields))
+	missing := c.manyFromCache(ctx, fields, sts)
+	if len(missing) == 0 {
+		return sts, nil
+	}
+	miss := make([]*fieldInfo, len(missing))
+	for i, idx := range missing {
+		miss[i] = fields[idx]
+	}
+	loaded, err := c.loadFromStore(ctx, miss)
+	if err != nil {
+		return nil, err
+	}
+	for i, idx := range missing {
+		sts[idx] = loaded[i]
+	}
+	return sts, nil
+}
+
+// manyFromCache fills sts from the cache and returns the indexes it could
+// not fill.
+func (c *Client) manyFromCache(ctx context.Context, fields []*fieldInfo, sts []state) []int {
+	var keys []string
+	var idx, missing []int
+	for i, f := range fields {
+		if c.cache != nil && f.cached() {
+			keys = append(keys, f.cacheKey)
+			idx = append(idx, i)
+		} else {
+			missing = append(missing, i)
+		}
+	}
+	if len(keys) == 0 {
+		return missing
+	}
+	res, err := c.cache.Get(ctx, keys)
+	if err != nil {
+		c.cacheFailed("get", err)
+		return allIndexes(len(fields))
+	}
+	c.cacheWorked()
+	for j, r := range res {
+		i := idx[j]
+		var ok bool
+		if sts[i], ok = c.decodeCached(ctx, fields[i], r); !ok {
+			missing = append(missing, i)
+		}
+	}
+	return missing
+}
+
+func allIndexes(n int) []int {
+	all := make([]int, n)
+	for i := range all {
+		all[i] = i
+	}
+	return all
+}
+
+// fill stores records in the cache, version-gated. Failures are logged: the
+// cache is an optimisation.
+func (c *Client) fill(ctx context.Context, fields []*fieldInfo, recs []Record) {
+	if c.cache == nil {
+		return
+	}
+	var entries []Entry
+	for i, f := range fields {
+		if f.cached() {
+			r := recs[i]
+			entries = append(entries, Entry{Key: f.cacheKey, Version: r.Version, Set: r.Set, Value: r.Value})
+		}
+	}
+	if len(entries) == 0 {
+		return
+	}
+	if err := c.cache.Fill(ctx, entries); err != nil {
+		c.cacheFailed("fill", err)
+		return
+	}
+	c.cacheWorked()
+}
+
+func (c *Client) dropCorrupt(ctx context.Context, f *fieldInfo, why error) {
+	c.corrupt.Add(1)
+	c.log.Warn("sysconfig: dropping corrupt cache entry", "path", f.path, "key", f.cacheKey, "error", why)
+	if err := c.cache.Delete(ctx, []string{f.cacheKey}); err != nil {
+		c.cacheFailed("delete", err)
+	}
+}
+
+// cacheFailed logs the first failure of an outage; the client keeps serving
+// from the store.
+func (c *Client) cacheFailed(op string, err error) {
+	if errors.Is(err, context.Canceled) {
+		return
+	}
+	if c.cacheDown.CompareAndSwap(false, true) {
+		c.log.Warn("sysconfig: cache unavailable, serving from the store", "op", op, "error", err)
+	}
+}
+
+// cacheWorked logs the end of an outage.
+func (c *Client) cacheWorked() {
+	if c.cacheDown.Load() && c.cacheDown.CompareAndSwap(true, false) {
+		c.log.Info("sysconfig: cache available again")
+	}
+}

@@ -1,0 +1,126 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Update is one change in a SetMany batch. Build it with Field.Assign,
+// Field.Unassign, AssignText or Unassign.
+type Update struct {
+	path         string
+	value        any // typed as the field's T; unused when fromText or reset
+	text         string
+	fromText     bool
+	reset        bool
+	checkVersion bool
+	version      int64
+}
+
+// AssignText sets the field at path to the value written as text (the
+// canonical form the CLI uses; a JSON array for string lists).
+func AssignText(path, text string) Update {
+	return Update{path: path, text: text, fromText: true}
+}
+
+// Unassign removes the override of the field at path.
+func Unassign(path string) Update { return Update{path: path, reset: true} }
+
+// IfVersion makes the update apply only if the field's stored version is
+// still version (0: never written), as read from Value.Version. Otherwise
+// the whole batch fails with a *ConflictError and nothing is written.
+func (u Update) IfVersion(version int64) Update {
+	u.checkVersion, u.version = true, version
+	return u
+}
+
+// Path returns the path the update changes.
+func (u Update) Path() string { return u.path }
+
+// SetMany applies updates atomically: all are validated first, then written
+// in one store transaction; if anything fails nothing is written. After the
+// commit the cache is updated and change hooks run.
+func (c *Client) SetMany(ctx context.Context, updates ...Update) error {
+	fields, writes, err := c.prepare(updates)
+	if err != nil {
+		return err
+	}
+	applied, err := c.store.Apply(ctx, c.schema.app, writes)
+	if err != nil {
+		return storeError("apply", err)
+	}
+	c.afterCommit(ctx, fields, applied)
+	return nil
+}
+
+// prepare resolves, parses and validates every update, reporting every
+// problem at once.
+func (c *Client) prepare(updates []Update) ([]*fieldInfo, []Write, error) {
+	fields := make([]*fieldInfo, len(updates))
+	writes := make([]Write, len(updates))
+	seen := make(map[string]bool, len(updates))
+	var errs []error
+	for i, u := range updates {
+		if seen[u.path] {
+			errs = append(errs, fmt.Errorf("sysconfig: %s is changed twice in one batch", u.path))
+			continue
+		}
+		seen[u.path] = true
+		var err error
+		if fields[i], writes[i], err = c.prepareOne(u); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return fields, writes, errors.Join(errs...)
+}
+
+func (c *Client) prepareOne(u Update) (*fieldInfo, Write, error) {
+	f, err := c.lookup(u.path)
+	if err != nil {
+		return nil, Write{}, err
+	}
+	w := Write{Path: u.path, Reset: u.reset, CheckVersion: u.checkVersion, Version: u.version}
+	if u.reset {
+		return f, w, nil
+	}
+	v, err := c.valueOf(f, u)
+	if err != nil {
+		return nil, Write{}, err
+	}
+	w.Value = f.format(v)
+	return f, w, nil
+}
+
+// valueOf returns the update's typed value, validated.
+func (c *Client) valueOf(f *fieldInfo, u Update) (any, error) {
+	v := u.value
+	if u.fromText {
+		var err error
+		if v, err = f.parse(u.text); err != nil {
+			return nil, &ValidationError{Path: f.path, Problems: []string{err.Error()}}
+		}
+	}
+	return v, f.validate(v)
+}
+
+// storeError wraps a store failure; conflicts pass through unchanged.
+func storeError(op string, err error) error {
+	if errors.Is(err, ErrConflict) {
+		return err
+	}
+	return &UnavailableError{Backend: "store", Op: op, Err: err}
+}
+
+// afterCommit brings the cache up to date with the committed records and
+// runs change hooks. Neither can undo the write.
+func (c *Client) afterCommit(ctx context.Context, fields []*fieldInfo, applied []Applied) {
+	recs := make([]Record, len(applied))
+	for i, a := range applied {
+		recs[i] = a.New
+	}
+	c.fill(ctx, fields, recs)
+	for i, a := range applied {
+		c.runHooks(ctx, fields[i], a)
+	}
+}
