@@ -18,16 +18,17 @@ type Client struct {
 	log    *slog.Logger
 	opts   Options
 
-	flights   flightGroup
-	cacheDown atomic.Bool // a cache call failed and none has succeeded since
-	corrupt   atomic.Int64
+	flights flightGroup
+	health  cacheHealth
+	corrupt atomic.Int64
 
 	hooksMu sync.RWMutex
 	hooks   map[string][]HookFunc // by path; "" holds hooks for every path
 }
 
 // Options configures a Client. The zero value is valid: no cache,
-// slog.Default() for logging, a 5 s store timeout for shared loads.
+// slog.Default() for logging, a 5 s timeout for shared store loads, a 1 s
+// pause before retrying a failed cache.
 type Options struct {
 	// Cache is the shared cache in front of the store; nil means none.
 	Cache Cache
@@ -38,6 +39,9 @@ type Options struct {
 	// field. It runs detached from any one reader's context, so that a
 	// reader giving up does not fail the others. Zero means 5 s.
 	LoadTimeout time.Duration
+	// CacheRetryInterval is how long the client serves from the store alone
+	// after a cache failure before it tries the cache again. Zero means 1 s.
+	CacheRetryInterval time.Duration
 }
 
 // NewClient returns a Client serving schema from store, the source of truth.
@@ -50,6 +54,9 @@ func NewClient(schema *Schema, store Store, opts Options) (*Client, error) {
 	}
 	if opts.LoadTimeout <= 0 {
 		opts.LoadTimeout = 5 * time.Second
+	}
+	if opts.CacheRetryInterval <= 0 {
+		opts.CacheRetryInterval = time.Second
 	}
 	return &Client{
 		schema: schema,

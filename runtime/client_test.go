@@ -38,19 +38,24 @@ type env struct {
 	client *runtime.Client
 	store  *memory.Store
 	cache  *memory.Cache
-	logs   *bytes.Buffer
+	logs   *syncWriter
 }
 
 func newEnv(t *testing.T, wrap func(runtime.Store, runtime.Cache) (runtime.Store, runtime.Cache)) *env {
+	return newEnvWith(t, wrap, runtime.Options{})
+}
+
+func newEnvWith(t *testing.T, wrap func(runtime.Store, runtime.Cache) (runtime.Store, runtime.Cache), opts runtime.Options) *env {
 	t.Helper()
-	e := &env{store: memory.NewStore(), cache: memory.NewCache(), logs: &bytes.Buffer{}}
+	e := &env{store: memory.NewStore(), cache: memory.NewCache(), logs: &syncWriter{}}
 	var store runtime.Store = e.store
 	var cache runtime.Cache = e.cache
 	if wrap != nil {
 		store, cache = wrap(store, cache)
 	}
-	logger := slog.New(slog.NewTextHandler(&syncWriter{w: e.logs}, nil))
-	c, err := runtime.NewClient(testSchema, store, runtime.Options{Cache: cache, Logger: logger})
+	logger := slog.New(slog.NewTextHandler(e.logs, nil))
+	opts.Cache, opts.Logger = cache, logger
+	c, err := runtime.NewClient(testSchema, store, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,15 +63,22 @@ func newEnv(t *testing.T, wrap func(runtime.Store, runtime.Cache) (runtime.Store
 	return e
 }
 
+// syncWriter collects log output written from several goroutines.
 type syncWriter struct {
-	mu sync.Mutex
-	w  *bytes.Buffer
+	mu  sync.Mutex
+	buf bytes.Buffer
 }
 
 func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.w.Write(p)
+	return s.buf.Write(p)
+}
+
+func (s *syncWriter) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
 }
 
 var ctx = context.Background()
@@ -335,25 +347,31 @@ func TestListsAreCopied(t *testing.T) {
 	}
 }
 
-// failingCache fails every call, as an unreachable Redis does.
-type failingCache struct{ calls atomic.Int64 }
+// failingCache fails every call while down, as an unreachable Redis does.
+type failingCache struct {
+	runtime.Cache
+	up    atomic.Bool
+	calls atomic.Int64
+}
 
 var errDown = errors.New("connection refused")
 
-func (f *failingCache) Get(context.Context, []string) ([]runtime.CacheResult, error) {
-	f.calls.Add(1)
-	return nil, errDown
+func (f *failingCache) Get(ctx context.Context, keys []string) ([]runtime.CacheResult, error) {
+	if f.calls.Add(1); !f.up.Load() {
+		return nil, errDown
+	}
+	return f.Cache.Get(ctx, keys)
 }
 
-func (f *failingCache) Fill(context.Context, []runtime.Entry) error {
-	f.calls.Add(1)
-	return errDown
+func (f *failingCache) Fill(ctx context.Context, entries []runtime.Entry) error {
+	if f.calls.Add(1); !f.up.Load() {
+		return errDown
+	}
+	return f.Cache.Fill(ctx, entries)
 }
-
-func (f *failingCache) Delete(context.Context, []string) error { return errDown }
 
 func TestCacheOutageIsLoggedOnceAndServedFromStore(t *testing.T) {
-	fc := &failingCache{}
+	fc := &failingCache{Cache: memory.NewCache()}
 	e := newEnv(t, func(s runtime.Store, _ runtime.Cache) (runtime.Store, runtime.Cache) { return s, fc })
 	for i := range 5 {
 		if err := maxField.Set(ctx, e.client, int64(i+1)); err != nil {
@@ -363,8 +381,8 @@ func TestCacheOutageIsLoggedOnceAndServedFromStore(t *testing.T) {
 			t.Fatalf("read %d during cache outage = %d, %v", i, got, err)
 		}
 	}
-	if fc.calls.Load() < 10 {
-		t.Fatalf("cache called %d times; the test did not exercise it", fc.calls.Load())
+	if n := fc.calls.Load(); n != 1 {
+		t.Errorf("cache called %d times during the outage, want 1: the client should stop calling it until the retry interval", n)
 	}
 	if n := strings.Count(e.logs.String(), "cache unavailable"); n != 1 {
 		t.Errorf("outage logged %d times, want once:\n%s", n, e.logs.String())
@@ -455,5 +473,35 @@ func TestReaderGivingUpDoesNotFailOthers(t *testing.T) {
 	close(ss.release)
 	if err := <-done; err != nil {
 		t.Errorf("patient reader = %v, want success", err)
+	}
+}
+
+func TestCacheRecoveryRepopulatesWhatChangedDuringTheOutage(t *testing.T) {
+	fc := &failingCache{Cache: memory.NewCache()}
+	fc.up.Store(true)
+	e := newEnvWith(t, func(s runtime.Store, _ runtime.Cache) (runtime.Store, runtime.Cache) { return s, fc },
+		runtime.Options{CacheRetryInterval: 5 * time.Millisecond})
+	if err := maxField.Set(ctx, e.client, 1); err != nil {
+		t.Fatal(err)
+	}
+	fc.up.Store(false)
+	if err := maxField.Set(ctx, e.client, 2); err != nil { // cannot reach the cache
+		t.Fatal(err)
+	}
+	fc.up.Store(true)
+	time.Sleep(10 * time.Millisecond) // past the retry interval
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		if got, err := maxField.Get(ctx, e.client); err != nil || got != 2 {
+			t.Fatalf("Get after recovery = %d, %v", got, err)
+		}
+		res, _ := fc.Cache.Get(ctx, []string{maxField.CacheKey()})
+		if res[0].Found && res[0].Value == "2" && strings.Contains(e.logs.String(), "cache available again") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("cache holds %+v after recovery, want the value written during the outage; logs:\n%s", res[0], e.logs.String())
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

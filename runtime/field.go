@@ -136,6 +136,9 @@ func (f *Field[T]) Parse(text string) (any, error) {
 // *ValidationError listing every problem, or nil.
 func (f *Field[T]) Validate(v T) error { return f.info.validate(v) }
 
+// CacheKey implements Descriptor.
+func (f *Field[T]) CacheKey() string { return f.info.cacheKey }
+
 func (f *Field[T]) field() *fieldInfo { return &f.info }
 
 func (f *Field[T]) copy(v T) T {

@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"context"
-	"errors"
 )
 
 // Source says where a value was read from.
@@ -50,7 +49,7 @@ func (c *Client) read(ctx context.Context, f *fieldInfo) (state, error) {
 
 // fromCache returns the field's cached state, if the cache holds a valid one.
 func (c *Client) fromCache(ctx context.Context, f *fieldInfo) (state, bool) {
-	if c.cache == nil || !f.cached() {
+	if c.cache == nil || !f.cached() || !c.cacheUsable() {
 		return state{}, false
 	}
 	res, err := c.cache.Get(ctx, []string{f.cacheKey})
@@ -58,7 +57,6 @@ func (c *Client) fromCache(ctx context.Context, f *fieldInfo) (state, bool) {
 		c.cacheFailed("get", err)
 		return state{}, false
 	}
-	c.cacheWorked()
 	return c.decodeCached(ctx, f, res[0])
 }
 
@@ -149,15 +147,14 @@ func (c *Client) manyFromCache(ctx context.Context, fields []*fieldInfo, sts []s
 			missing = append(missing, i)
 		}
 	}
-	if len(keys) == 0 {
-		return missing
+	if len(keys) == 0 || !c.cacheUsable() {
+		return allIndexes(len(fields))
 	}
 	res, err := c.cache.Get(ctx, keys)
 	if err != nil {
 		c.cacheFailed("get", err)
 		return allIndexes(len(fields))
 	}
-	c.cacheWorked()
 	for j, r := range res {
 		i := idx[j]
 		var ok bool
@@ -179,7 +176,7 @@ func allIndexes(n int) []int {
 // fill stores records in the cache, version-gated. Failures are logged: the
 // cache is an optimisation.
 func (c *Client) fill(ctx context.Context, fields []*fieldInfo, recs []Record) {
-	if c.cache == nil {
+	if c.cache == nil || !c.cacheUsable() {
 		return
 	}
 	var entries []Entry
@@ -196,7 +193,6 @@ func (c *Client) fill(ctx context.Context, fields []*fieldInfo, recs []Record) {
 		c.cacheFailed("fill", err)
 		return
 	}
-	c.cacheWorked()
 }
 
 func (c *Client) dropCorrupt(ctx context.Context, f *fieldInfo, why error) {
@@ -204,23 +200,5 @@ func (c *Client) dropCorrupt(ctx context.Context, f *fieldInfo, why error) {
 	c.log.Warn("sysconfig: dropping corrupt cache entry", "path", f.path, "key", f.cacheKey, "error", why)
 	if err := c.cache.Delete(ctx, []string{f.cacheKey}); err != nil {
 		c.cacheFailed("delete", err)
-	}
-}
-
-// cacheFailed logs the first failure of an outage; the client keeps serving
-// from the store.
-func (c *Client) cacheFailed(op string, err error) {
-	if errors.Is(err, context.Canceled) {
-		return
-	}
-	if c.cacheDown.CompareAndSwap(false, true) {
-		c.log.Warn("sysconfig: cache unavailable, serving from the store", "op", op, "error", err)
-	}
-}
-
-// cacheWorked logs the end of an outage.
-func (c *Client) cacheWorked() {
-	if c.cacheDown.Load() && c.cacheDown.CompareAndSwap(true, false) {
-		c.log.Info("sysconfig: cache available again")
 	}
 }

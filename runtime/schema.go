@@ -119,6 +119,10 @@ type Descriptor interface {
 	Choices() []string
 	// Parse turns operator text into a typed value and validates it.
 	Parse(text string) (any, error)
+	// CacheKey returns the key the field's entries are cached under, before
+	// the cache adds its own prefix: the path and a fingerprint of the kind
+	// and choices, such as "shop.site.title@1x2y3z".
+	CacheKey() string
 
 	field() *fieldInfo
 }

@@ -1,0 +1,36 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+.PHONY: demo generate check-generated test lint bench services
+
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+## demo: generate code from schema.example.yaml and run the demo program
+demo: generate
+	@bash scripts/services.sh >/dev/null 2>&1 || echo "(Postgres/Redis could not be started; the demo will use the in-memory backends)"
+	go run ./examples/demo
+
+## generate: regenerate generated/ from schema.example.yaml
+generate:
+	go run ./cmd/sysconfig-gen -schema schema.example.yaml -out generated -package generated
+
+## check-generated: fail if generated/ is stale
+check-generated:
+	go run ./cmd/sysconfig-gen -schema schema.example.yaml -out generated -package generated -check
+
+## test: start the services, lint, and run every test with the race detector
+test: services lint
+	go test -race -count=1 ./...
+
+## lint: gofmt, go vet and staticcheck
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
+	go vet ./...
+	go run $(STATICCHECK) ./...
+
+## bench: the performance figures, side by side, on the local servers
+bench: services
+	go test -run '^$$' -bench . -benchmem -count 5 ./runtime/... ./internal/... 
+
+## services: start local PostgreSQL and Redis if installed but stopped
+services:
+	@bash scripts/services.sh

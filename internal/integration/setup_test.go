@@ -1,0 +1,101 @@
+package integration
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/go-sysconfig/sysconfig/internal/testenv"
+	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/postgres"
+	"github.com/go-sysconfig/sysconfig/runtime/redis"
+)
+
+var ctx = context.Background()
+
+// raceFields is how many fields the race harness works on in parallel.
+const raceFields = 8
+
+// The integration schema: app "it".
+var (
+	titleField = runtime.StringField("title", runtime.Meta{Validators: []runtime.Validator{runtime.MinLength(2)}}, "Default title")
+	countField = runtime.IntField("count", runtime.Meta{}, 7)
+	secretF    = runtime.SecretField("token", runtime.Meta{})
+	raceF      = raceFieldList()
+
+	itSchema = runtime.NewSchema("it",
+		runtime.NewSection("main", "Main", "", titleField, countField, secretF),
+		runtime.NewSection("race", "Race", "", descriptors(raceF)...),
+	)
+)
+
+func raceFieldList() []*runtime.Field[int64] {
+	fs := make([]*runtime.Field[int64], raceFields)
+	for i := range fs {
+		fs[i] = runtime.IntField(fmt.Sprintf("f%d", i), runtime.Meta{}, 0)
+	}
+	return fs
+}
+
+func descriptors[T any](fs []*runtime.Field[T]) []runtime.Descriptor {
+	ds := make([]runtime.Descriptor, len(fs))
+	for i, f := range fs {
+		ds[i] = f
+	}
+	return ds
+}
+
+// backends is one test's isolated Postgres schema and Redis prefix.
+type backends struct {
+	pool   *pgxpool.Pool
+	store  *postgres.Store
+	redis  goredis.UniversalClient
+	prefix string
+	cache  *redis.Cache
+}
+
+func newBackends(t testing.TB) *backends {
+	t.Helper()
+	pool, schema := testenv.Postgres(t)
+	store := postgres.New(pool, postgres.Options{Schema: schema})
+	if err := store.EnsureSchema(ctx); err != nil {
+		t.Fatalf("EnsureSchema: %v", err)
+	}
+	rdb, prefix := testenv.Redis(t)
+	return &backends{pool: pool, store: store, redis: rdb, prefix: prefix,
+		cache: redis.New(rdb, redis.Options{Prefix: prefix})}
+}
+
+func (b *backends) client(t testing.TB, store runtime.Store, cache runtime.Cache) *runtime.Client {
+	t.Helper()
+	c, err := runtime.NewClient(itSchema, store, runtime.Options{Cache: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// deadRedis returns a client for a port where nothing listens.
+func deadRedis() goredis.UniversalClient {
+	return goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:1", DialTimeout: 100 * time.Millisecond,
+		MaxRetries: -1})
+}
+
+// deadPostgres returns a pool for a port where nothing listens.
+func deadPostgres(t testing.TB) *pgxpool.Pool {
+	t.Helper()
+	cfg, err := pgxpool.ParseConfig("postgres://postgres@127.0.0.1:1/test?sslmode=disable&connect_timeout=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}

@@ -1,0 +1,84 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"time"
+)
+
+// cacheHealth is a circuit breaker around the shared cache. After a failure
+// the client stops calling the cache (an unreachable Redis can cost hundreds
+// of milliseconds per call while its client retries) and serves from the
+// store. Once per retry interval a background probe repopulates the cache
+// from the store, version-gated — writes made during the outage could not
+// update it — and only when that succeeds does the client read the cache
+// again, so it never serves an entry the outage left behind.
+type cacheHealth struct {
+	down    atomic.Bool
+	probing atomic.Bool
+	retryAt atomic.Int64 // unix nanoseconds when the next probe may start
+}
+
+// cacheUsable reports whether a call may use the cache now. During an
+// outage it is false, and it starts a probe when one is due.
+func (c *Client) cacheUsable() bool {
+	h := &c.health
+	if !h.down.Load() {
+		return true
+	}
+	if time.Now().UnixNano() >= h.retryAt.Load() && h.probing.CompareAndSwap(false, true) {
+		go c.probe()
+	}
+	return false
+}
+
+// cacheFailed records a failed cache call. The first failure of an outage
+// is logged; the client keeps serving from the store.
+func (c *Client) cacheFailed(op string, err error) {
+	if errors.Is(err, context.Canceled) {
+		return
+	}
+	c.health.retryAt.Store(time.Now().Add(c.opts.CacheRetryInterval).UnixNano())
+	if c.health.down.CompareAndSwap(false, true) {
+		c.log.Warn("sysconfig: cache unavailable, serving from the store", "op", op, "error", err)
+	}
+}
+
+// probe repopulates the cache with every stored record of the app and ends
+// the outage if that worked.
+func (c *Client) probe() {
+	defer c.health.probing.Store(false)
+	ctx, cancel := context.WithTimeout(context.Background(), c.opts.LoadTimeout)
+	defer cancel()
+	recs, err := c.store.LoadApp(ctx, c.schema.app)
+	if err != nil {
+		c.health.retryAt.Store(time.Now().Add(c.opts.CacheRetryInterval).UnixNano())
+		return
+	}
+	fields, entries := c.entriesOf(recs)
+	if len(entries) > 0 {
+		if err := c.cache.Fill(ctx, entries); err != nil {
+			c.cacheFailed("fill", err)
+			return
+		}
+	}
+	c.health.down.Store(false)
+	c.log.Info("sysconfig: cache available again; repopulated it", "entries", len(fields))
+}
+
+// entriesOf returns the cache entries for the records of known, cached fields.
+func (c *Client) entriesOf(recs []Record) ([]*fieldInfo, []Entry) {
+	var fields []*fieldInfo
+	var entries []Entry
+	for _, r := range recs {
+		d, ok := c.schema.byPath[r.Path]
+		if !ok || !d.field().cached() {
+			continue
+		}
+		f := d.field()
+		fields = append(fields, f)
+		entries = append(entries, Entry{Key: f.cacheKey, Version: r.Version, Set: r.Set, Value: r.Value})
+	}
+	return fields, entries
+}
