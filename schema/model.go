@@ -51,9 +51,12 @@ type Field struct {
 	Description string
 	Deprecated  string // empty unless deprecated; the text says what to use instead
 	// Default is the default in runtime.ParseValue's form (string, int64,
-	// float64, decimal.Decimal, bool, time.Duration, []string). It is the
-	// kind's zero value when the schema gives none; secrets never have one.
-	Default    any
+	// float64, decimal.Decimal, bool, time.Duration, []string,
+	// runtime.Secret). When the schema gives none it is the kind's zero value
+	// (see ZeroValue), or the first choice of a select field; secrets never
+	// have one.
+	Default any
+	// HasDefault reports whether the schema gives a default.
 	HasDefault bool
 	Choices    []Choice // select fields only
 	Validators []Validator
@@ -63,7 +66,7 @@ type Field struct {
 // Choice is one allowed value of a select field.
 type Choice struct {
 	Value string
-	Label string
+	Label string // defaults to Value
 	Pos   Pos
 }
 

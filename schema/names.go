@@ -1,6 +1,12 @@
 package schema
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/go-sysconfig/sysconfig/runtime"
+)
 
 // Go names of generated declarations. They are resolved here, once, so that
 // emitters never assemble identifiers from strings and the loader can report
@@ -17,21 +23,73 @@ var commonInitialisms = map[string]bool{
 	"xsrf": true, "xss": true, "jwt": true, "db": true, "ssl": true, "sms": true,
 }
 
-// GoName converts a snake_case name to an exported Go identifier, writing
-// common initialisms in upper case: "api_url" → "APIURL", "max_ttl" → "MaxTTL".
-func GoName(snake string) string {
+// GoName converts a name to an exported Go identifier. The name is split
+// into words at every character that is not a letter or a digit; each word
+// gets an upper-case first letter, and common initialisms are written all
+// in upper case: "api_url" → "APIURL", "max_ttl" → "MaxTTL",
+// "dark-mode" → "DarkMode", "EUR" → "EUR". When the result would not be an
+// exported identifier (it would be empty or start with a digit), it is
+// prefixed with "V": "1080p" → "V1080p".
+func GoName(name string) string {
 	var b strings.Builder
-	for _, word := range strings.Split(snake, "_") {
-		if word == "" {
-			continue
-		}
-		if commonInitialisms[word] {
+	for _, word := range words(name) {
+		if commonInitialisms[strings.ToLower(word)] {
 			b.WriteString(strings.ToUpper(word))
 			continue
 		}
-		b.WriteString(strings.ToUpper(word[:1]) + word[1:])
+		b.WriteString(capitalize(word))
 	}
-	return b.String()
+	id := b.String()
+	if r, _ := utf8.DecodeRuneInString(id); !unicode.IsUpper(r) {
+		id = "V" + id
+	}
+	return id
+}
+
+// words splits name at every character that is not a letter or a digit.
+func words(name string) []string {
+	return strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// capitalize upper-cases the first letter of word and keeps the rest.
+func capitalize(word string) string {
+	if word == "" {
+		return ""
+	}
+	r, size := utf8.DecodeRuneInString(word)
+	return string(unicode.ToUpper(r)) + word[size:]
+}
+
+// sentenceLabel is the default label of a field: its words separated by
+// spaces, the first capitalised and initialisms in upper case:
+// "max_items" → "Max items", "api_url" → "API URL".
+func sentenceLabel(name string) string {
+	ws := labelWords(name)
+	if len(ws) > 0 {
+		ws[0] = capitalize(ws[0])
+	}
+	return strings.Join(ws, " ")
+}
+
+// titleLabel is the default label of a section: its words capitalised and
+// separated by spaces: "email_delivery" → "Email Delivery".
+func titleLabel(name string) string {
+	ws := labelWords(name)
+	for i, w := range ws {
+		ws[i] = capitalize(w)
+	}
+	return strings.Join(ws, " ")
+}
+
+// labelWords splits a snake_case name into words, upper-casing initialisms.
+func labelWords(name string) []string {
+	ws := words(name)
+	for i, w := range ws {
+		if commonInitialisms[w] {
+			ws[i] = strings.ToUpper(w)
+		}
+	}
+	return ws
 }
 
 // GoName returns the section's exported name: "site" → "Site". It names the
@@ -67,7 +125,7 @@ func (f *Field) VarName() string { return f.Section.GoName() + f.GoName() + "Fie
 // EnumType returns the generated enum type of a select field:
 // "site.theme" → "SiteTheme". It is empty for other kinds.
 func (f *Field) EnumType() string {
-	if f.Kind.String() != "select" {
+	if f.Kind != runtime.KindSelect {
 		return ""
 	}
 	return f.Section.GoName() + f.GoName()
