@@ -91,7 +91,7 @@ func tour(ctx context.Context, out io.Writer, client *runtime.Client, cfg *gener
 	err = client.SetMany(ctx,
 		generated.SiteThemeField.Assign(generated.SiteThemeDark),
 		generated.LimitsRequestTimeoutField.Assign(1500*time.Millisecond),
-		generated.CheckoutFreeShippingThresholdField.Assign(runtime.MustDecimal("25.00")),
+		generated.CheckoutFreeShippingThresholdField.Assign(runtime.MustDecimal("24.99")),
 	)
 	if err != nil {
 		return err
