@@ -1,0 +1,7 @@
+package redis
+
+// Parse and Encode expose the entry format to the external tests.
+var (
+	Parse  = parse
+	Encode = encode
+)
