@@ -1,0 +1,142 @@
+package postgres
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"hash/fnv"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/go-sysconfig/sysconfig/runtime"
+)
+
+// DefaultChannel is the NOTIFY channel used when Options.Channel is empty.
+const DefaultChannel = "sysconfig"
+
+// Table names, created by schema.sql in Options.Schema.
+const (
+	valuesTable  = "sysconfig_values"
+	historyTable = "sysconfig_history"
+)
+
+// Advisory lock keys. The DDL lock uses the single 64-bit key space and the
+// app locks the two 32-bit key space (class, hash of the app), so the two
+// never collide. Both are the same for every Store in a database, so that
+// two stores reaching the same tables by different names still exclude
+// each other.
+var (
+	ddlLockKey   = int64(hash64("sysconfig: EnsureSchema"))
+	appLockClass = int32(hash32("sysconfig: Apply"))
+)
+
+// Options configures a Store. The zero value is valid.
+type Options struct {
+	// Schema is the Postgres schema holding the tables. Empty (the default)
+	// means the connection's search_path: tables are looked up through it,
+	// and EnsureSchema creates them in its first schema.
+	Schema string
+
+	// Channel is the channel Apply notifies on. Empty means DefaultChannel
+	// ("sysconfig"). Postgres limits channel names to 63 bytes.
+	Channel string
+}
+
+// Store is a runtime.Store backed by Postgres. It is safe for concurrent use.
+//
+// The pool belongs to the caller: the Store never closes it, and has no
+// Close method of its own.
+type Store struct {
+	pool    *pgxpool.Pool
+	schema  string
+	channel string
+	q       queries
+}
+
+var _ runtime.Store = (*Store)(nil)
+
+// New returns a Store that keeps its tables in opts.Schema and talks to
+// Postgres through pool. It does not touch the database: call EnsureSchema
+// (or apply schema.sql by hand) before first use.
+func New(pool *pgxpool.Pool, opts Options) *Store {
+	if opts.Channel == "" {
+		opts.Channel = DefaultChannel
+	}
+	return &Store{
+		pool:    pool,
+		schema:  opts.Schema,
+		channel: opts.Channel,
+		q:       newQueries(qualify(opts.Schema, valuesTable), qualify(opts.Schema, historyTable)),
+	}
+}
+
+// Channel returns the channel Apply notifies on; LISTEN to it to hear of
+// changes (see Notification).
+func (s *Store) Channel() string { return s.channel }
+
+// qualify returns the quoted name of table in schema, or the quoted bare
+// name (resolved through the search_path) when schema is empty.
+func qualify(schema, table string) string {
+	if schema == "" {
+		return pgx.Identifier{table}.Sanitize()
+	}
+	return pgx.Identifier{schema, table}.Sanitize()
+}
+
+//go:embed schema.sql
+var schemaSQL string
+
+// EnsureSchema creates the store's sequence, tables and indexes if they do
+// not exist, and the schema named by Options.Schema if that does not exist
+// either. It is idempotent, and safe to call from several processes at
+// once: it runs in one transaction under an advisory lock. The DDL is the
+// embedded schema.sql, run with search_path set to Options.Schema.
+func (s *Store) EnsureSchema(ctx context.Context) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return s.createTables(ctx, tx) })
+	if err != nil {
+		return fmt.Errorf("sysconfig/postgres: ensure schema: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) createTables(ctx context.Context, tx pgx.Tx) error {
+	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1::int8)", ddlLockKey); err != nil {
+		return err
+	}
+	if s.schema != "" {
+		if err := s.useSchema(ctx, tx); err != nil {
+			return err
+		}
+	}
+	_, err := tx.Exec(ctx, schemaSQL)
+	return err
+}
+
+// useSchema creates the schema unless it exists (CREATE SCHEMA IF NOT EXISTS
+// would need the CREATE privilege on the database even when it does), and
+// makes it the transaction's search_path.
+func (s *Store) useSchema(ctx context.Context, tx pgx.Tx) error {
+	name := pgx.Identifier{s.schema}.Sanitize()
+	var exists bool
+	err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = $1)", s.schema).Scan(&exists)
+	if err == nil && !exists {
+		_, err = tx.Exec(ctx, "CREATE SCHEMA "+name)
+	}
+	if err == nil {
+		_, err = tx.Exec(ctx, "SELECT set_config('search_path', $1, true)", name)
+	}
+	return err
+}
+
+func hash32(s string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return h.Sum32()
+}
+
+func hash64(s string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	return h.Sum64()
+}
