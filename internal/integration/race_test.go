@@ -171,4 +171,3 @@ func (n naiveCache) Fill(ctx context.Context, entries []runtime.Entry) error {
 	}
 	return n.Cache.Fill(ctx, entries)
 }
-
