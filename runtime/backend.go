@@ -108,3 +108,45 @@ type Cache interface {
 	Fill(ctx context.Context, entries []Entry) error
 	Delete(ctx context.Context, keys []string) error
 }
+
+// Notifier is implemented by stores that push change notifications, such
+// as the Postgres store (LISTEN/NOTIFY) and the memory store. A Client whose
+// store is a Notifier learns of other processes' writes within milliseconds;
+// without one it relies on its periodic reconcile.
+//
+// Contract (checked by runtimetest.TestNotifier):
+//   - Listen blocks until ctx is done and then returns ctx.Err().
+//   - It calls notify(v) with the version of every change of app committed
+//     to the store after Listen connected (other apps' changes may be
+//     skipped). Notifications of a rolled-back Apply are never delivered.
+//   - After every connection, the first and each reconnection, it calls
+//     notify(0): changes committed while it was not connected were not
+//     delivered, so the receiver must resynchronise from the store.
+//   - It reconnects by itself after failures, with a bounded backoff.
+//   - notify is called from one goroutine at a time.
+type Notifier interface {
+	Listen(ctx context.Context, app string, notify func(version int64)) error
+}
+
+// Claim is the answer of a Repopulator.
+type Claim uint8
+
+// The claims.
+const (
+	ClaimWon  Claim = iota + 1 // the caller repopulates, then calls FinishRepopulation
+	ClaimBusy                  // another process is repopulating: wait and ask again
+	ClaimDone                  // another process has just repopulated: nothing to do
+)
+
+// Repopulator is implemented by shared caches that can elect one process to
+// repopulate them after an outage, so that a cache coming back is refilled
+// once rather than by every process at the same moment.
+//
+// Contract: ClaimRepopulation returns ClaimWon to exactly one caller per app
+// until that caller's FinishRepopulation (or until the claim expires, when the
+// winner died); while the claim is held it returns ClaimBusy; for a while
+// after FinishRepopulation it returns ClaimDone.
+type Repopulator interface {
+	ClaimRepopulation(ctx context.Context, app string) (Claim, error)
+	FinishRepopulation(ctx context.Context, app string) error
+}
