@@ -12,8 +12,12 @@ import (
 	"github.com/go-sysconfig/sysconfig/runtime"
 )
 
-// DefaultPrefix is the key prefix used when Options.Prefix is empty.
-const DefaultPrefix = "sysconfig:"
+// Defaults of Options.
+const (
+	DefaultPrefix   = "sysconfig:"     // Options.Prefix when empty
+	DefaultClaimTTL = 30 * time.Second // Options.ClaimTTL when not positive
+	DefaultDoneTTL  = 10 * time.Second // Options.DoneTTL when not positive
+)
 
 // Options configure a Cache. The zero value is ready to use.
 type Options struct {
@@ -31,6 +35,18 @@ type Options struct {
 	// reclaim keys no schema reads any more. Durations below a millisecond
 	// are rounded up to one.
 	TTL time.Duration
+
+	// ClaimTTL is how long a repopulation claim lasts if its holder dies
+	// before finishing; then another process may claim it.
+	// Default (zero or negative): DefaultClaimTTL, 30s.
+	ClaimTTL time.Duration
+
+	// DoneTTL is how long a finished repopulation is remembered, so that
+	// processes probing later do not repopulate again.
+	// Default (zero or negative): DefaultDoneTTL, 10s.
+	//
+	// Both durations are rounded down to whole milliseconds, and up to one.
+	DoneTTL time.Duration
 }
 
 // Cache is a runtime.Cache stored in Redis. Create it with New; it is safe
@@ -38,8 +54,11 @@ type Options struct {
 type Cache struct {
 	client goredis.UniversalClient
 	prefix string
-	pttl   string // the script's expiry argument in ms; "0" for none
+	pttl   string // the fill script's expiry argument in ms; "0" for none
 	multi  bool   // multi-key commands are safe: one node holds every key
+
+	claimPTTL string        // Options.ClaimTTL in ms, the claim script's argument
+	doneTTL   time.Duration // Options.DoneTTL in whole ms
 }
 
 var _ runtime.Cache = (*Cache)(nil)
@@ -52,6 +71,8 @@ var _ runtime.Cache = (*Cache)(nil)
 // and pool waits, create the client with ContextTimeoutEnabled set.
 func New(client goredis.UniversalClient, opts Options) *Cache {
 	c := &Cache{client: client, prefix: opts.Prefix, pttl: "0"}
+	c.claimPTTL = strconv.FormatInt(millis(opts.ClaimTTL, DefaultClaimTTL), 10)
+	c.doneTTL = time.Duration(millis(opts.DoneTTL, DefaultDoneTTL)) * time.Millisecond
 	if c.prefix == "" {
 		c.prefix = DefaultPrefix
 	}

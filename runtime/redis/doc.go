@@ -10,6 +10,14 @@
 // several applications or test runs can share a server under different
 // prefixes.
 //
+// The runtime's keys are "<path>@<fingerprint>", where path is
+// "app.section.field". Beside them, each app has one repopulation key,
+// Options.Prefix+"repopulate:"+app (see Repopulation below). The two
+// cannot collide: app names are snake_case (lower-case letters, digits and
+// underscores; the schema loader rejects anything else), so after the
+// prefix an entry key's first segment ends at a dot and never contains a
+// colon, while a repopulation key has a colon right after "repopulate".
+//
 // # Entry format
 //
 //	<version>:<flag>:<value>
@@ -46,6 +54,23 @@
 // how long an entry can outlive a lost fill and lets Redis reclaim the keys
 // of fields (or fingerprints) no longer read. Each stored entry gets PX TTL;
 // an entry refused by the gate keeps its current expiry.
+//
+// # Repopulation
+//
+// Cache implements runtime.Repopulator, so that when Redis comes back after
+// an outage one process refills it rather than every process at once. The
+// app's repopulation key holds a state: "running" while a process
+// repopulates, with PX Options.ClaimTTL (default 30s) so that the claim of
+// a process that died lapses; and "done" once it has finished, with PX
+// Options.DoneTTL (default 10s) so that processes probing a little later do
+// not refill again. ClaimRepopulation runs one Lua script: a key holding
+// "running" answers runtime.ClaimBusy, one holding "done" answers
+// runtime.ClaimDone, and otherwise (a missing key, or one holding any other
+// value or type, which is treated as missing and overwritten) the script
+// sets "running" and the caller gets runtime.ClaimWon. Redis runs the
+// script atomically, so of any number of concurrent callers exactly one
+// wins. FinishRepopulation sets "done". Each operation touches one key, so
+// it works unchanged on a Cluster.
 //
 // # Round trips
 //

@@ -57,3 +57,26 @@ return 1
 // fillScript is loaded lazily: Script.Run tries EVALSHA and falls back to
 // EVAL, which also caches the script on that server.
 var fillScript = goredis.NewScript(fillSource)
+
+// claimSource is the repopulation claim script.
+//
+//	KEYS[1]  the prefixed repopulation key of one app
+//	ARGV[1]  the "running" state (stateRunning)
+//	ARGV[2]  the "done" state (stateDone)
+//	ARGV[3]  the claim's expiry in milliseconds
+//
+// It returns "busy" when the key holds the running state, "done" when it
+// holds the done state, and otherwise (missing, any other value, not a
+// string at all) sets it to the running state with PX ARGV[3] and returns
+// "won".
+const claimSource = `
+local running, done, pttl = ARGV[1], ARGV[2], ARGV[3]
+local cur = redis.pcall('GET', KEYS[1])
+if cur == running then return 'busy' end
+if cur == done then return 'done' end
+redis.call('SET', KEYS[1], running, 'PX', pttl)
+return 'won'
+`
+
+// claimScript is loaded lazily, like fillScript.
+var claimScript = goredis.NewScript(claimSource)

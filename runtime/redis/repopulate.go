@@ -1,0 +1,66 @@
+package redis
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/go-sysconfig/sysconfig/runtime"
+)
+
+var _ runtime.Repopulator = (*Cache)(nil)
+
+// The states a repopulation key holds (see the package documentation).
+const (
+	stateRunning = "running"
+	stateDone    = "done"
+)
+
+// ClaimRepopulation implements runtime.Repopulator with one atomic script
+// on the app's repopulation key: a missing key (or one holding anything but
+// a state) becomes "running" for Options.ClaimTTL and the caller wins;
+// "running" answers runtime.ClaimBusy and "done" runtime.ClaimDone.
+func (c *Cache) ClaimRepopulation(ctx context.Context, app string) (runtime.Claim, error) {
+	keys := []string{c.repopulateKey(app)}
+	reply, err := claimScript.Run(ctx, c.client, keys, stateRunning, stateDone, c.claimPTTL).Text()
+	if err != nil {
+		return 0, err
+	}
+	return parseClaim(reply)
+}
+
+// FinishRepopulation implements runtime.Repopulator: it sets the app's
+// repopulation key to "done" for Options.DoneTTL. It does not check that
+// the caller holds the claim: a winner whose claim expired while it worked
+// still marks the app done, which is harmless because fills are
+// version-gated and so repopulating twice is only wasted work.
+func (c *Cache) FinishRepopulation(ctx context.Context, app string) error {
+	return c.client.Set(ctx, c.repopulateKey(app), stateDone, c.doneTTL).Err()
+}
+
+// repopulateKey returns the Redis key of app's repopulation state.
+func (c *Cache) repopulateKey(app string) string {
+	return c.prefix + "repopulate:" + app
+}
+
+// parseClaim maps the claim script's reply to a runtime.Claim.
+func parseClaim(reply string) (runtime.Claim, error) {
+	switch reply {
+	case "won":
+		return runtime.ClaimWon, nil
+	case "busy":
+		return runtime.ClaimBusy, nil
+	case "done":
+		return runtime.ClaimDone, nil
+	}
+	return 0, fmt.Errorf("redis: unexpected repopulation claim reply %q", reply)
+}
+
+// millis returns d in whole milliseconds, at least one; def replaces a d
+// that is not positive.
+func millis(d, def time.Duration) int64 {
+	if d <= 0 {
+		d = def
+	}
+	return max(d.Milliseconds(), 1)
+}
