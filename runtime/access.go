@@ -8,7 +8,18 @@ import (
 // Get returns the field's effective value: its override if one is set, else
 // its default. A backend failure is returned as an error, never replaced by
 // the default.
+//
+// On a started client the value comes from the in-process snapshot: no I/O,
+// no lock and, but for string lists, no allocation.
 func (f *Field[T]) Get(ctx context.Context, c *Client) (T, error) {
+	if s := c.view(); s != nil && c.owns(&f.info) {
+		sl := &s.slots[f.info.index]
+		if sl.err != nil {
+			var zero T
+			return zero, sl.err
+		}
+		return f.copy(sl.value.(T)), nil
+	}
 	st, err := c.readField(ctx, &f.info)
 	if err != nil {
 		var zero T
@@ -17,8 +28,8 @@ func (f *Field[T]) Get(ctx context.Context, c *Client) (T, error) {
 	return f.copy(st.value.(T)), nil
 }
 
-// Lookup returns the field's value with its version and source, for
-// debugging and health pages.
+// Lookup returns the field's value with its version and source (snapshot,
+// cache, store, stale or default), for debugging and health pages.
 func (f *Field[T]) Lookup(ctx context.Context, c *Client) (Value, error) {
 	st, err := c.readField(ctx, &f.info)
 	if err != nil {

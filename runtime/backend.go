@@ -116,9 +116,10 @@ type Cache interface {
 //
 // Contract (checked by runtimetest.TestNotifier):
 //   - Listen blocks until ctx is done and then returns ctx.Err().
-//   - It calls notify(v) with the version of every change of app committed
-//     to the store after Listen connected (other apps' changes may be
-//     skipped). Notifications of a rolled-back Apply are never delivered.
+//   - After changes of app are committed, it calls notify(v) with v the
+//     version of the latest of them; one call may stand for several
+//     changes, and other apps' changes may be reported too. A rolled-back
+//     Apply is never reported.
 //   - After every connection, the first and each reconnection, it calls
 //     notify(0): changes committed while it was not connected were not
 //     delivered, so the receiver must resynchronise from the store.

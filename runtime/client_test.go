@@ -27,10 +27,12 @@ var (
 	apiKeyField = runtime.SecretField("api_key", runtime.Meta{})
 	maxField    = runtime.IntField("max_items", runtime.Meta{Validators: []runtime.Validator{runtime.Range(int64(1), int64(100))}}, 10)
 	ttlField    = runtime.DurationField("ttl", runtime.Meta{}, time.Minute)
+	flagField   = runtime.BoolField("flag", runtime.Meta{}, false)
+	priceField  = runtime.DecimalField("price", runtime.Meta{}, runtime.MustDecimal("9.99"))
 
 	testSchema = runtime.NewSchema("t",
 		runtime.NewSection("site", "Site", "", titleField, themeField, tagsField, apiKeyField),
-		runtime.NewSection("limits", "Limits", "", maxField, ttlField),
+		runtime.NewSection("limits", "Limits", "", maxField, ttlField, flagField, priceField),
 	)
 )
 

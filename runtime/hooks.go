@@ -9,11 +9,17 @@ import (
 // field's effective values (defaults when there is no override) before and
 // after, typed as the field's Go type. An error or a panic is logged; it
 // neither undoes the write nor stops the other hooks.
+//
+// On a started client hooks see every change, made by any process, once the
+// snapshot holds it; they run in order on one goroutine of the client (so a
+// hook may write, but a hook that blocks delays the hooks after it). Changes
+// loaded by Start itself are not reported. Before Start, hooks run in the
+// writing call, for changes made through this client only.
 type HookFunc func(ctx context.Context, path string, old, new any) error
 
-// OnChange registers fn for changes of path made through this client, or
-// of every path when path is "". Hooks run after the commit, in
-// registration order, before Set returns.
+// OnChange registers fn for changes of path, or of every path when path is
+// "". Hooks run after the commit in registration order; see HookFunc for
+// when and where.
 func (c *Client) OnChange(path string, fn HookFunc) error {
 	if path != "" && !c.Exists(path) {
 		return &UnknownPathError{Path: path}
@@ -42,13 +48,9 @@ func (c *Client) hooksFor(path string) []HookFunc {
 	return append(append([]HookFunc(nil), specific...), all...)
 }
 
-func (c *Client) runHooks(ctx context.Context, f *fieldInfo, a Applied) {
-	hooks := c.hooksFor(f.path)
-	if len(hooks) == 0 {
-		return
-	}
-	old, new := hookValue(f, a.Old), hookValue(f, a.New)
-	for _, h := range hooks {
+// deliver runs the hooks of f's path and the hooks of every path.
+func (c *Client) deliver(ctx context.Context, f *fieldInfo, old, new any) {
+	for _, h := range c.hooksFor(f.path) {
 		if err := callHook(ctx, h, f.path, old, new); err != nil {
 			c.log.Error("sysconfig: change hook failed", "path", f.path, "error", err)
 		}

@@ -9,16 +9,22 @@ type Source uint8
 
 // The sources of a value.
 const (
-	SourceCache Source = iota + 1 // the shared cache
-	SourceStore                   // the store, the source of truth
+	SourceCache    Source = iota + 1 // the shared cache (Redis)
+	SourceStore                      // the store, the source of truth (Postgres)
+	SourceSnapshot                   // the in-process snapshot, kept in step with the store
+	SourceStale                      // the snapshot, but the store has not answered for a while
+	SourceDefault                    // the default, served before the store was ever reached
 )
 
+var sourceNames = [...]string{
+	SourceCache: "cache", SourceStore: "store", SourceSnapshot: "snapshot",
+	SourceStale: "stale", SourceDefault: "default",
+}
+
+// String returns the source's name, such as "snapshot".
 func (s Source) String() string {
-	switch s {
-	case SourceCache:
-		return "cache"
-	case SourceStore:
-		return "store"
+	if int(s) < len(sourceNames) && sourceNames[s] != "" {
+		return sourceNames[s]
 	}
 	return "unknown"
 }
@@ -31,10 +37,17 @@ type state struct {
 	source  Source
 }
 
-// read returns the field's state: from the cache when it holds a valid
-// entry, else from the store (one load shared by concurrent readers), whose
+// read returns the field's state: from the snapshot on a started client;
+// otherwise from the cache when it holds a valid entry, else from the store (one load shared by concurrent readers), whose
 // record then fills the cache, version-gated.
 func (c *Client) read(ctx context.Context, f *fieldInfo) (state, error) {
+	if s := c.view(); s != nil {
+		sts, err := c.fromSnapshot(s, []*fieldInfo{f})
+		if err != nil {
+			return state{}, err
+		}
+		return sts[0], nil
+	}
 	if st, ok := c.fromCache(ctx, f); ok {
 		return st, nil
 	}
@@ -112,9 +125,12 @@ func decode(f *fieldInfo, r Record, src Source) (state, error) {
 	return state{value: v, set: true, version: r.Version, source: src}, nil
 }
 
-// readMany reads fields with one cache round trip and one store round trip
-// for whatever the cache lacked.
+// readMany reads fields from the snapshot when there is one, else with one
+// cache round trip and one store round trip for whatever the cache lacked.
 func (c *Client) readMany(ctx context.Context, fields []*fieldInfo) ([]state, error) {
+	if s := c.view(); s != nil {
+		return c.fromSnapshot(s, fields)
+	}
 	sts := make([]state, len(fields))
 	missing := c.manyFromCache(ctx, fields, sts)
 	if len(missing) == 0 {
@@ -201,4 +217,32 @@ func (c *Client) dropCorrupt(ctx context.Context, f *fieldInfo, why error) {
 	if err := c.cache.Delete(ctx, []string{f.cacheKey}); err != nil {
 		c.cacheFailed("delete", err)
 	}
+}
+
+// fromSnapshot reads fields from s.
+func (c *Client) fromSnapshot(s *snapshot, fields []*fieldInfo) ([]state, error) {
+	sts := make([]state, len(fields))
+	for i, f := range fields {
+		sl := &s.slots[f.index]
+		if sl.err != nil {
+			return nil, sl.err
+		}
+		sts[i] = c.snapshotState(sl)
+	}
+	return sts, nil
+}
+
+// snapshotState reports a slot's state with the snapshot's view of its
+// source: not yet loaded, stale, or current.
+func (c *Client) snapshotState(sl *slot) state {
+	st := sl.state
+	switch {
+	case !sl.known:
+		st.source = SourceDefault
+	case c.stale():
+		st.source = SourceStale
+	default:
+		st.source = SourceSnapshot
+	}
+	return st
 }

@@ -112,15 +112,23 @@ func storeError(op string, err error) error {
 	return &UnavailableError{Backend: "store", Op: op, Err: err}
 }
 
-// afterCommit brings the cache up to date with the committed records and
-// runs change hooks. Neither can undo the write.
+// afterCommit brings the snapshot (so the writer sees its own write at
+// once, and a batch becomes visible all at once) and the cache up to date
+// with the committed records, and reports the changes to hooks. None of
+// this can undo the write.
 func (c *Client) afterCommit(ctx context.Context, fields []*fieldInfo, applied []Applied) {
 	recs := make([]Record, len(applied))
 	for i, a := range applied {
 		recs[i] = a.New
 	}
+	if c.snap.Load() != nil {
+		changes := c.merge(recs, SourceStore, false)
+		c.fill(ctx, fields, recs)
+		c.sync.events.push(changes)
+		return
+	}
 	c.fill(ctx, fields, recs)
 	for i, a := range applied {
-		c.runHooks(ctx, fields[i], a)
+		c.deliver(ctx, fields[i], hookValue(fields[i], a.Old), hookValue(fields[i], a.New))
 	}
 }

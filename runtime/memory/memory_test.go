@@ -15,3 +15,10 @@ func TestStoreConformance(t *testing.T) {
 func TestCacheConformance(t *testing.T) {
 	runtimetest.TestCache(t, func(*testing.T) runtime.Cache { return memory.NewCache() })
 }
+
+func TestNotifierConformance(t *testing.T) {
+	runtimetest.TestNotifier(t, func(*testing.T) (runtime.Store, runtime.Notifier) {
+		s := memory.NewStore()
+		return s, s
+	})
+}

@@ -16,8 +16,9 @@ import (
 type Store struct {
 	mu      sync.Mutex
 	version int64
-	records map[string]runtime.Record
-	history []runtime.HistoryEntry
+	records   map[string]runtime.Record
+	history   []runtime.HistoryEntry
+	listeners []*listener
 }
 
 // NewStore returns an empty store.
@@ -82,6 +83,7 @@ func (s *Store) Apply(ctx context.Context, app string, writes []runtime.Write) (
 	for i, w := range writes {
 		applied[i] = s.apply(w)
 	}
+	s.announce(app, s.version)
 	return applied, nil
 }
 
