@@ -12,7 +12,7 @@ import (
 // of milliseconds per call while its client retries) and serves from the
 // store. Once per retry interval a background probe repopulates the cache
 // from the store, version-gated — writes made during the outage could not
-// update it — and only when that succeeds does the client read the cache
+// update it — and only when that succeeds does the client use the cache
 // again, so it never serves an entry the outage left behind.
 type cacheHealth struct {
 	down    atomic.Bool
@@ -45,26 +45,57 @@ func (c *Client) cacheFailed(op string, err error) {
 	}
 }
 
-// probe repopulates the cache with every stored record of the app and ends
-// the outage if that worked.
+// probe ends an outage once the cache is repopulated. When the cache can
+// elect one process to do that (Repopulator), only the winner refills it;
+// the others wait until it is done, so a cache coming back is refilled once.
 func (c *Client) probe() {
 	defer c.health.probing.Store(false)
 	ctx, cancel := context.WithTimeout(context.Background(), c.opts.LoadTimeout)
 	defer cancel()
-	recs, err := c.store.LoadApp(ctx, c.schema.app)
-	if err != nil {
-		c.health.retryAt.Store(time.Now().Add(c.opts.CacheRetryInterval).UnixNano())
+	rp, elects := c.cache.(Repopulator)
+	if !elects {
+		c.endOutage(ctx, c.repopulate(ctx))
 		return
 	}
-	fields, entries := c.entriesOf(recs)
-	if len(entries) > 0 {
-		if err := c.cache.Fill(ctx, entries); err != nil {
-			c.cacheFailed("fill", err)
-			return
+	claim, err := rp.ClaimRepopulation(ctx, c.schema.app)
+	switch {
+	case err != nil:
+		c.cacheFailed("claim", err)
+	case claim == ClaimBusy:
+		c.health.retryAt.Store(time.Now().Add(c.opts.CacheRetryInterval).UnixNano())
+	case claim == ClaimDone:
+		c.endOutage(ctx, nil)
+	default:
+		err := c.repopulate(ctx)
+		if err == nil {
+			err = rp.FinishRepopulation(ctx, c.schema.app)
 		}
+		c.endOutage(ctx, err)
+	}
+}
+
+// repopulate writes every stored record of the app to the cache,
+// version-gated, so entries left behind by writes made during the outage
+// are replaced and entries written meanwhile by others are kept.
+func (c *Client) repopulate(ctx context.Context) error {
+	recs, err := c.store.LoadApp(ctx, c.schema.app)
+	if err != nil {
+		return &UnavailableError{Backend: "store", Op: "load", Err: err}
+	}
+	if _, entries := c.entriesOf(recs); len(entries) > 0 {
+		return c.cache.Fill(ctx, entries)
+	}
+	return nil
+}
+
+// endOutage marks the cache healthy, or schedules the next probe.
+func (c *Client) endOutage(ctx context.Context, err error) {
+	if err != nil {
+		c.cacheFailed("repopulate", err)
+		return
 	}
 	c.health.down.Store(false)
-	c.log.Info("sysconfig: cache available again; repopulated it", "entries", len(fields))
+	c.log.Info("sysconfig: cache available again")
 }
 
 // entriesOf returns the cache entries for the records of known, cached fields.

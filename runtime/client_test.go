@@ -507,3 +507,65 @@ func TestCacheRecoveryRepopulatesWhatChangedDuringTheOutage(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// electingCache is a failingCache that elects one repopulator, as Redis does.
+type electingCache struct {
+	*failingCache
+	mu     sync.Mutex
+	state  runtime.Claim // 0: nobody has claimed
+	claims atomic.Int64
+}
+
+func (e *electingCache) ClaimRepopulation(context.Context, string) (runtime.Claim, error) {
+	e.claims.Add(1)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.state == 0 {
+		e.state = runtime.ClaimBusy
+		return runtime.ClaimWon, nil
+	}
+	return e.state, nil
+}
+
+func (e *electingCache) FinishRepopulation(context.Context, string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.state = runtime.ClaimDone
+	return nil
+}
+
+// countingStore counts full loads, which only repopulation does.
+type countingStore struct {
+	runtime.Store
+	loadApps atomic.Int64
+}
+
+func (c *countingStore) LoadApp(ctx context.Context, app string) ([]runtime.Record, error) {
+	c.loadApps.Add(1)
+	return c.Store.LoadApp(ctx, app)
+}
+
+func TestOnlyOneClientRepopulatesAReturningCache(t *testing.T) {
+	cache := &electingCache{failingCache: &failingCache{Cache: memory.NewCache()}}
+	store := &countingStore{Store: memory.NewStore()}
+	opts := runtime.Options{Cache: cache, CacheRetryInterval: time.Millisecond, Logger: slog.New(slog.NewTextHandler(&syncWriter{}, nil))}
+	var clients []*runtime.Client
+	for range 5 {
+		c, _ := runtime.NewClient(testSchema, store, opts)
+		if err := maxField.Set(ctx, c, 1); err != nil { // cache down: every client notices
+			t.Fatal(err)
+		}
+		clients = append(clients, c)
+	}
+	cache.up.Store(true)
+	eventually(t, "every client uses the cache again", func() bool {
+		before := cache.calls.Load()
+		for _, c := range clients {
+			_, _ = maxField.Get(ctx, c)
+		}
+		return cache.calls.Load()-before == int64(len(clients))
+	})
+	if n := store.loadApps.Load(); n != 1 {
+		t.Errorf("the returning cache was repopulated %d times, want once (claims: %d)", n, cache.claims.Load())
+	}
+}

@@ -135,8 +135,17 @@ func (c *Client) reconcile(ctx context.Context) {
 			return
 		case <-c.sync.kick:
 		case <-t.C:
+			c.probeCacheIfDown()
 		}
 		_ = c.syncOnce(ctx)
+	}
+}
+
+// probeCacheIfDown lets a started client, which no longer reads the cache,
+// still notice when the cache comes back.
+func (c *Client) probeCacheIfDown() {
+	if c.cache != nil {
+		c.cacheUsable()
 	}
 }
 

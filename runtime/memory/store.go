@@ -14,8 +14,8 @@ import (
 // Store is an in-memory runtime.Store. The zero value is not usable; call
 // NewStore.
 type Store struct {
-	mu      sync.Mutex
-	version int64
+	mu        sync.Mutex
+	version   int64
 	records   map[string]runtime.Record
 	history   []runtime.HistoryEntry
 	listeners []*listener

@@ -42,11 +42,23 @@
 // Apply runs pg_notify in its transaction for each write, on Options.Channel
 // ("sysconfig" by default), with a small JSON payload (see Notification):
 // Postgres delivers it to every listener at commit and drops it on
-// rollback. The payload never carries the value. Listeners LISTEN on the
-// channel with a dedicated connection (not one from a pool that runs
-// transactions), reload the paths they hear about, and reconcile with Since
-// when they (re)connect, since a notification sent while they were away is
-// lost.
+// rollback. The payload never carries the value.
+//
+// Store.Listen (runtime.Notifier) listens for one app: it calls notify with
+// the version of each of the app's writes, in commit order, until its
+// context ends. It holds a dedicated connection, opened like the pool's
+// (same configuration, BeforeConnect and AfterConnect hooks, and
+// application_name "sysconfig-listener" unless one is configured) but
+// outside it: a LISTEN must stay on one session, so it never takes one of
+// the pool's MaxConns slots, nor waits for one. Each running Listen is one
+// more server connection. After each successful LISTEN, the first and every
+// reconnection, it calls notify(0) before anything else: notifications sent
+// while it was away are lost, so the receiver resynchronises with Since.
+// It reconnects by itself after any failure, waiting 50 ms, doubling up to
+// 2 s, and pings the server after 30 s without a notification so that a
+// silently dead connection does not go unnoticed. Other listeners can
+// LISTEN on Store.Channel themselves and decode payloads with
+// ParseNotification.
 //
 // # Errors
 //

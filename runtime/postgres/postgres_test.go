@@ -76,6 +76,15 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+// TestNotifierConformance runs the shared Notifier contract suite: the
+// store is its own notifier, on a channel of its own per subtest.
+func TestNotifierConformance(t *testing.T) {
+	runtimetest.TestNotifier(t, func(t *testing.T) (runtime.Store, runtime.Notifier) {
+		s, _ := newStore(t)
+		return s, s
+	})
+}
+
 func TestRoundTrip(t *testing.T) {
 	s, _ := newStore(t)
 	got := mustApply(t, s, "app", set("app.site.title", "Hello"), set("app.site.rate", "1.5"))

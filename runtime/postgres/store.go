@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"hash/fnv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -52,6 +53,8 @@ type Store struct {
 	schema  string
 	channel string
 	q       queries
+
+	listenIdle time.Duration // zero: defaultListenIdle; set by tests
 }
 
 var _ runtime.Store = (*Store)(nil)
