@@ -3,6 +3,7 @@ package integration
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
@@ -51,6 +52,7 @@ func descriptors[T any](fs []*runtime.Field[T]) []runtime.Descriptor {
 
 // backends is one test's isolated Postgres schema and Redis prefix.
 type backends struct {
+	schema string
 	pool   *pgxpool.Pool
 	store  *postgres.Store
 	redis  goredis.UniversalClient
@@ -66,7 +68,7 @@ func newBackends(t testing.TB) *backends {
 		t.Fatalf("EnsureSchema: %v", err)
 	}
 	rdb, prefix := testenv.Redis(t)
-	return &backends{pool: pool, store: store, redis: rdb, prefix: prefix,
+	return &backends{schema: schema, pool: pool, store: store, redis: rdb, prefix: prefix,
 		cache: redis.New(rdb, redis.Options{Prefix: prefix})}
 }
 
@@ -98,4 +100,11 @@ func deadPostgres(t testing.TB) *pgxpool.Pool {
 	}
 	t.Cleanup(pool.Close)
 	return pool
+}
+
+func itoa(n uint16) string { return strconv.Itoa(int(n)) }
+
+func atou16(s string) uint16 {
+	n, _ := strconv.Atoi(s)
+	return uint16(n)
 }

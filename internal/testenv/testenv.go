@@ -105,6 +105,13 @@ func Redis(t testing.TB) (redis.UniversalClient, string) {
 	return client, prefix
 }
 
+// FlushPrefix deletes every key under prefix, as if Redis had restarted
+// empty for this test.
+func FlushPrefix(t testing.TB, client redis.UniversalClient, prefix string) {
+	t.Helper()
+	deleteKeys(client, prefix)
+}
+
 func deleteKeys(client redis.UniversalClient, prefix string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
