@@ -7,13 +7,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/go-sysconfig/sysconfig/internal/faultproxy"
+	"github.com/go-sysconfig/sysconfig/internal/testenv"
 )
 
-// redisAddr is the local Redis that `make services` starts.
-const redisAddr = "127.0.0.1:6379"
-
 func TestForwardsToRealRedis(t *testing.T) {
+	opts, err := redis.ParseURL(testenv.RedisURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	redisAddr := opts.Addr
 	if c, err := net.DialTimeout("tcp", redisAddr, prompt); err != nil {
 		t.Fatalf("Redis is unreachable at %s: %v\nstart it with `make services`", redisAddr, err)
 	} else {

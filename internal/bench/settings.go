@@ -1,0 +1,103 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"time"
+)
+
+// settings say how long and how hard the report measures.
+type settings struct {
+	quick       bool
+	rounds      int           // alternating rounds of the in-process figures
+	benchtime   time.Duration // per figure and round
+	trials      int           // race harness trials, version-gated
+	naiveTrials int           // race harness trials of the naive control
+	writes      int           // propagation writes
+	spacing     time.Duration // between propagation writes
+}
+
+// targetTrials is the number of race trials the target asks for.
+const targetTrials = 100_000
+
+// options are the parsed command line.
+type options struct {
+	settings
+	follower bool   // run as the propagation follower
+	schema   string // follower: the leader's Postgres schema
+	prefix   string // follower: the leader's Redis prefix
+}
+
+// parseFlags parses args. -quick lowers every default; explicit flags win.
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { usage(fs) }
+	var o options
+	fs.BoolVar(&o.quick, "quick", false, "a smoke test: 3 short rounds, 2,000 race trials, 30 propagation writes")
+	fs.IntVar(&o.trials, "trials", targetTrials, "race harness trials")
+	fs.IntVar(&o.rounds, "rounds", 5, "alternating rounds of the in-process figures (the median is reported)")
+	fs.DurationVar(&o.benchtime, "benchtime", 500*time.Millisecond, "time per in-process figure and round")
+	fs.BoolVar(&o.follower, "follower", false, "internal: run as the follower process of the propagation figure")
+	fs.StringVar(&o.schema, "schema", "", "internal: the follower's Postgres schema")
+	fs.StringVar(&o.prefix, "prefix", "", "internal: the follower's Redis key prefix")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	o.settings = o.withDefaults(explicit(fs))
+	return o, o.check(fs.NArg())
+}
+
+// usage prints the command's help.
+func usage(fs *flag.FlagSet) {
+	fmt.Fprintf(fs.Output(), `usage: go run ./internal/bench [-quick] [-trials n] [-rounds n] [-benchtime d]
+
+Measures sysconfig against its targets on the local PostgreSQL and Redis
+(SYSCONFIG_TEST_DATABASE_URL, SYSCONFIG_TEST_REDIS_URL) and prints one table.
+Exit status: 0 every target met, 1 a target missed, 2 a figure failed.
+
+`)
+	fs.PrintDefaults()
+}
+
+// explicit returns the names of the flags set on the command line.
+func explicit(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
+
+// withDefaults completes the settings: the fixed ones, and in quick mode
+// the smaller defaults of the flags not given.
+func (o options) withDefaults(given map[string]bool) settings {
+	s := o.settings
+	s.naiveTrials, s.writes, s.spacing = 1_000, 300, 10*time.Millisecond
+	if !s.quick {
+		return s
+	}
+	s.naiveTrials, s.writes = 200, 30
+	if !given["trials"] {
+		s.trials = 2_000
+	}
+	if !given["rounds"] {
+		s.rounds = 3
+	}
+	if !given["benchtime"] {
+		s.benchtime = 20 * time.Millisecond
+	}
+	return s
+}
+
+// check rejects values that cannot be measured.
+func (o options) check(nargs int) error {
+	switch {
+	case nargs > 0:
+		return fmt.Errorf("bench takes no arguments")
+	case o.follower && (o.schema == "" || o.prefix == ""):
+		return fmt.Errorf("-follower needs -schema and -prefix")
+	case o.rounds < 1 || o.trials < 1 || o.benchtime <= 0:
+		return fmt.Errorf("-rounds, -trials and -benchtime must be positive")
+	}
+	return nil
+}
