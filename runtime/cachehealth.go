@@ -104,7 +104,7 @@ func (c *Client) entriesOf(recs []Record) ([]*fieldInfo, []Entry) {
 	var entries []Entry
 	for _, r := range recs {
 		d, ok := c.schema.byPath[r.Path]
-		if !ok || !d.field().cached() {
+		if !ok {
 			continue
 		}
 		f := d.field()

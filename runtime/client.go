@@ -57,6 +57,11 @@ type Options struct {
 	// DisableSnapshot makes every read go through the cache (and the store
 	// on a miss), as before Start; Start then only marks the client ready.
 	DisableSnapshot bool
+	// Secrets seals the values of secret fields before they are stored or
+	// cached (see the keyring package). A schema with secret fields needs
+	// one: without it, writing a secret and reading a set secret fail with
+	// an error matching ErrSecret, and NewClient logs a warning.
+	Secrets Sealer
 	// ReconcileInterval is how often a started client asks the store for
 	// changes it has not heard of, which bounds staleness when a
 	// notification is lost or the store is not a Notifier. Zero means 2 s.
@@ -70,14 +75,16 @@ func NewClient(schema *Schema, store Store, opts Options) (*Client, error) {
 		return nil, errors.New("sysconfig: NewClient needs a schema and a store")
 	}
 	opts = opts.withDefaults()
-	return &Client{core: &core{
+	c := &Client{core: &core{
 		schema: schema,
 		store:  store,
 		cache:  opts.Cache,
 		log:    opts.Logger,
 		opts:   opts,
 		hooks:  map[string][]HookFunc{},
-	}}, nil
+	}}
+	c.warnIfNoSecrets()
+	return c, nil
 }
 
 func (o Options) withDefaults() Options {

@@ -16,6 +16,15 @@ type eventQueue struct {
 
 func newEventQueue() *eventQueue { return &eventQueue{wake: make(chan struct{}, 1)} }
 
+// queueEvents hands changes to the event goroutine, with the hooks
+// registered now: a hook registered later does not hear of them.
+func (c *Client) queueEvents(changes []change) {
+	for i := range changes {
+		changes[i].hooks = c.hooksFor(changes[i].f.path)
+	}
+	c.sync.events.push(changes)
+}
+
 func (q *eventQueue) push(changes []change) {
 	if len(changes) == 0 {
 		return
@@ -46,7 +55,7 @@ func (c *Client) runEvents(ctx context.Context, q *eventQueue) {
 		case <-q.wake:
 		}
 		for _, ch := range q.take() {
-			c.deliver(ctx, ch.f, ch.old, ch.new)
+			c.callHooks(ctx, ch.hooks, ch.f.path, ch.old, ch.new)
 		}
 	}
 }

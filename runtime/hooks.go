@@ -50,17 +50,22 @@ func (c *Client) hooksFor(path string) []HookFunc {
 
 // deliver runs the hooks of f's path and the hooks of every path.
 func (c *Client) deliver(ctx context.Context, f *fieldInfo, old, new any) {
-	for _, h := range c.hooksFor(f.path) {
-		if err := callHook(ctx, h, f.path, old, new); err != nil {
-			c.log.Error("sysconfig: change hook failed", "path", f.path, "error", err)
+	c.callHooks(ctx, c.hooksFor(f.path), f.path, old, new)
+}
+
+// callHooks runs hooks in order; failures are logged.
+func (c *Client) callHooks(ctx context.Context, hooks []HookFunc, path string, old, new any) {
+	for _, h := range hooks {
+		if err := callHook(ctx, h, path, old, new); err != nil {
+			c.log.Error("sysconfig: change hook failed", "path", path, "error", err)
 		}
 	}
 }
 
 // hookValue returns the effective value of a record; a record that no
 // longer decodes (say, written for an older declaration) reads as the default.
-func hookValue(f *fieldInfo, r Record) any {
-	st, err := decode(f, r, SourceStore)
+func (c *Client) hookValue(f *fieldInfo, r Record) any {
+	st, err := c.decode(f, r, SourceStore)
 	if err != nil {
 		return f.def
 	}

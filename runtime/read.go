@@ -62,7 +62,7 @@ func (c *Client) read(ctx context.Context, f *fieldInfo) (state, error) {
 
 // fromCache returns the field's cached state, if the cache holds a valid one.
 func (c *Client) fromCache(ctx context.Context, f *fieldInfo) (state, bool) {
-	if c.cache == nil || !f.cached() || !c.cacheUsable() {
+	if c.cache == nil || !c.cacheUsable() {
 		return state{}, false
 	}
 	res, err := c.cache.Get(ctx, []string{f.cacheKey})
@@ -83,7 +83,7 @@ func (c *Client) decodeCached(ctx context.Context, f *fieldInfo, r CacheResult) 
 		c.dropCorrupt(ctx, f, ErrCorruptEntry)
 		return state{}, false
 	}
-	st, err := decode(f, Record{Path: f.path, Value: r.Value, Set: r.Set, Version: r.Version}, SourceCache)
+	st, err := c.decode(f, Record{Path: f.path, Value: r.Value, Set: r.Set, Version: r.Version}, SourceCache)
 	if err != nil {
 		c.dropCorrupt(ctx, f, err)
 		return state{}, false
@@ -104,7 +104,7 @@ func (c *Client) loadFromStore(ctx context.Context, fields []*fieldInfo) ([]stat
 	}
 	sts := make([]state, len(fields))
 	for i, f := range fields {
-		if sts[i], err = decode(f, recs[i], SourceStore); err != nil {
+		if sts[i], err = c.decode(f, recs[i], SourceStore); err != nil {
 			return nil, err
 		}
 	}
@@ -112,13 +112,17 @@ func (c *Client) loadFromStore(ctx context.Context, fields []*fieldInfo) ([]stat
 	return sts, nil
 }
 
-// decode turns a record into the field's state. A record without an
-// override yields the default.
-func decode(f *fieldInfo, r Record, src Source) (state, error) {
+// decode turns a record into the field's state, decrypting secrets. A
+// record without an override yields the default.
+func (c *Client) decode(f *fieldInfo, r Record, src Source) (state, error) {
 	if !r.Set {
 		return state{value: f.def, version: r.Version, source: src}, nil
 	}
-	v, err := f.parse(r.Value)
+	text, err := c.unseal(f, r.Value)
+	if err != nil {
+		return state{}, err
+	}
+	v, err := f.parse(text)
 	if err != nil {
 		return state{}, &DecodeError{Path: f.path, Kind: f.kind, Err: err}
 	}
@@ -156,7 +160,7 @@ func (c *Client) manyFromCache(ctx context.Context, fields []*fieldInfo, sts []s
 	var keys []string
 	var idx, missing []int
 	for i, f := range fields {
-		if c.cache != nil && f.cached() {
+		if c.cache != nil {
 			keys = append(keys, f.cacheKey)
 			idx = append(idx, i)
 		} else {
@@ -197,10 +201,8 @@ func (c *Client) fill(ctx context.Context, fields []*fieldInfo, recs []Record) {
 	}
 	var entries []Entry
 	for i, f := range fields {
-		if f.cached() {
-			r := recs[i]
-			entries = append(entries, Entry{Key: f.cacheKey, Version: r.Version, Set: r.Set, Value: r.Value})
-		}
+		r := recs[i]
+		entries = append(entries, Entry{Key: f.cacheKey, Version: r.Version, Set: r.Set, Value: r.Value})
 	}
 	if len(entries) == 0 {
 		return

@@ -145,8 +145,6 @@ type fieldInfo struct {
 	toBase func(any) any
 }
 
-func (f *fieldInfo) cached() bool { return f.kind != KindSecret }
-
 // parse turns canonical text into the field's typed value (as any), checking
 // select choices but not validators.
 func (f *fieldInfo) parse(text string) (any, error) {

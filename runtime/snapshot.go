@@ -31,6 +31,7 @@ func (s *snapshot) clone() *snapshot {
 type change struct {
 	f        *fieldInfo
 	old, new any
+	hooks    []HookFunc // registered when the change was seen; set by queueEvents
 }
 
 // merge publishes a snapshot with recs applied, each only if newer than
@@ -56,7 +57,7 @@ func (c *Client) merge(recs []Record, src Source, complete bool) []change {
 		if next == cur {
 			next = cur.clone()
 		}
-		next.slots[f.index] = newSlot(f, r, src)
+		next.slots[f.index] = c.newSlot(f, r, src)
 		changes = append(changes, change{f: f, old: old.value, new: next.slots[f.index].value})
 	}
 	if complete {
@@ -81,8 +82,8 @@ func markKnown(cur, next *snapshot) *snapshot {
 
 // newSlot decodes a record into a slot. An undecodable value is kept as an
 // error, so reads report it instead of serving the default.
-func newSlot(f *fieldInfo, r Record, src Source) slot {
-	st, err := decode(f, r, src)
+func (c *Client) newSlot(f *fieldInfo, r Record, src Source) slot {
+	st, err := c.decode(f, r, src)
 	if err != nil {
 		return slot{state: state{value: f.def, version: r.Version, source: src}, known: true, err: err}
 	}

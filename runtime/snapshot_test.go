@@ -245,3 +245,21 @@ func TestHookMayWrite(t *testing.T) {
 		return got == 7*time.Second
 	})
 }
+
+func TestHookHearsOnlyChangesAfterItsRegistration(t *testing.T) {
+	c := started(t, memory.NewStore(), nil, runtime.Options{})
+	block := make(chan struct{})
+	_ = c.OnChange("", func(context.Context, string, any, any) error { <-block; return nil }) // holds the event goroutine
+	if err := maxField.Set(ctx, c, 1); err != nil {
+		t.Fatal(err)
+	}
+	heard := make(chan int64, 2)
+	_ = maxField.OnChange(c, func(_ context.Context, _, new int64) error { heard <- new; return nil })
+	if err := maxField.Set(ctx, c, 2); err != nil {
+		t.Fatal(err)
+	}
+	close(block)
+	if got := <-heard; got != 2 {
+		t.Errorf("a hook registered after the change to 1 heard %d first", got)
+	}
+}

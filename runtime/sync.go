@@ -77,9 +77,8 @@ func (c *Client) coldSnapshot(ctx context.Context) *snapshot {
 	var fields []*fieldInfo
 	var keys []string
 	for _, d := range c.schema.fields {
-		if f := d.field(); f.cached() {
-			fields, keys = append(fields, f), append(keys, f.cacheKey)
-		}
+		f := d.field()
+		fields, keys = append(fields, f), append(keys, f.cacheKey)
 	}
 	res, err := c.cache.Get(ctx, keys)
 	if err != nil {
@@ -171,7 +170,7 @@ func (c *Client) syncOnce(ctx context.Context) error {
 	c.syncRecovered()
 	c.fillChanges(ctx, changes, recs)
 	if !first {
-		s.events.push(changes)
+		c.queueEvents(changes)
 	}
 	return nil
 }

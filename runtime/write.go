@@ -88,7 +88,9 @@ func (c *Client) prepareOne(u Update) (*fieldInfo, Write, error) {
 	if err != nil {
 		return nil, Write{}, err
 	}
-	w.Value = f.format(v)
+	if w.Value, err = c.seal(f, f.format(v)); err != nil {
+		return nil, Write{}, err
+	}
 	return f, w, nil
 }
 
@@ -124,11 +126,11 @@ func (c *Client) afterCommit(ctx context.Context, fields []*fieldInfo, applied [
 	if c.snap.Load() != nil {
 		changes := c.merge(recs, SourceStore, false)
 		c.fill(ctx, fields, recs)
-		c.sync.events.push(changes)
+		c.queueEvents(changes)
 		return
 	}
 	c.fill(ctx, fields, recs)
 	for i, a := range applied {
-		c.deliver(ctx, fields[i], hookValue(fields[i], a.Old), hookValue(fields[i], a.New))
+		c.deliver(ctx, fields[i], c.hookValue(fields[i], a.Old), c.hookValue(fields[i], a.New))
 	}
 }

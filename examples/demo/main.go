@@ -20,6 +20,7 @@ import (
 
 	"github.com/go-sysconfig/sysconfig/generated"
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/keyring"
 )
 
 func main() {
@@ -36,17 +37,39 @@ func run(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	defer be.close()
+	keys, err := demoKeys(out)
+	if err != nil {
+		return err
+	}
 	client, err := runtime.NewClient(generated.Schema, be.store, runtime.Options{
-		Cache:  be.cache,
-		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Cache:   be.cache,
+		Secrets: keys,
+		Logger:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
 	if err != nil {
 		return err
 	}
+	if err := client.Start(ctx); err != nil {
+		return err
+	}
+	defer client.Close()
 	if err := startClean(ctx, client); err != nil {
 		return err
 	}
 	return tour(ctx, out, client, generated.New(client))
+}
+
+// demoKey is a fixed key for the demo only. Real deployments load theirs
+// with keyring.FromEnv(keyring.DefaultEnv) or keyring.FromFile.
+const demoKey = "demo:ZGVtby1vbmx5LWtleS1kby1ub3QtdXNlLWluLXByb2Q="
+
+// demoKeys returns the keyring in $SYSCONFIG_KEYS, or the demo key.
+func demoKeys(out io.Writer) (*keyring.Keyring, error) {
+	if os.Getenv(keyring.DefaultEnv) != "" {
+		return keyring.FromEnv(keyring.DefaultEnv)
+	}
+	fmt.Fprintf(out, "Secrets:  encrypted with a fixed demo key (set %s for real keys)\n", keyring.DefaultEnv)
+	return keyring.Parse(demoKey)
 }
 
 // couponCode is the app's custom validator named in the schema.
@@ -73,8 +96,9 @@ func tour(ctx context.Context, out io.Writer, client *runtime.Client, cfg *gener
 	}
 	fmt.Fprintf(out, "\n1. Read a default:      cfg.Site.Title(ctx) = %q\n", title)
 
+	changed := make(chan string, 1)
 	_ = generated.SiteTitleField.OnChange(client, func(_ context.Context, old, new string) error {
-		fmt.Fprintf(out, "   (hook: site.title changed from %q to %q)\n", old, new)
+		changed <- fmt.Sprintf("%q -> %q", old, new)
 		return nil
 	})
 	fmt.Fprintln(out, "2. Write a value:       cfg.Site.SetTitle(ctx, \"Demo Shop\")")
@@ -82,7 +106,13 @@ func tour(ctx context.Context, out io.Writer, client *runtime.Client, cfg *gener
 		return err
 	}
 	title, _ = cfg.Site.Title(ctx)
-	fmt.Fprintf(out, "   read back:           %q\n", title)
+	fmt.Fprintf(out, "   read back at once:   %q\n", title)
+	select { // hooks run on the client's event goroutine, on every instance
+	case change := <-changed:
+		fmt.Fprintf(out, "   OnChange hook saw:   %s\n", change)
+	case <-time.After(2 * time.Second):
+		return errors.New("the change hook never ran")
+	}
 
 	err = cfg.Email.SetSMTPPort(ctx, 70000)
 	fmt.Fprintf(out, "3. Reject a bad value:  cfg.Email.SetSMTPPort(ctx, 70000)\n   -> %v\n", err)

@@ -26,6 +26,9 @@ import (
 func started(t testing.TB, store runtime.Store, cache runtime.Cache, opts runtime.Options) *runtime.Client {
 	t.Helper()
 	opts.Cache = cache
+	if opts.Secrets == nil {
+		opts.Secrets = oldKeys
+	}
 	c, err := runtime.NewClient(itSchema, store, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -234,7 +237,7 @@ func TestStartWithPostgresDown(t *testing.T) {
 	}
 	px, store := proxiedStore(t, b.schema)
 	px.Cut()
-	c, _ := runtime.NewClient(itSchema, store, runtime.Options{Cache: b.cache, ReconcileInterval: 50 * time.Millisecond})
+	c, _ := runtime.NewClient(itSchema, store, runtime.Options{Cache: b.cache, Secrets: oldKeys, ReconcileInterval: 50 * time.Millisecond})
 	err := c.Start(ctx)
 	t.Cleanup(c.Close)
 	if !errors.Is(err, runtime.ErrUnavailable) || c.Ready() {

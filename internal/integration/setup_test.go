@@ -25,11 +25,12 @@ const raceFields = 8
 var (
 	titleField = runtime.StringField("title", runtime.Meta{Validators: []runtime.Validator{runtime.MinLength(2)}}, "Default title")
 	countField = runtime.IntField("count", runtime.Meta{}, 7)
-	secretF    = runtime.SecretField("token", runtime.Meta{})
+	secretF    = runtime.SecretField("token", runtime.Meta{Validators: []runtime.Validator{runtime.MinLength(8)}})
+	secret2F   = runtime.SecretField("token2", runtime.Meta{})
 	raceF      = raceFieldList()
 
 	itSchema = runtime.NewSchema("it",
-		runtime.NewSection("main", "Main", "", titleField, countField, secretF),
+		runtime.NewSection("main", "Main", "", titleField, countField, secretF, secret2F),
 		runtime.NewSection("race", "Race", "", descriptors(raceF)...),
 	)
 )
@@ -74,7 +75,7 @@ func newBackends(t testing.TB) *backends {
 
 func (b *backends) client(t testing.TB, store runtime.Store, cache runtime.Cache) *runtime.Client {
 	t.Helper()
-	c, err := runtime.NewClient(itSchema, store, runtime.Options{Cache: cache})
+	c, err := runtime.NewClient(itSchema, store, runtime.Options{Cache: cache, Secrets: oldKeys})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,140 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ErrNoKeyring is returned when a secret is written, or secrets rotated, by
+// a client without Options.Secrets. (Reading a set secret without a keyring
+// is a *DecryptError, which matches ErrSecret.)
+var ErrNoKeyring = errors.New("sysconfig: secret fields need a keyring: set Options.Secrets (see package keyring)")
+
+// seal encrypts the text of a secret field; other fields pass through.
+func (c *Client) seal(f *fieldInfo, text string) (string, error) {
+	if f.kind != KindSecret {
+		return text, nil
+	}
+	if c.opts.Secrets == nil {
+		return "", fmt.Errorf("sysconfig: cannot store secret %s: %w", f.path, ErrNoKeyring)
+	}
+	sealed, err := c.opts.Secrets.Seal(f.path, text)
+	if err != nil {
+		return "", fmt.Errorf("sysconfig: cannot encrypt %s: %w", f.path, err)
+	}
+	return sealed, nil
+}
+
+// unseal decrypts the stored text of a secret field; other fields pass
+// through. A failure is a *DecryptError, never an empty value.
+func (c *Client) unseal(f *fieldInfo, stored string) (string, error) {
+	if f.kind != KindSecret {
+		return stored, nil
+	}
+	if c.opts.Secrets == nil {
+		return "", &DecryptError{Path: f.path, Reason: noSecretsProblem}
+	}
+	return c.opts.Secrets.Open(f.path, stored)
+}
+
+const noSecretsProblem = "secret fields need a keyring: set Options.Secrets (see package keyring)"
+
+// warnIfNoSecrets says at construction, once, that secrets will not work.
+func (c *Client) warnIfNoSecrets() {
+	if c.opts.Secrets != nil {
+		return
+	}
+	var secrets []string
+	for _, d := range c.schema.fields {
+		if d.Kind() == KindSecret {
+			secrets = append(secrets, d.Path())
+		}
+	}
+	if len(secrets) > 0 {
+		c.log.Warn("sysconfig: the schema has secret fields but no keyring: writing them and reading set ones will fail",
+			"fields", strings.Join(secrets, ","), "fix", "set runtime.Options.Secrets, e.g. keyring.FromEnv(keyring.DefaultEnv)")
+	}
+}
+
+// RotationReport says what RotateSecrets did.
+type RotationReport struct {
+	Secrets   int // secret fields with a stored value
+	Rotated   int // re-encrypted with the primary key
+	Unchanged int // already encrypted with the primary key
+}
+
+// RotateSecrets re-encrypts every stored secret that is not sealed with the
+// keyring's primary key, in one transaction, and reports the counts. It is
+// safe to rerun: values already under the primary key are left alone. If a
+// secret is changed concurrently the transaction fails with ErrConflict and
+// nothing is written; run it again. Once it has run, keys other than the
+// primary can be removed from the keyring.
+func (c *Client) RotateSecrets(ctx context.Context) (RotationReport, error) {
+	if c.opts.Secrets == nil {
+		return RotationReport{}, fmt.Errorf("sysconfig: cannot rotate secrets: %w", ErrNoKeyring)
+	}
+	recs, err := c.store.LoadApp(ctx, c.schema.app)
+	if err != nil {
+		return RotationReport{}, storeError("load", err)
+	}
+	fields, writes, report, err := c.rotationWrites(recs)
+	if err != nil || len(writes) == 0 {
+		return report, err
+	}
+	applied, err := c.store.Apply(ctx, c.schema.app, writes)
+	if err != nil {
+		return RotationReport{Secrets: report.Secrets, Unchanged: report.Unchanged}, storeError("apply", err)
+	}
+	c.publishQuietly(ctx, fields, applied)
+	return report, nil
+}
+
+// rotationWrites re-seals the stored secrets not under the primary key,
+// each conditional on its version so a concurrent change wins.
+func (c *Client) rotationWrites(recs []Record) ([]*fieldInfo, []Write, RotationReport, error) {
+	var fields []*fieldInfo
+	var writes []Write
+	var report RotationReport
+	for _, r := range recs {
+		d, ok := c.schema.byPath[r.Path]
+		if !ok || d.Kind() != KindSecret || !r.Set {
+			continue
+		}
+		report.Secrets++
+		if c.opts.Secrets.Current(r.Value) {
+			report.Unchanged++
+			continue
+		}
+		w, err := c.reseal(d.field(), r)
+		if err != nil {
+			return nil, nil, RotationReport{}, err
+		}
+		fields, writes = append(fields, d.field()), append(writes, w)
+		report.Rotated++
+	}
+	return fields, writes, report, nil
+}
+
+func (c *Client) reseal(f *fieldInfo, r Record) (Write, error) {
+	plain, err := c.unseal(f, r.Value)
+	if err != nil {
+		return Write{}, err
+	}
+	sealed, err := c.seal(f, plain)
+	return Write{Path: r.Path, Value: sealed, CheckVersion: true, Version: r.Version}, err
+}
+
+// publishQuietly brings the snapshot and cache up to date with records whose
+// values did not change (only their encryption did), without change events.
+func (c *Client) publishQuietly(ctx context.Context, fields []*fieldInfo, applied []Applied) {
+	recs := make([]Record, len(applied))
+	for i, a := range applied {
+		recs[i] = a.New
+	}
+	if c.snap.Load() != nil {
+		c.merge(recs, SourceStore, false)
+	}
+	c.fill(ctx, fields, recs)
+}
