@@ -23,20 +23,53 @@ const (
 
 // usage is printed after a usage error and for -h.
 const usage = `usage: sysconfig-gen [-schema FILE] -out DIR [-package NAME] [-check]
+       sysconfig-gen COMMAND [flags]   (COMMAND -h for its flags)
 
-Generates a typed Go package from a sysconfig schema file.
+Generates a typed Go package from a sysconfig schema file, and reviews
+schema changes. Commands:
+  generate   write the Go package (the default when the first argument is a flag)
+  check      write nothing; exit 1 with a diff if the generated files are stale or edited
+  breaking   report changes against an older schema that break code or stored values
+  docs       print a Markdown reference of the schema
+  lint       report style problems in the schema
 
 `
 
+// command is one subcommand.
+type command struct {
+	name string
+	run  func(args []string, stdout, stderr io.Writer) int
+}
+
+// commands lists the subcommands, each in its own file.
+var commands = []command{
+	{"generate", generate},
+	{"check", runCheck},
+	{"breaking", runBreaking},
+	{"docs", runDocs},
+	{"lint", runLint},
+}
+
 // run is the whole command: main only passes it the arguments and exits
-// with its result. A first argument that is not a flag is reserved for
-// subcommands (such as "check" or "docs" later); none exists yet.
+// with its result. Without a command name it generates.
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		fmt.Fprintf(stderr, "sysconfig-gen: unknown command %q\n%s", args[0], usage)
-		return exitUsage
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return generate(args, stdout, stderr)
 	}
-	return generate(args, stdout, stderr)
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(args[1:], stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "sysconfig-gen: unknown command %q\n%s", args[0], usage)
+	return exitUsage
+}
+
+// runCheck is "generate -check": it writes nothing and exits 1 with a
+// unified diff when the files on disk differ from what the schema
+// generates — stale, missing, or edited by hand.
+func runCheck(args []string, stdout, stderr io.Writer) int {
+	return generate(append(args, "-check"), stdout, stderr)
 }
 
 // config holds the parsed flags of the generate command.

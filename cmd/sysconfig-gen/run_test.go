@@ -254,7 +254,7 @@ func TestUsageErrors(t *testing.T) {
 		{"no -out", []string{"-schema", schemaFile}, "-out is required"},
 		{"unknown flag", []string{"-out", out, "-force"}, "flag provided but not defined: -force"},
 		{"extra argument", []string{"-out", out, "extra"}, `unexpected argument "extra"`},
-		{"unknown command", []string{"docs", "-out", out}, `unknown command "docs"`},
+		{"unknown command", []string{"frobnicate", "-out", out}, `unknown command "frobnicate"`},
 	}
 	for _, tt := range tests {
 		_, stderr := mustRun(t, 2, tt.args...)
