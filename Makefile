@@ -27,9 +27,9 @@ lint:
 	go vet ./...
 	go run $(STATICCHECK) ./...
 
-## bench: the performance figures, side by side, on the local servers
+## bench: every performance figure beside its target (PASS/MISS), in one run on the local servers
 bench: services
-	go test -run '^$$' -bench . -benchmem -count 5 ./runtime/... ./internal/... 
+	go run ./internal/bench
 
 ## services: start local PostgreSQL and Redis if installed but stopped
 services:

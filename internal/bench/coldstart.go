@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 
@@ -108,7 +109,7 @@ func (cs *coldStart) body(b *testing.B) error {
 			c.Close()
 		}
 		if err == nil && !c.Ready() {
-			err = fmt.Errorf("Start returned before the snapshot was complete")
+			err = errors.New("the snapshot was not complete when Start returned")
 		}
 		if err != nil {
 			return err

@@ -92,7 +92,7 @@ func createSchema(ctx context.Context, name string) error {
 	defer cancel()
 	conn, err := pgx.Connect(ctx, testenv.DatabaseURL())
 	if err != nil {
-		return fmt.Errorf("PostgreSQL is unreachable at %s: %w\n%s", testenv.DatabaseURL(), err, howToStart)
+		return fmt.Errorf("the PostgreSQL server at %s is unreachable: %w\n%s", testenv.DatabaseURL(), err, howToStart)
 	}
 	defer conn.Close(ctx)
 	_, err = conn.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{name}.Sanitize())
@@ -124,7 +124,7 @@ func newPool(ctx context.Context, schema string) (*pgxpool.Pool, error) {
 	defer cancel()
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("PostgreSQL is unreachable at %s: %w\n%s", testenv.DatabaseURL(), err, howToStart)
+		return nil, fmt.Errorf("the PostgreSQL server at %s is unreachable: %w\n%s", testenv.DatabaseURL(), err, howToStart)
 	}
 	return pool, nil
 }
@@ -140,7 +140,7 @@ func newRedis(ctx context.Context) (*goredis.Client, error) {
 	defer cancel()
 	if err := rdb.Ping(ctx).Err(); err != nil {
 		_ = rdb.Close()
-		return nil, fmt.Errorf("Redis is unreachable at %s: %w\n%s", testenv.RedisURL(), err, howToStart)
+		return nil, fmt.Errorf("the Redis server at %s is unreachable: %w\n%s", testenv.RedisURL(), err, howToStart)
 	}
 	return rdb, nil
 }

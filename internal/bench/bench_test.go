@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestMain lets the test binary serve as the propagation follower: the
+// report re-executes os.Executable() with -follower, which here is this
+// binary.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == "-follower" {
+		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// TestQuickReport runs the whole report in -quick mode against the real
+// servers and checks that it measured every row. Targets are not checked
+// (a quick run under the race detector misses the timing ones); a row that
+// could not be measured, or unreachable servers, fail the test.
+func TestQuickReport(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"-quick"}, strings.NewReader(""), &stdout, &stderr)
+	out := stdout.String()
+	t.Logf("report:\n%s", out)
+	if code == 2 {
+		t.Fatalf("bench -quick failed (exit status 2):\n%s%s", stderr.String(), out)
+	}
+	for _, s := range table {
+		if !hasRow(out, s) {
+			t.Errorf("no row %s (%s) with a verdict in the report", s.id, s.what)
+		}
+	}
+	for _, want := range []string{"machine: ", "PostgreSQL ", "Redis "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report does not mention %q", want)
+		}
+	}
+}
+
+// hasRow reports whether out has the line of s, ending with a verdict.
+func hasRow(out string, s spec) bool {
+	for line := range strings.Lines(out) {
+		f := strings.Fields(line)
+		if len(f) > 1 && f[0] == s.id && strings.Contains(line, s.what) {
+			v := verdict(f[len(f)-1])
+			return v == isPass || v == isMiss || v == isBaseline
+		}
+	}
+	return false
+}
+
+func TestMedianAndSpread(t *testing.T) {
+	s := series{{ns: 30, allocs: 2}, {ns: 10, allocs: 1}, {ns: 20, allocs: 1}, {ns: 1000, allocs: 9}}
+	m := s.median()
+	if m.ns != 25 || m.allocs != 2 {
+		t.Errorf("median = %+v, want 25 ns and 2 allocs (1.5 rounded)", m)
+	}
+	if lo, hi := s.spread(); lo != 10 || hi != 1000 {
+		t.Errorf("spread = %v, %v", lo, hi)
+	}
+}
+
+// A write the follower never served counts as never, and a write it
+// skipped is served when a newer value is.
+func TestPropagationLatencies(t *testing.T) {
+	t0 := time.Unix(100, 0)
+	sent := []time.Time{{}, t0, t0.Add(10 * time.Millisecond), t0.Add(20 * time.Millisecond), t0.Add(30 * time.Millisecond)}
+	recv := map[int64]int64{
+		1: t0.Add(2 * time.Millisecond).UnixNano(),
+		3: t0.Add(25 * time.Millisecond).UnixNano(), // 2 was skipped: served with 3
+	}
+	p := newPropagation(sent, recv)
+	want := []time.Duration{2 * time.Millisecond, 5 * time.Millisecond, 15 * time.Millisecond, 1<<63 - 1}
+	for i, d := range want {
+		if p.latencies[i] != d {
+			t.Errorf("latency %d = %v, want %v", i, p.latencies[i], d)
+		}
+	}
+	if p50, ok := p.percentile(0.5); !ok || p50 != 5*time.Millisecond {
+		t.Errorf("p50 = %v, %v", p50, ok)
+	}
+	if _, ok := p.percentile(0.99); ok || p.lost() != 1 {
+		t.Errorf("p99 of a run with a write never served is ok, or lost = %d", p.lost())
+	}
+}
+
+func TestQuickLowersOnlyDefaults(t *testing.T) {
+	o, err := parseFlags([]string{"-quick", "-trials", "500"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.trials != 500 || o.rounds != 3 || o.benchtime != 20*time.Millisecond {
+		t.Errorf("-quick -trials 500 gave %+v", o.settings)
+	}
+	if _, err := parseFlags([]string{"-follower"}, &bytes.Buffer{}); err == nil {
+		t.Error("-follower without -schema and -prefix was accepted")
+	}
+}
+
+func TestFmtCount(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 100000: "100,000", 1234567: "1,234,567", -1000: "-1,000"} {
+		if got := fmtCount(n); got != want {
+			t.Errorf("fmtCount(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"testing"
+	"time"
+)
+
+// collect measures every figure on e and returns the report. Progress
+// goes to progress as it happens; the follower process writes its errors
+// there too.
+func collect(ctx context.Context, e *env, s settings, progress io.Writer) *report {
+	start := time.Now()
+	rep := newReport(s)
+	m, err := describeMachine(ctx, e)
+	rep.machine = m.String()
+	rep.problem("machine", err)
+	r, err := newRig(ctx, e)
+	if rep.problem("setup", err) {
+		return rep
+	}
+	rep.inProcess(r, progress)
+	rep.propagation(r, progress)
+	rep.race(r, progress)
+	rep.elapsed = time.Since(start)
+	return rep
+}
+
+// problem records err, if any, as a problem outside the rows, and reports
+// whether there was one.
+func (rep *report) problem(what string, err error) bool {
+	if err != nil {
+		rep.problems = append(rep.problems, fmt.Sprintf("%s: %v", what, err))
+	}
+	return err != nil
+}
+
+// figure is an in-process figure: a table row and the benchmark body that
+// measures it.
+type figure struct {
+	id   string
+	body func(b *testing.B) error
+}
+
+// inProcess measures rows 1–5 and 8 in alternating rounds, each baseline
+// next to what is compared with it, and judges their medians.
+func (rep *report) inProcess(r *rig, progress io.Writer) {
+	figs := []figure{{"1", r.rawGet}, {"3", r.readViaRedis}, {"2", r.rawSelect}, {"4", r.readSnapshot},
+		{"5a", r.rawWrite}, {"5b", r.typedWrite}}
+	failed := map[string]error{}
+	if cs, err := newColdStart(r); err != nil {
+		failed["8"] = fmt.Errorf("fixture: %w", err)
+	} else {
+		figs = append(figs, figure{"8", cs.body})
+	}
+	got := runRounds(r.ctx, figs, rep.settings.rounds, failed, progress)
+	rep.judgeInProcess(got, failed)
+}
+
+// runRounds runs every figure once per round, in order, and returns their
+// samples. A figure that fails is recorded in failed and skipped after.
+func runRounds(ctx context.Context, figs []figure, rounds int, failed map[string]error, progress io.Writer) map[string]series {
+	got := map[string]series{}
+	for round := 1; round <= rounds; round++ {
+		fmt.Fprintf(progress, "round %d of %d\n", round, rounds)
+		for _, f := range figs {
+			if failed[f.id] != nil {
+				continue
+			}
+			if err := ctx.Err(); err != nil {
+				failed[f.id] = err
+				continue
+			}
+			s, err := measure(f.body)
+			if err != nil {
+				failed[f.id] = err
+				continue
+			}
+			got[f.id] = append(got[f.id], s)
+		}
+	}
+	return got
+}
+
+// judgeInProcess sets the results of rows 1–5 and 8.
+func (rep *report) judgeInProcess(got map[string]series, failed map[string]error) {
+	judge := func(id string, needs []string, f func() result) {
+		for _, n := range append([]string{id}, needs...) {
+			if err := failed[n]; err != nil || len(got[n]) == 0 {
+				rep.fail(id, fmt.Errorf("row %s: %v", n, orNotMeasured(err)))
+				return
+			}
+		}
+		rep.set(id, f())
+	}
+	judge("1", nil, func() result { return baselineResult(got["1"]) })
+	judge("2", nil, func() result { return baselineResult(got["2"]) })
+	judge("3", []string{"1"}, func() result { return ratioResult(got["3"], got["1"], maxViaRedisRatio) })
+	judge("4", nil, func() result { return snapshotResult(got["4"]) })
+	judge("5a", nil, func() result { return baselineResult(got["5a"]) })
+	judge("5b", []string{"5a"}, func() result { return ratioResult(got["5b"], got["5a"], maxWriteRatio) })
+	judge("8", nil, func() result { return coldResult(got["8"]) })
+}
+
+func orNotMeasured(err error) error {
+	if err == nil {
+		return fmt.Errorf("not measured")
+	}
+	return err
+}
+
+// propagation measures row 6 with a follower process.
+func (rep *report) propagation(r *rig, progress io.Writer) {
+	s := rep.settings
+	fmt.Fprintf(progress, "propagation: %d writes, watched by a follower process\n", s.writes)
+	p, err := measurePropagation(r.ctx, r, s.writes, s.spacing, progress)
+	if err != nil {
+		rep.fail("6", err)
+		return
+	}
+	rep.set("6", propagationResult(p))
+}
+
+// race runs the race harness for rows 7a and 7b.
+func (rep *report) race(r *rig, progress io.Writer) {
+	s := rep.settings
+	fmt.Fprintf(progress, "race harness: %d trials with version-gated fills, %d with naive ones\n", s.trials, s.naiveTrials)
+	if res, err := runRace(r, s.trials, false); err != nil {
+		rep.fail("7a", err)
+	} else {
+		rep.set("7a", raceResult(res))
+	}
+	if res, err := runRace(r, s.naiveTrials, true); err != nil {
+		rep.fail("7b", err)
+	} else {
+		rep.set("7b", naiveResult(res))
+	}
+}

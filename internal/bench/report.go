@@ -1,0 +1,148 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// verdict is a row's result against its target.
+type verdict string
+
+// The verdicts.
+const (
+	isBaseline verdict = "-"
+	isPass     verdict = "PASS"
+	isMiss     verdict = "MISS"
+	isError    verdict = "ERROR"
+)
+
+// spec is one row of the table: what is measured and against what.
+type spec struct {
+	id, what, target string
+}
+
+// table is every row of the report, in order.
+var table = []spec{
+	{"1", "raw go-redis GET", "baseline"},
+	{"2", "raw pgx SELECT of one row", "baseline"},
+	{"3", "typed read, snapshot disabled (via Redis)", "≤ 1.2× row 1"},
+	{"4", "typed read from the snapshot", "≤ 50 ns/op, 0 allocs/op"},
+	{"5a", "raw upsert + Redis SET", "baseline"},
+	{"5b", "typed Set (validate, tx, history, notify, cache)", "≤ 2× row 5a"},
+	{"6", "commit → another process serves it", "p50 ≤ 10 ms, p99 ≤ 100 ms"},
+	{"7a", "race harness, version-gated fills: stale keys", "0 in ≥ 100,000 trials"},
+	{"7b", "race harness, naive fills (control): stale keys", "≥ half (the harness bites)"},
+	{"8", "cold start, 10,000-field schema", "≤ 100 ms"},
+}
+
+// result is what was measured for one row.
+type result struct {
+	measured string // the figure: median, ratio, percentiles, count
+	detail   string // how it was measured: spread of the rounds, counts
+	verdict  verdict
+	err      error
+}
+
+// report is the whole run: settings, machine, a result per row.
+type report struct {
+	settings settings
+	machine  string
+	results  map[string]result // by spec id
+	problems []string          // errors outside any row
+	elapsed  time.Duration
+}
+
+func newReport(s settings) *report {
+	return &report{settings: s, results: map[string]result{}}
+}
+
+// set records the result of row id.
+func (rep *report) set(id string, r result) { rep.results[id] = r }
+
+// fail records that row id could not be measured.
+func (rep *report) fail(id string, err error) {
+	rep.results[id] = result{measured: "failed (see below)", verdict: isError, err: err}
+}
+
+// exitCode is 2 if anything failed, 1 if a target was missed, else 0.
+func (rep *report) exitCode() int {
+	code := 0
+	if len(rep.problems) > 0 {
+		code = 2
+	}
+	for _, s := range table {
+		switch rep.result(s.id).verdict {
+		case isError:
+			code = 2
+		case isMiss:
+			code = max(code, 1)
+		}
+	}
+	return code
+}
+
+// result returns row id's result; a row never measured is an error.
+func (rep *report) result(id string) result {
+	if r, ok := rep.results[id]; ok {
+		return r
+	}
+	return result{measured: "not measured", verdict: isError}
+}
+
+// print writes the report: header, table, errors, summary.
+func (rep *report) print(w io.Writer) {
+	s := rep.settings
+	fmt.Fprintf(w, "sysconfig bench: medians of %d alternating rounds of %v per figure; %s race trials; %d propagation writes %v apart\n",
+		s.rounds, s.benchtime, fmtCount(s.trials), s.writes, s.spacing)
+	fmt.Fprintf(w, "machine: %s\n\n", rep.machine)
+	rep.printTable(w)
+	rep.printErrors(w)
+	fmt.Fprintf(w, "\n%s in %v\n", rep.summary(), rep.elapsed.Round(100*time.Millisecond))
+}
+
+// printTable writes one aligned line per row.
+func (rep *report) printTable(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "#\tfigure\tmeasured\tdetail\ttarget\tresult")
+	for _, s := range table {
+		r := rep.result(s.id)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.id, s.what, r.measured, r.detail, s.target, r.verdict)
+	}
+	_ = tw.Flush()
+}
+
+// printErrors lists why rows failed, and other problems.
+func (rep *report) printErrors(w io.Writer) {
+	var lines []string
+	for _, s := range table {
+		if err := rep.result(s.id).err; err != nil {
+			lines = append(lines, fmt.Sprintf("  %s: %v", s.id, err))
+		}
+	}
+	for _, p := range rep.problems {
+		lines = append(lines, "  "+p)
+	}
+	if len(lines) > 0 {
+		fmt.Fprintf(w, "\nerrors:\n%s\n", strings.Join(lines, "\n"))
+	}
+}
+
+// summary counts the verdicts.
+func (rep *report) summary() string {
+	count := map[verdict]int{}
+	targets := 0
+	for _, s := range table {
+		count[rep.result(s.id).verdict]++
+		if s.target != "baseline" {
+			targets++
+		}
+	}
+	out := fmt.Sprintf("%d of %d targets met", count[isPass], targets)
+	if count[isError] > 0 {
+		out += fmt.Sprintf(", %d rows failed", count[isError])
+	}
+	return out
+}

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/go-sysconfig/sysconfig/internal/raceharness"
+)
+
+// The targets (see the Targets table of the design brief).
+const (
+	maxViaRedisRatio   = 1.2
+	maxSnapshotNs      = 50
+	maxWriteRatio      = 2.0
+	maxPropagationP50  = 10 * time.Millisecond
+	maxPropagationP99  = 100 * time.Millisecond
+	maxColdStart       = 100 * time.Millisecond
+	minNaiveStaleShare = 0.5
+)
+
+// judge returns PASS when ok, else MISS.
+func judge(ok bool) verdict {
+	if ok {
+		return isPass
+	}
+	return isMiss
+}
+
+// timed describes a series: its median time and allocations, and the
+// spread of its rounds.
+func timed(s series) (measured, detail string) {
+	m := s.median()
+	lo, hi := s.spread()
+	measured = fmt.Sprintf("%s/op, %s allocs", fmtNs(m.ns), fmtCount(m.allocs))
+	if len(s) > 1 {
+		detail = fmt.Sprintf("rounds %s – %s", fmtNs(lo), fmtNs(hi))
+	}
+	return measured, detail
+}
+
+// baselineResult is a row without a target.
+func baselineResult(s series) result {
+	measured, detail := timed(s)
+	return result{measured: measured, detail: detail, verdict: isBaseline}
+}
+
+// ratioResult judges s against limit × the median of base.
+func ratioResult(s, base series, limit float64) result {
+	measured, detail := timed(s)
+	ratio := s.median().ns / base.median().ns
+	return result{measured: fmt.Sprintf("%s = %.2f×", measured, ratio), detail: detail, verdict: judge(ratio <= limit)}
+}
+
+// snapshotResult judges the snapshot read.
+func snapshotResult(s series) result {
+	measured, detail := timed(s)
+	m := s.median()
+	return result{measured: measured, detail: detail, verdict: judge(m.ns <= maxSnapshotNs && m.allocs == 0)}
+}
+
+// coldResult judges the cold start.
+func coldResult(s series) result {
+	measured, detail := timed(s)
+	return result{measured: measured, detail: detail, verdict: judge(s.median().ns <= float64(maxColdStart))}
+}
+
+// propagationResult judges the percentiles of figure 6.
+func propagationResult(p propagation) result {
+	p50, ok50 := p.percentile(0.50)
+	p99, ok99 := p.percentile(0.99)
+	top, _ := p.percentile(1)
+	return result{
+		measured: fmt.Sprintf("p50 %s, p99 %s", fmtLatency(p50, ok50), fmtLatency(p99, ok99)),
+		detail:   fmt.Sprintf("max %s, %d of %d writes never served", fmtLatency(top, top != math.MaxInt64), p.lost(), p.writes),
+		verdict:  judge(ok50 && ok99 && p50 <= maxPropagationP50 && p99 <= maxPropagationP99),
+	}
+}
+
+// raceResult judges the version-gated harness: no stale key in at least
+// the target's number of trials.
+func raceResult(res raceharness.Result) result {
+	detail := fmt.Sprintf("%d workers", raceWorkers)
+	if res.Trials < targetTrials {
+		detail += ", fewer than " + fmtCount(targetTrials) + " trials"
+	}
+	return result{measured: staleShare(res), detail: detail, verdict: judge(res.Stale == 0 && res.Trials >= targetTrials)}
+}
+
+// naiveResult judges the control: naive fills must leave most keys stale.
+func naiveResult(res raceharness.Result) result {
+	ok := float64(res.Stale) >= minNaiveStaleShare*float64(res.Trials) && res.Trials > 0
+	return result{measured: staleShare(res), detail: fmt.Sprintf("%d workers", raceWorkers), verdict: judge(ok)}
+}
+
+// staleShare prints "s of n trials (p %)".
+func staleShare(res raceharness.Result) string {
+	pct := 0.0
+	if res.Trials > 0 {
+		pct = 100 * float64(res.Stale) / float64(res.Trials)
+	}
+	return fmt.Sprintf("%s of %s trials (%.1f %%)", fmtCount(res.Stale), fmtCount(res.Trials), pct)
+}
+
+// fmtNs prints nanoseconds with a unit suited to their size.
+func fmtNs(ns float64) string {
+	switch {
+	case ns < 1e3:
+		return fmt.Sprintf("%.1f ns", ns)
+	case ns < 1e6:
+		return fmt.Sprintf("%.1f µs", ns/1e3)
+	}
+	return fmt.Sprintf("%.1f ms", ns/1e6)
+}
+
+// fmtLatency prints a latency, or "never" for a write never served.
+func fmtLatency(d time.Duration, ok bool) string {
+	if !ok {
+		return "never"
+	}
+	return fmtNs(float64(d))
+}
+
+// fmtCount prints n with thousands separators: 100,000.
+func fmtCount[T ~int | ~int64](n T) string {
+	s := strconv.FormatInt(int64(n), 10)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
