@@ -140,6 +140,27 @@ func (c *Client) reconcile(ctx context.Context) {
 	}
 }
 
+// advanceWatermark moves the watermark over a write of this client when
+// its versions directly follow it: writes of one app commit in version
+// order, so nothing else can lie in between, and the notification of the
+// write then needs no sync. Otherwise the next sync catches up as usual.
+func (c *Client) advanceWatermark(recs []Record) {
+	s := &c.sync
+	if !s.mu.TryLock() {
+		return
+	}
+	defer s.mu.Unlock()
+	next := s.watermark
+	for _, r := range recs { // Apply hands out versions in write order
+		if r.Version != next+1 {
+			return
+		}
+		next = r.Version
+	}
+	s.watermark = next
+	s.seen.Store(next)
+}
+
 // probeCacheIfDown lets a started client, which no longer reads the cache,
 // still notice when the cache comes back.
 func (c *Client) probeCacheIfDown() {
@@ -197,6 +218,9 @@ func (c *Client) fillChanges(ctx context.Context, changes []change, recs []Recor
 }
 
 func (c *Client) syncFailed(err error) {
+	if errors.Is(err, context.Canceled) {
+		return // Close
+	}
 	if c.sync.failing.CompareAndSwap(false, true) {
 		c.log.Warn("sysconfig: store unreachable; serving the last known values", "error", err)
 	}

@@ -125,7 +125,8 @@ func (c *Client) afterCommit(ctx context.Context, fields []*fieldInfo, applied [
 	}
 	if c.snap.Load() != nil {
 		changes := c.merge(recs, SourceStore, false)
-		c.fill(ctx, fields, recs)
+		c.advanceWatermark(recs)
+		c.goBackground(func() { c.fill(context.WithoutCancel(ctx), fields, recs) })
 		c.queueEvents(changes)
 		return
 	}

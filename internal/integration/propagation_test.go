@@ -235,6 +235,10 @@ func TestStartWithPostgresDown(t *testing.T) {
 	if err := titleField.Set(ctx, seed, "From Redis"); err != nil {
 		t.Fatal(err)
 	}
+	eventually(t, "the write reaches Redis", func() bool { // a started writer updates Redis in the background
+		raw, _ := b.redis.Get(ctx, b.prefix+titleField.CacheKey()).Result()
+		return strings.HasSuffix(raw, ":s:From Redis")
+	})
 	px, store := proxiedStore(t, b.schema)
 	px.Cut()
 	c, _ := runtime.NewClient(itSchema, store, runtime.Options{Cache: b.cache, Secrets: oldKeys, ReconcileInterval: 50 * time.Millisecond})
