@@ -33,7 +33,6 @@ type core struct {
 
 	snap     atomic.Pointer[snapshot] // nil until Start; never mutated once stored
 	snapMu   sync.Mutex               // serialises snapshot replacement
-	eventsMu sync.Mutex               // keeps change events in snapshot order
 	sync     syncState
 }
 
