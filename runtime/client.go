@@ -31,9 +31,9 @@ type core struct {
 	hooksMu sync.RWMutex
 	hooks   map[string][]HookFunc // by path; "" holds hooks for every path
 
-	snap     atomic.Pointer[snapshot] // nil until Start; never mutated once stored
-	snapMu   sync.Mutex               // serialises snapshot replacement
-	sync     syncState
+	snap   atomic.Pointer[snapshot] // nil until Start; never mutated once stored
+	snapMu sync.Mutex               // serialises snapshot replacement
+	sync   syncState
 }
 
 // Options configures a Client. The zero value is valid; each field documents
