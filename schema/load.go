@@ -170,7 +170,7 @@ func (l *loader) requiredAt(at, n *yaml.Node, keys map[string]pair, key, what, h
 
 // appName reads and checks the app name.
 func (l *loader) appName(p pair) string {
-	if p.val.Kind != yaml.ScalarNode || isNull(p.val) {
+	if p.val.Kind != yaml.ScalarNode || p.val.ShortTag() != "!!str" {
 		l.errorf(p.val, "app must be a snake_case name, not %s", describe(p.val))
 		return ""
 	}
