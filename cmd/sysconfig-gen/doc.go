@@ -4,6 +4,12 @@
 // Usage:
 //
 //	sysconfig-gen [-schema sysconfig.yaml] -out DIR [-package NAME] [-check]
+//	sysconfig-gen check    -out DIR ...        same as -check
+//	sysconfig-gen breaking --against OLD ...   OLD: a file or git:REF:path
+//	sysconfig-gen docs     [-o FILE] [-check]  Markdown reference of the schema
+//	sysconfig-gen lint     [-rule ID=SEVERITY] style problems in the schema
+//
+// Each command prints its flags with -h.
 //
 // It writes sysconfig.go and one section_<name>.go per section into DIR,
 // rewriting only the files whose content changed, and deletes generated
@@ -22,5 +28,8 @@
 // one, 0 if DIR is up to date. CI runs it to keep committed code fresh.
 //
 // Exit codes: 0 success, 1 schema errors (printed as file:line:col: message,
-// one per line), -check differences or I/O failures, 2 usage errors.
+// one per line), -check differences, lint errors or I/O failures, 2 usage
+// errors. breaking adds 4 for accessor-breaking and 8 for data-breaking
+// changes (12 for both; -fail-on chooses which count), so CI can gate on
+// either.
 package main
