@@ -8,13 +8,15 @@ demo: generate
 	@bash scripts/services.sh >/dev/null 2>&1 || echo "(Postgres/Redis could not be started; the demo will use the in-memory backends)"
 	go run ./examples/demo
 
-## generate: regenerate generated/ from schema.example.yaml
+## generate: regenerate generated/ and schema.example.md from schema.example.yaml
 generate:
 	go run ./cmd/sysconfig-gen -schema schema.example.yaml -out generated -package generated
+	go run ./cmd/sysconfig-gen docs -schema schema.example.yaml -o schema.example.md
 
 ## check-generated: fail if generated/ is stale
 check-generated:
-	go run ./cmd/sysconfig-gen -schema schema.example.yaml -out generated -package generated -check
+	go run ./cmd/sysconfig-gen check -schema schema.example.yaml -out generated -package generated
+	go run ./cmd/sysconfig-gen docs -schema schema.example.yaml -o schema.example.md -check
 
 ## test: start the services, lint, and run every test with the race detector
 test: services lint

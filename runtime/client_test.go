@@ -284,7 +284,7 @@ func cachedEntries(t *testing.T, e *env) []runtime.Entry {
 // cacheKeysOf finds the keys used for path by watching a fill.
 func cacheKeysOf(e *env, path string) []string {
 	rec := &recordingCache{Cache: memory.NewCache()}
-	c, _ := runtime.NewClient(testSchema, e.store, runtime.Options{Cache: rec})
+	c, _ := runtime.NewClient(testSchema, e.store, runtime.Options{Cache: rec, Secrets: testKeys})
 	_, _ = c.Get(ctx, path)
 	return rec.keys
 }

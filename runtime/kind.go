@@ -115,7 +115,7 @@ func FormatValue(k Kind, v any) string {
 	case float64:
 		return strconv.FormatFloat(x, 'g', -1, 64)
 	case decimal.Decimal:
-		return x.String()
+		return formatDecimal(x)
 	case bool:
 		return strconv.FormatBool(x)
 	case time.Duration:
@@ -131,6 +131,15 @@ func FormatValue(k Kind, v any) string {
 		return s
 	}
 	return fmt.Sprint(v)
+}
+
+// formatDecimal keeps the scale the value was written with: "49.90" stays
+// "49.90" (the String method would print 49.9).
+func formatDecimal(d decimal.Decimal) string {
+	if d.Exponent() < 0 {
+		return d.StringFixed(-d.Exponent())
+	}
+	return d.String()
 }
 
 func parseInt(text string) (int64, error) {

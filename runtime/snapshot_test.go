@@ -15,6 +15,9 @@ import (
 func started(t testing.TB, store runtime.Store, cache runtime.Cache, opts runtime.Options) *runtime.Client {
 	t.Helper()
 	opts.Cache = cache
+	if opts.Secrets == nil {
+		opts.Secrets = testKeys
+	}
 	c, err := runtime.NewClient(testSchema, store, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -159,6 +162,10 @@ func TestStartWithStoreDownServesCacheAndDefaultsNotReady(t *testing.T) {
 	if err := titleField.Set(ctx, seed, "Cached"); err != nil {
 		t.Fatal(err)
 	}
+	eventually(t, "the write reaches the cache", func() bool { // a started writer fills it in the background
+		res, _ := cache.Get(ctx, []string{titleField.CacheKey()})
+		return res[0].Found && res[0].Value == "Cached"
+	})
 	sw := &switchStore{Store: store}
 	sw.down.Store(true)
 	c, _ := runtime.NewClient(testSchema, sw, runtime.Options{Cache: cache, ReconcileInterval: 10 * time.Millisecond})

@@ -456,7 +456,7 @@ func TestValidatorsOneOf(t *testing.T) {
 		{"float miss", OneOf(0.5, 1.5), 1.0, "must be one of 0.5, 1.5"},
 		{"decimal", OneOf(dec("1.5"), dec("2.50")), dec("2.5"), ""},
 		{"decimal scale", OneOf(dec("1.5")), dec("1.500"), ""},
-		{"decimal miss", OneOf(dec("1.5"), dec("2.50")), dec("2.51"), "must be one of 1.5, 2.5"},
+		{"decimal miss", OneOf(dec("1.5"), dec("2.50")), dec("2.51"), "must be one of 1.5, 2.50"},
 		{"decimal vs int", OneOf(dec("2.0")), int64(2), ""},
 		{"duration", OneOf(time.Second, time.Minute), 60 * time.Second, ""},
 		{"duration miss", OneOf(time.Second, time.Minute), time.Hour, "must be one of 1s, 1m0s"},
@@ -493,7 +493,7 @@ func TestValidatorNamesAndStrings(t *testing.T) {
 		{Range(int64(1), int64(100)), "range", "range(1, 100)"},
 		{Range(int64(1), nil), "range", "range(min 1)"},
 		{Range(nil, 2.5), "range", "range(max 2.5)"},
-		{Range(dec("0.10"), dec("1")), "range", "range(0.1, 1)"},
+		{Range(dec("0.10"), dec("1")), "range", "range(0.10, 1)"},
 		{Range(time.Second, time.Hour), "range", "range(1s, 1h0m0s)"},
 		{Range(nil, nil), "range", "range()"},
 		{Positive(), "positive", "positive"},
@@ -512,7 +512,7 @@ func TestValidatorNamesAndStrings(t *testing.T) {
 		{Path(), "path", "path"},
 		{Port(), "port", "port"},
 		{OneOf("a", "b"), "one_of", "one_of(a, b)"},
-		{OneOf(dec("1.50"), int64(2)), "one_of", "one_of(1.5, 2)"},
+		{OneOf(dec("1.50"), int64(2)), "one_of", "one_of(1.50, 2)"},
 		{Custom("even"), "custom", "custom(even)"},
 	} {
 		if c.v.Name() != c.name || c.v.String() != c.desc {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/go-sysconfig/sysconfig/runtime"
 	"github.com/go-sysconfig/sysconfig/schema"
 )
@@ -127,6 +129,14 @@ func (c *comparer) choices(of, nf *schema.Field) {
 	}
 }
 
+// sameDecimal reports whether a and b are equal decimals written with
+// different scales, such as 4.90 and 4.9.
+func sameDecimal(a, b any) bool {
+	da, okA := a.(decimal.Decimal)
+	db, okB := b.(decimal.Decimal)
+	return okA && okB && da.Equal(db)
+}
+
 // defaultValue warns about a changed default, which every deployment
 // without an override starts reading at once. The defaults compared are
 // the effective ones: an implicit zero value or first choice counts, except
@@ -137,7 +147,7 @@ func (c *comparer) defaultValue(of, nf *schema.Field) {
 		return
 	}
 	o, n := runtime.FormatValue(of.Kind, of.Default), runtime.FormatValue(nf.Kind, nf.Default)
-	if o != n {
+	if o != n && !sameDecimal(of.Default, nf.Default) {
 		c.add(Warning, "DEFAULT_CHANGED", nf.Pos,
 			"the default of %s changes from %q to %q: wherever it has no override, it reads the new value as soon as this is deployed",
 			name(nf), o, n)
