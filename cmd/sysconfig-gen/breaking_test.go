@@ -34,16 +34,8 @@ import (
 const breakingRoot = "../../testdata/breaking"
 
 func TestBreakingGolden(t *testing.T) {
-	entries, err := os.ReadDir(breakingRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		dir, err := filepath.Abs(filepath.Join(breakingRoot, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Run(e.Name(), func(t *testing.T) { checkBreakingCase(t, dir) })
+	for _, dir := range caseDirs(t, breakingRoot) {
+		t.Run(filepath.Base(dir), func(t *testing.T) { checkBreakingCase(t, dir) })
 	}
 }
 

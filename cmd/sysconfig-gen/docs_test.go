@@ -31,25 +31,6 @@ func TestDocsGolden(t *testing.T) {
 	}
 }
 
-// caseDirs returns the subdirectories of root.
-func caseDirs(t *testing.T, root string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var dirs []string
-	for _, e := range entries {
-		if e.IsDir() {
-			dirs = append(dirs, filepath.Join(root, e.Name()))
-		}
-	}
-	if len(dirs) == 0 {
-		t.Fatalf("no golden cases in %s", root)
-	}
-	return dirs
-}
-
 // compareGolden compares got with the file want, or rewrites the file
 // under -update.
 func compareGolden(t *testing.T, want, got string) {

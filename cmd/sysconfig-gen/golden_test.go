@@ -150,18 +150,38 @@ func goTool(t *testing.T, args ...string) string {
 }
 
 func TestGoldenErrors(t *testing.T) {
-	root := filepath.Join(goldenRoot, "errors")
+	for _, dir := range caseDirs(t, filepath.Join(goldenRoot, "errors")) {
+		t.Run(filepath.Base(dir), func(t *testing.T) { checkErrorCase(t, dir) })
+	}
+}
+
+// caseDirs returns the absolute paths of the subdirectories of root, one
+// golden case each, and fails if there is none.
+func caseDirs(t *testing.T, root string) []string {
+	t.Helper()
 	entries, err := os.ReadDir(root)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var dirs []string
 	for _, e := range entries {
-		dir, err := filepath.Abs(filepath.Join(root, e.Name()))
-		if err != nil {
-			t.Fatal(err)
+		if e.IsDir() {
+			dirs = append(dirs, mustAbs(t, filepath.Join(root, e.Name())))
 		}
-		t.Run(e.Name(), func(t *testing.T) { checkErrorCase(t, dir) })
 	}
+	if len(dirs) == 0 {
+		t.Fatalf("no golden cases in %s", root)
+	}
+	return dirs
+}
+
+func mustAbs(t *testing.T, path string) string {
+	t.Helper()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
 }
 
 // checkErrorCase runs the generator inside dir, so that positions read
