@@ -8,7 +8,10 @@
 //
 // EnsureSchema creates what is missing and leaves the rest alone, so every
 // process may call it at start-up; concurrent calls serialise on an advisory
-// lock. Teams that migrate by hand can apply schema.sql, the same DDL,
+// lock. It also replaces the two small functions Apply calls, so that an
+// upgrade of this package brings their new version: after one, call
+// EnsureSchema (or apply schema.sql again, as the role that owns them)
+// before Apply. Teams that migrate by hand can apply schema.sql, the same DDL,
 // shipped in this directory: its names are unqualified and it is run with
 // the search_path set to the target schema (see the file's header). With
 // Options.Schema empty, tables are found through the connection's
@@ -36,6 +39,30 @@
 // that commits later with a lower version, and an expected-version check is
 // exact even when two writers race to create the same path. Different apps
 // write in parallel.
+//
+// # Writes
+//
+// An Apply is one round trip: BEGIN (READ COMMITTED), the time limits, the
+// app's advisory lock, one statement per write, a deadline check and the
+// COMMIT are pipelined in one pgx batch (pgx prepares the statements in
+// one more round trip, once per connection). A failed version check calls
+// sysconfig_conflict, which raises SQLSTATE SC001 with the path and the
+// versions as JSON in its DETAIL: the transaction aborts, the server skips
+// the rest of the batch, the COMMIT included, and Apply returns the
+// *runtime.ConflictError of the first failing write, then rolls back (a
+// second round trip, on failure only) so that the connection returns to
+// the pool clean.
+//
+// Because the COMMIT is sent before the server has run the writes, the
+// server itself bounds the transaction: until the context's deadline, and
+// at most Options.WriteTimeout (30 s by default), through lock_timeout,
+// statement_timeout and a check before the COMMIT
+// (sysconfig_check_deadline); past it, the transaction rolls back. When the
+// context ends during the batch, pgx sends the server a cancel request, and
+// Apply waits (at most 2 s) for the session to end before it returns, so
+// that an Apply that gave up while blocked never commits later. What
+// remains is the ambiguity of any database commit: a context that ends as
+// the server commits may report an error for a write that was applied.
 //
 // # Notifications
 //
@@ -66,5 +93,8 @@
 // are returned wrapped with the operation, for errors.Is and errors.As; the
 // runtime.Client turns them into *runtime.UnavailableError. A failed
 // version check is a *runtime.ConflictError. Every method honours its
-// context's deadline and cancellation.
+// context's deadline and cancellation; an Apply whose context ended
+// returns an error for which errors.Is(err, ctx.Err()) holds, and one
+// stopped by Options.WriteTimeout a *pgconn.PgError with SQLSTATE 55P03
+// (lock_not_available) or 57014 (query_canceled).
 package postgres

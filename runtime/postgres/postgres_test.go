@@ -178,32 +178,55 @@ func TestApplyBackendError(t *testing.T) {
 	mustApply(t, s, "app", set("app.a.ok", "2"))
 }
 
-// TestApplyRoundTrips pins the write path's cost: an Apply is one batch
-// and a COMMIT.
+// TestApplyRoundTrips pins the write path's cost: an Apply is one batch,
+// its COMMIT included, with or without a deadline; a failed one adds a
+// ROLLBACK.
 func TestApplyRoundTrips(t *testing.T) {
-	_, schema := testenv.Postgres(t)
 	tracer := &countingTracer{}
+	s, _, _ := singleConnStore(t, postgres.Options{}, tracer)
+	mustApply(t, s, "app", expect(set("app.a.b", "0"), 0)) // prepares the statements
+	tracer.check(t, "first write", -1, -1)
+	v := mustApply(t, s, "app", set("app.a.b", "1"))[0].New.Version
+	tracer.check(t, "write", 1, 0)
+	v = mustApply(t, s, "app", expect(set("app.a.b", "2"), v))[0].New.Version
+	tracer.check(t, "checked write", 1, 0)
+	ctx, cancel := context.WithTimeout(testCtx(t), time.Minute)
+	defer cancel()
+	if _, err := s.Apply(ctx, "app", []runtime.Write{expect(set("app.a.b", "3"), v), set("app.a.c", "3")}); err != nil {
+		t.Fatal(err)
+	}
+	tracer.check(t, "write with a deadline", 1, 0)
+	if _, err := s.Apply(testCtx(t), "app", []runtime.Write{expect(set("app.a.b", "4"), v)}); !errors.Is(err, runtime.ErrConflict) {
+		t.Fatalf("stale write: %v, want a conflict", err)
+	}
+	tracer.check(t, "conflict", 1, 1)
+}
+
+// singleConnStore returns a store (with opts, in a fresh schema) whose pool
+// has one connection, traced by tracer if not nil, so that a test can
+// tell whether the connection is reused; and another pool on the same
+// schema, for the test's own transactions.
+func singleConnStore(t *testing.T, opts postgres.Options, tracer pgx.QueryTracer) (*postgres.Store, *pgxpool.Pool, *pgxpool.Pool) {
+	t.Helper()
+	other, schema := testenv.Postgres(t)
 	cfg, err := pgxpool.ParseConfig(testenv.DatabaseURL())
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.ConnConfig.Tracer = tracer
+	cfg.ConnConfig.RuntimeParams["search_path"] = schema
 	cfg.MaxConns = 1
 	pool, err := pgxpool.NewWithConfig(testCtx(t), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer pool.Close()
-	s := postgres.New(pool, postgres.Options{Schema: schema})
+	t.Cleanup(pool.Close)
+	opts.Schema = schema
+	s := postgres.New(pool, opts)
 	if err := s.EnsureSchema(testCtx(t)); err != nil {
 		t.Fatal(err)
 	}
-	mustApply(t, s, "app", expect(set("app.a.b", "0"), 0)) // prepares the statements
-	tracer.check(t, "first write", -1, -1)
-	v := mustApply(t, s, "app", set("app.a.b", "1"))[0].New.Version
-	tracer.check(t, "write", 1, 1)
-	mustApply(t, s, "app", expect(set("app.a.b", "2"), v))
-	tracer.check(t, "checked write", 1, 1)
+	return s, pool, other
 }
 
 // countingTracer counts the batches and the other queries a pool sends.
@@ -496,30 +519,25 @@ func TestCancelledContext(t *testing.T) {
 
 // TestDeadlineWhileBlocked: an Apply stuck behind another transaction's row
 // lock gives up at its deadline, and writes nothing, even once the lock is
-// released.
+// released, though its COMMIT was sent with its writes. The pool then
+// works as before.
 func TestDeadlineWhileBlocked(t *testing.T) {
-	s, pool := newStore(t)
+	s, pool, other := singleConnStore(t, postgres.Options{}, nil)
 	mustApply(t, s, "app", set("app.a.b", "1"))
-	tx, err := pool.Begin(testCtx(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = tx.Rollback(context.Background()) }()
-	if _, err := tx.Exec(testCtx(t), "SELECT FROM sysconfig_values WHERE path = 'app.a.b' FOR UPDATE"); err != nil {
-		t.Fatal(err)
-	}
+	release := lockRow(t, other, "app.a.b")
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err = s.Apply(ctx, "app", []runtime.Write{set("app.a.b", "2")})
-	if err == nil || time.Since(start) > 5*time.Second {
-		t.Errorf("blocked Apply returned %v after %v, want a prompt error", err, time.Since(start))
+	_, err := s.Apply(ctx, "app", []runtime.Write{set("app.a.b", "2")})
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
+		t.Errorf("blocked Apply returned %v after %v, want a prompt deadline error", err, time.Since(start))
 	}
-	_ = tx.Rollback(testCtx(t))
+	release()
 	time.Sleep(300 * time.Millisecond) // let the abandoned statement run, if it is going to
 	if got := mustLoad(t, s, "app.a.b")[0]; got.Value != "1" {
 		t.Errorf("after a timed-out Apply: %+v", got)
 	}
+	assertPoolHealthy(t, s, pool)
 }
 
 func TestLoadManyPaths(t *testing.T) {

@@ -16,10 +16,16 @@ import (
 // DefaultChannel is the NOTIFY channel used when Options.Channel is empty.
 const DefaultChannel = "sysconfig"
 
-// Table names, created by schema.sql in Options.Schema.
+// DefaultWriteTimeout is how long an Apply's transaction may last when
+// Options.WriteTimeout is zero.
+const DefaultWriteTimeout = 30 * time.Second
+
+// Table and function names, created by schema.sql in Options.Schema.
 const (
-	valuesTable  = "sysconfig_values"
-	historyTable = "sysconfig_history"
+	valuesTable       = "sysconfig_values"
+	historyTable      = "sysconfig_history"
+	conflictFunc      = "sysconfig_conflict"
+	checkDeadlineFunc = "sysconfig_check_deadline"
 )
 
 // Advisory lock keys. The DDL lock uses the single 64-bit key space and the
@@ -42,6 +48,14 @@ type Options struct {
 	// Channel is the channel Apply notifies on. Empty means DefaultChannel
 	// ("sysconfig"). Postgres limits channel names to 63 bytes.
 	Channel string
+
+	// WriteTimeout bounds how long the transaction of one Apply may last
+	// on the server, even when the caller's context has no deadline (a
+	// context's deadline bounds it too, whichever comes first): a lock
+	// wait or a statement still running then is aborted, and the
+	// transaction rolls back. Zero means DefaultWriteTimeout (30 s);
+	// a negative value leaves Apply bounded only by its context.
+	WriteTimeout time.Duration
 }
 
 // Store is a runtime.Store backed by Postgres. It is safe for concurrent use.
@@ -49,10 +63,11 @@ type Options struct {
 // The pool belongs to the caller: the Store never closes it, and has no
 // Close method of its own.
 type Store struct {
-	pool    *pgxpool.Pool
-	schema  string
-	channel string
-	q       queries
+	pool         *pgxpool.Pool
+	schema       string
+	channel      string
+	writeTimeout time.Duration // negative: none
+	q            queries
 
 	listenIdle time.Duration // zero: defaultListenIdle; set by tests
 }
@@ -66,11 +81,15 @@ func New(pool *pgxpool.Pool, opts Options) *Store {
 	if opts.Channel == "" {
 		opts.Channel = DefaultChannel
 	}
+	if opts.WriteTimeout == 0 {
+		opts.WriteTimeout = DefaultWriteTimeout
+	}
 	return &Store{
-		pool:    pool,
-		schema:  opts.Schema,
-		channel: opts.Channel,
-		q:       newQueries(qualify(opts.Schema, valuesTable), qualify(opts.Schema, historyTable)),
+		pool:         pool,
+		schema:       opts.Schema,
+		channel:      opts.Channel,
+		writeTimeout: opts.WriteTimeout,
+		q:            newQueries(opts.Schema),
 	}
 }
 
@@ -78,13 +97,13 @@ func New(pool *pgxpool.Pool, opts Options) *Store {
 // changes (see Notification).
 func (s *Store) Channel() string { return s.channel }
 
-// qualify returns the quoted name of table in schema, or the quoted bare
-// name (resolved through the search_path) when schema is empty.
-func qualify(schema, table string) string {
+// qualify returns the quoted name of a table or function in schema, or the
+// quoted bare name (resolved through the search_path) when schema is empty.
+func qualify(schema, name string) string {
 	if schema == "" {
-		return pgx.Identifier{table}.Sanitize()
+		return pgx.Identifier{name}.Sanitize()
 	}
-	return pgx.Identifier{schema, table}.Sanitize()
+	return pgx.Identifier{schema, name}.Sanitize()
 }
 
 //go:embed schema.sql
@@ -92,9 +111,10 @@ var schemaSQL string
 
 // EnsureSchema creates the store's sequence, tables and indexes if they do
 // not exist, and the schema named by Options.Schema if that does not exist
-// either. It is idempotent, and safe to call from several processes at
-// once: it runs in one transaction under an advisory lock. The DDL is the
-// embedded schema.sql, run with search_path set to Options.Schema.
+// either; it creates or replaces the functions Apply calls. It is
+// idempotent, and safe to call from several processes at once: it runs in
+// one transaction under an advisory lock. The DDL is the embedded
+// schema.sql, run with search_path set to Options.Schema.
 func (s *Store) EnsureSchema(ctx context.Context) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return s.createTables(ctx, tx) })
 	if err != nil {
