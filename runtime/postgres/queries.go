@@ -64,14 +64,17 @@ const (
 // writeSQL applies one write: $1 path, $2 app, $3 value (NULL for a reset),
 // $4 whether to check the version, $5 the expected version, $6 the channel.
 //
-// It reads and locks the current row (prev). If the version check fails,
+// It reads the current row (prev) without locking it: every writer of the
+// path holds the app's advisory lock (lockSQL), so the row cannot change
+// until this transaction ends, and a row lock would only cost a write of
+// the tuple header. If the version check fails,
 // cur calls sysconfig_conflict, which aborts the transaction (SQLSTATE
 // SC001, see schema.sql). Otherwise it upserts the row with the next
 // version from the sequence (the column default), appends a history row
 // and queues a notification, and returns one row: the old value and
 // version, and the new version.
 const writeSQL = `WITH prev AS (
-	SELECT value, version FROM {values} WHERE path = $1::text FOR UPDATE
+	SELECT value, version FROM {values} WHERE path = $1::text
 ), cur AS (
 	SELECT prev.value, CASE WHEN $4::bool AND coalesce(prev.version, 0) <> $5::int8
 		THEN {conflict}($1::text, $5::int8, coalesce(prev.version, 0))
