@@ -126,7 +126,7 @@ func (c *Client) afterCommit(ctx context.Context, fields []*fieldInfo, applied [
 	if c.snap.Load() != nil {
 		changes := c.merge(recs, SourceStore, false)
 		c.advanceWatermark(recs)
-		c.goBackground(func() { c.fill(context.WithoutCancel(ctx), fields, recs) })
+		go c.fill(context.WithoutCancel(ctx), fields, recs) // best effort; others repair a lost one
 		c.queueEvents(changes)
 		return
 	}
