@@ -38,15 +38,12 @@ type state struct {
 }
 
 // read returns the field's state: from the snapshot on a started client;
-// otherwise from the cache when it holds a valid entry, else from the store (one load shared by concurrent readers), whose
-// record then fills the cache, version-gated.
+// otherwise from the cache when it holds a valid entry, else from the store
+// (one load shared by concurrent readers), whose record then fills the
+// cache, version-gated.
 func (c *Client) read(ctx context.Context, f *fieldInfo) (state, error) {
 	if s := c.view(); s != nil {
-		sts, err := c.fromSnapshot(s, []*fieldInfo{f})
-		if err != nil {
-			return state{}, err
-		}
-		return sts[0], nil
+		return c.snapshotSlot(&s.slots[f.index])
 	}
 	if st, ok := c.fromCache(ctx, f); ok {
 		return st, nil
@@ -225,18 +222,20 @@ func (c *Client) dropCorrupt(ctx context.Context, f *fieldInfo, why error) {
 func (c *Client) fromSnapshot(s *snapshot, fields []*fieldInfo) ([]state, error) {
 	sts := make([]state, len(fields))
 	for i, f := range fields {
-		sl := &s.slots[f.index]
-		if sl.err != nil {
-			return nil, sl.err
+		var err error
+		if sts[i], err = c.snapshotSlot(&s.slots[f.index]); err != nil {
+			return nil, err
 		}
-		sts[i] = c.snapshotState(sl)
 	}
 	return sts, nil
 }
 
-// snapshotState reports a slot's state with the snapshot's view of its
-// source: not yet loaded, stale, or current.
-func (c *Client) snapshotState(sl *slot) state {
+// snapshotSlot reports a slot's state with the snapshot's view of its
+// source — not yet loaded, stale, or current — or the slot's decode error.
+func (c *Client) snapshotSlot(sl *slot) (state, error) {
+	if sl.err != nil {
+		return state{}, sl.err
+	}
 	st := sl.state
 	switch {
 	case !sl.known:
@@ -246,5 +245,5 @@ func (c *Client) snapshotState(sl *slot) state {
 	default:
 		st.source = SourceSnapshot
 	}
-	return st
+	return st, nil
 }
