@@ -54,7 +54,7 @@ func (c *Client) probe() {
 	defer cancel()
 	rp, elects := c.cache.(Repopulator)
 	if !elects {
-		c.endOutage(ctx, c.repopulate(ctx))
+		c.endOutage(c.repopulate(ctx))
 		return
 	}
 	claim, err := rp.ClaimRepopulation(ctx, c.schema.app)
@@ -64,13 +64,13 @@ func (c *Client) probe() {
 	case claim == ClaimBusy:
 		c.health.retryAt.Store(time.Now().Add(c.opts.CacheRetryInterval).UnixNano())
 	case claim == ClaimDone:
-		c.endOutage(ctx, nil)
+		c.endOutage(nil)
 	default:
 		err := c.repopulate(ctx)
 		if err == nil {
 			err = rp.FinishRepopulation(ctx, c.schema.app)
 		}
-		c.endOutage(ctx, err)
+		c.endOutage(err)
 	}
 }
 
@@ -82,14 +82,14 @@ func (c *Client) repopulate(ctx context.Context) error {
 	if err != nil {
 		return &UnavailableError{Backend: "store", Op: "load", Err: err}
 	}
-	if _, entries := c.entriesOf(recs); len(entries) > 0 {
+	if entries := c.entriesOf(recs); len(entries) > 0 {
 		return c.cache.Fill(ctx, entries)
 	}
 	return nil
 }
 
 // endOutage marks the cache healthy, or schedules the next probe.
-func (c *Client) endOutage(ctx context.Context, err error) {
+func (c *Client) endOutage(err error) {
 	if err != nil {
 		c.cacheFailed("repopulate", err)
 		return
@@ -98,18 +98,14 @@ func (c *Client) endOutage(ctx context.Context, err error) {
 	c.log.Info("sysconfig: cache available again")
 }
 
-// entriesOf returns the cache entries for the records of known, cached fields.
-func (c *Client) entriesOf(recs []Record) ([]*fieldInfo, []Entry) {
-	var fields []*fieldInfo
+// entriesOf returns the cache entries of the records of fields still in the
+// schema.
+func (c *Client) entriesOf(recs []Record) []Entry {
 	var entries []Entry
 	for _, r := range recs {
-		d, ok := c.schema.byPath[r.Path]
-		if !ok {
-			continue
+		if d, ok := c.schema.byPath[r.Path]; ok {
+			entries = append(entries, entryOf(d.field(), r))
 		}
-		f := d.field()
-		fields = append(fields, f)
-		entries = append(entries, Entry{Key: f.cacheKey, Version: r.Version, Set: r.Set, Value: r.Value})
 	}
-	return fields, entries
+	return entries
 }

@@ -196,18 +196,21 @@ func (c *Client) fill(ctx context.Context, fields []*fieldInfo, recs []Record) {
 	if c.cache == nil || !c.cacheUsable() {
 		return
 	}
-	var entries []Entry
-	for i, f := range fields {
-		r := recs[i]
-		entries = append(entries, Entry{Key: f.cacheKey, Version: r.Version, Set: r.Set, Value: r.Value})
-	}
-	if len(entries) == 0 {
+	if len(fields) == 0 {
 		return
+	}
+	entries := make([]Entry, len(fields))
+	for i, f := range fields {
+		entries[i] = entryOf(f, recs[i])
 	}
 	if err := c.cache.Fill(ctx, entries); err != nil {
 		c.cacheFailed("fill", err)
-		return
 	}
+}
+
+// entryOf is the cache entry of f's record r.
+func entryOf(f *fieldInfo, r Record) Entry {
+	return Entry{Key: f.cacheKey, Version: r.Version, Set: r.Set, Value: r.Value}
 }
 
 func (c *Client) dropCorrupt(ctx context.Context, f *fieldInfo, why error) {

@@ -129,10 +129,7 @@ func (c *Client) reseal(f *fieldInfo, r Record) (Write, error) {
 // publishQuietly brings the snapshot and cache up to date with records whose
 // values did not change (only their encryption did), without change events.
 func (c *Client) publishQuietly(ctx context.Context, fields []*fieldInfo, applied []Applied) {
-	recs := make([]Record, len(applied))
-	for i, a := range applied {
-		recs[i] = a.New
-	}
+	recs := newRecords(applied)
 	if c.snap.Load() != nil {
 		c.merge(recs, SourceStore, false)
 	}

@@ -30,6 +30,7 @@ func (s *snapshot) clone() *snapshot {
 // change is one field's move from one effective value to another.
 type change struct {
 	f        *fieldInfo
+	rec      Record // the record that made the change
 	old, new any
 	hooks    []HookFunc // registered when the change was seen; set by queueEvents
 }
@@ -58,7 +59,7 @@ func (c *Client) merge(recs []Record, src Source, complete bool) []change {
 			next = cur.clone()
 		}
 		next.slots[f.index] = c.newSlot(f, r, src)
-		changes = append(changes, change{f: f, old: old.value, new: next.slots[f.index].value})
+		changes = append(changes, change{f: f, rec: r, old: old.value, new: next.slots[f.index].value})
 	}
 	if complete {
 		next = markKnown(cur, next)

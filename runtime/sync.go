@@ -189,7 +189,7 @@ func (c *Client) syncOnce(ctx context.Context) error {
 	s.lastOK.Store(time.Now().UnixNano())
 	s.ready.Store(true)
 	c.syncRecovered()
-	c.fillChanges(ctx, changes, recs)
+	c.fillChanges(ctx, changes)
 	if !first {
 		c.queueEvents(changes)
 	}
@@ -199,22 +199,13 @@ func (c *Client) syncOnce(ctx context.Context) error {
 // fillChanges writes to the cache the records that were news to this
 // client: a writer that died between its commit and its cache update leaves
 // the cache behind, and the processes that hear of the change repair it.
-func (c *Client) fillChanges(ctx context.Context, changes []change, recs []Record) {
-	if len(changes) == 0 || c.cache == nil {
-		return
+func (c *Client) fillChanges(ctx context.Context, changes []change) {
+	fields := make([]*fieldInfo, len(changes))
+	recs := make([]Record, len(changes))
+	for i, ch := range changes {
+		fields[i], recs[i] = ch.f, ch.rec
 	}
-	changed := make(map[*fieldInfo]bool, len(changes))
-	for _, ch := range changes {
-		changed[ch.f] = true
-	}
-	var fields []*fieldInfo
-	var known []Record
-	for _, r := range recs {
-		if d, ok := c.schema.byPath[r.Path]; ok && changed[d.field()] {
-			fields, known = append(fields, d.field()), append(known, r)
-		}
-	}
-	c.fill(ctx, fields, known)
+	c.fill(ctx, fields, recs)
 }
 
 func (c *Client) syncFailed(err error) {

@@ -114,15 +114,21 @@ func storeError(op string, err error) error {
 	return &UnavailableError{Backend: "store", Op: op, Err: err}
 }
 
+// newRecords returns the records written by an Apply.
+func newRecords(applied []Applied) []Record {
+	recs := make([]Record, len(applied))
+	for i, a := range applied {
+		recs[i] = a.New
+	}
+	return recs
+}
+
 // afterCommit brings the snapshot (so the writer sees its own write at
 // once, and a batch becomes visible all at once) and the cache up to date
 // with the committed records, and reports the changes to hooks. None of
 // this can undo the write.
 func (c *Client) afterCommit(ctx context.Context, fields []*fieldInfo, applied []Applied) {
-	recs := make([]Record, len(applied))
-	for i, a := range applied {
-		recs[i] = a.New
-	}
+	recs := newRecords(applied)
 	if c.snap.Load() != nil {
 		changes := c.merge(recs, SourceStore, false)
 		c.advanceWatermark(recs)

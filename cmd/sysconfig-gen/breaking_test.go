@@ -47,18 +47,7 @@ func checkBreakingCase(t *testing.T, dir string) {
 	if extra, err := os.ReadFile("args"); err == nil {
 		args = append(args, strings.Fields(string(extra))...)
 	}
-	got := breakingTranscript(runGen(args...))
-	if *update {
-		mustWrite(t, "want.txt", got)
-		return
-	}
-	want, err := os.ReadFile("want.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("sysconfig-gen %s:\n%s\nwant:\n%s", strings.Join(args, " "), got, want)
-	}
+	compareGolden(t, "want.txt", breakingTranscript(runGen(args...)))
 }
 
 // breakingTranscript formats a run as want.txt holds it.

@@ -31,23 +31,6 @@ func TestDocsGolden(t *testing.T) {
 	}
 }
 
-// compareGolden compares got with the file want, or rewrites the file
-// under -update.
-func compareGolden(t *testing.T, want, got string) {
-	t.Helper()
-	if *update {
-		mustWrite(t, want, got)
-		return
-	}
-	b, err := os.ReadFile(want)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(b) {
-		t.Errorf("output differs from %s (rerun with -update to accept it):\ngot:\n%s\nwant:\n%s", want, got, b)
-	}
-}
-
 // TestDocsExampleIsFresh fails when schema.example.md no longer matches
 // what the docs command produces from schema.example.yaml.
 func TestDocsExampleIsFresh(t *testing.T) {

@@ -175,6 +175,23 @@ func caseDirs(t *testing.T, root string) []string {
 	return dirs
 }
 
+// compareGolden compares got with the file want, or rewrites the file
+// under -update.
+func compareGolden(t *testing.T, want, got string) {
+	t.Helper()
+	if *update {
+		mustWrite(t, want, got)
+		return
+	}
+	b, err := os.ReadFile(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(b) {
+		t.Errorf("output differs from %s (rerun with -update to accept it):\ngot:\n%s\nwant:\n%s", want, got, b)
+	}
+}
+
 func mustAbs(t *testing.T, path string) string {
 	t.Helper()
 	abs, err := filepath.Abs(path)
@@ -199,17 +216,7 @@ func checkErrorCase(t *testing.T, dir string) {
 	if _, err := os.Stat(out); err == nil {
 		t.Errorf("the output directory was created")
 	}
-	if *update {
-		mustWrite(t, "stderr.txt", stderr)
-		return
-	}
-	want, err := os.ReadFile("stderr.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if stderr != string(want) {
-		t.Errorf("stderr:\n%s\nwant:\n%s", stderr, want)
-	}
+	compareGolden(t, "stderr.txt", stderr)
 }
 
 // runGen runs the command and returns its exit code and output.

@@ -21,13 +21,16 @@ func raceTrials(t testing.TB) int {
 	return 10_000
 }
 
+// raceWorkers is how many fields the race harness works on in parallel.
+const raceWorkers = 8
+
 // runRaceHarness plays trials on the test's own Postgres schema and Redis
 // prefix (see internal/raceharness for the choreography).
 func runRaceHarness(t *testing.T, trials int, naive bool) raceharness.Result {
 	t.Helper()
 	b := newBackends(t)
 	res, err := raceharness.Run(t.Context(), raceharness.Config{
-		Store: b.store, Cache: b.cache, Trials: trials, Workers: raceFields, Naive: naive,
+		Store: b.store, Cache: b.cache, Trials: trials, Workers: raceWorkers, Naive: naive,
 	})
 	if err != nil {
 		t.Fatalf("race harness: %v", err)

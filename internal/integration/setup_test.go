@@ -2,7 +2,6 @@ package integration
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -18,38 +17,17 @@ import (
 
 var ctx = context.Background()
 
-// raceFields is how many fields the race harness works on in parallel.
-const raceFields = 8
-
 // The integration schema: app "it".
 var (
 	titleField = runtime.StringField("title", runtime.Meta{Validators: []runtime.Validator{runtime.MinLength(2)}}, "Default title")
 	countField = runtime.IntField("count", runtime.Meta{}, 7)
 	secretF    = runtime.SecretField("token", runtime.Meta{Validators: []runtime.Validator{runtime.MinLength(8)}})
 	secret2F   = runtime.SecretField("token2", runtime.Meta{})
-	raceF      = raceFieldList()
 
 	itSchema = runtime.NewSchema("it",
 		runtime.NewSection("main", "Main", "", titleField, countField, secretF, secret2F),
-		runtime.NewSection("race", "Race", "", descriptors(raceF)...),
 	)
 )
-
-func raceFieldList() []*runtime.Field[int64] {
-	fs := make([]*runtime.Field[int64], raceFields)
-	for i := range fs {
-		fs[i] = runtime.IntField(fmt.Sprintf("f%d", i), runtime.Meta{}, 0)
-	}
-	return fs
-}
-
-func descriptors[T any](fs []*runtime.Field[T]) []runtime.Descriptor {
-	ds := make([]runtime.Descriptor, len(fs))
-	for i, f := range fs {
-		ds[i] = f
-	}
-	return ds
-}
 
 // backends is one test's isolated Postgres schema and Redis prefix.
 type backends struct {
