@@ -6,17 +6,31 @@
 //	store := postgres.New(pool, postgres.Options{Schema: "sysconfig"})
 //	if err := store.EnsureSchema(ctx); err != nil { ... }
 //
-// EnsureSchema creates what is missing and leaves the rest alone, so every
-// process may call it at start-up; concurrent calls serialise on an advisory
-// lock. It also replaces the two small functions Apply calls, so that an
-// upgrade of this package brings their new version: after one, call
-// EnsureSchema (or apply schema.sql again, as the role that owns them)
-// before Apply. Teams that migrate by hand can apply schema.sql, the same DDL,
-// shipped in this directory: its names are unqualified and it is run with
-// the search_path set to the target schema (see the file's header). With
-// Options.Schema empty, tables are found through the connection's
-// search_path. The pool belongs to the caller, who closes it; a Store holds
-// nothing else that needs closing.
+// EnsureSchema sets the store up, or upgrades it: under an advisory lock,
+// in one transaction, it runs the migrations the database has not recorded
+// yet (numbered files in migrations/, each run once, in order, and recorded
+// in sysconfig_migrations), then replaces the two small functions Apply
+// calls (migrations/functions.sql), so that an upgrade of this package
+// brings their new version. Every process may call it at start-up;
+// concurrent calls serialise on the lock, and all but the first find
+// no migration to run. After an upgrade of this package, call EnsureSchema (or
+// migrate by hand) before Apply. A store already upgraded by a newer
+// version of this package makes it fail with a [*SchemaTooNewError], and
+// change nothing.
+//
+// Teams that migrate by hand apply migrations/*.sql in order, then
+// functions.sql, as the role that owns the tables: the names in them are
+// unqualified, and they are run with the search_path set to the target
+// schema (see migrations/README.md). [Migrations] and [FunctionsSQL] return the
+// same SQL, for migration tools written in Go. With Options.Schema empty,
+// tables are found through the connection's search_path. The pool belongs
+// to the caller, who closes it; a Store holds nothing else that needs
+// closing.
+//
+// EnsureSchema also keeps the store's epoch (see [Store.Epoch]): it starts a
+// new one when the tables were recreated, or restored by pg_restore.
+// After a point-in-time restore or a failover to a replica that may have
+// lost commits, call [Store.NewEpoch].
 //
 // # Tables
 //

@@ -1,9 +1,6 @@
 package postgres
 
 import (
-	"context"
-	_ "embed"
-	"fmt"
 	"hash/fnv"
 	"time"
 
@@ -20,10 +17,14 @@ const DefaultChannel = "sysconfig"
 // Options.WriteTimeout is zero.
 const DefaultWriteTimeout = 30 * time.Second
 
-// Table and function names, created by schema.sql in Options.Schema.
+// Table and function names, created in Options.Schema by the migrations
+// and functions.sql (see EnsureSchema).
 const (
 	valuesTable       = "sysconfig_values"
 	historyTable      = "sysconfig_history"
+	changesTable      = "sysconfig_changes"
+	metaTable         = "sysconfig_meta"
+	migrationsTable   = "sysconfig_migrations"
 	conflictFunc      = "sysconfig_conflict"
 	checkDeadlineFunc = "sysconfig_check_deadline"
 )
@@ -68,6 +69,7 @@ type Store struct {
 	channel      string
 	writeTimeout time.Duration // negative: none
 	q            queries
+	m            migrationQueries
 
 	listenIdle time.Duration // zero: defaultListenIdle; set by tests
 }
@@ -76,7 +78,7 @@ var _ runtime.Store = (*Store)(nil)
 
 // New returns a Store that keeps its tables in opts.Schema and talks to
 // Postgres through pool. It does not touch the database: call EnsureSchema
-// (or apply schema.sql by hand) before first use.
+// (or apply the migrations by hand, see Migrations) before first use.
 func New(pool *pgxpool.Pool, opts Options) *Store {
 	if opts.Channel == "" {
 		opts.Channel = DefaultChannel
@@ -90,6 +92,7 @@ func New(pool *pgxpool.Pool, opts Options) *Store {
 		channel:      opts.Channel,
 		writeTimeout: opts.WriteTimeout,
 		q:            newQueries(opts.Schema),
+		m:            newMigrationQueries(opts.Schema),
 	}
 }
 
@@ -104,52 +107,6 @@ func qualify(schema, name string) string {
 		return pgx.Identifier{name}.Sanitize()
 	}
 	return pgx.Identifier{schema, name}.Sanitize()
-}
-
-//go:embed schema.sql
-var schemaSQL string
-
-// EnsureSchema creates the store's sequence, tables and indexes if they do
-// not exist, and the schema named by Options.Schema if that does not exist
-// either; it creates or replaces the functions Apply calls. It is
-// idempotent, and safe to call from several processes at once: it runs in
-// one transaction under an advisory lock. The DDL is the embedded
-// schema.sql, run with search_path set to Options.Schema.
-func (s *Store) EnsureSchema(ctx context.Context) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return s.createTables(ctx, tx) })
-	if err != nil {
-		return fmt.Errorf("sysconfig/postgres: ensure schema: %w", err)
-	}
-	return nil
-}
-
-func (s *Store) createTables(ctx context.Context, tx pgx.Tx) error {
-	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1::int8)", ddlLockKey); err != nil {
-		return err
-	}
-	if s.schema != "" {
-		if err := s.useSchema(ctx, tx); err != nil {
-			return err
-		}
-	}
-	_, err := tx.Exec(ctx, schemaSQL)
-	return err
-}
-
-// useSchema creates the schema unless it exists (CREATE SCHEMA IF NOT EXISTS
-// would need the CREATE privilege on the database even when it does), and
-// makes it the transaction's search_path.
-func (s *Store) useSchema(ctx context.Context, tx pgx.Tx) error {
-	name := pgx.Identifier{s.schema}.Sanitize()
-	var exists bool
-	err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = $1)", s.schema).Scan(&exists)
-	if err == nil && !exists {
-		_, err = tx.Exec(ctx, "CREATE SCHEMA "+name)
-	}
-	if err == nil {
-		_, err = tx.Exec(ctx, "SELECT set_config('search_path', $1, true)", name)
-	}
-	return err
 }
 
 func hash32(s string) uint32 {
