@@ -75,7 +75,8 @@ type Value struct {
 	Kind    Kind
 	Value   any   // typed as the field's Go type; a Secret for secrets
 	Set     bool  // an override exists; false means Value is the default
-	Version int64 // the stored version; 0 if never written
+	Epoch   int64 // the store's epoch the version belongs to (see Record)
+	Version int64 // the stored version; 0 if never written in the epoch
 	Source  Source
 }
 
@@ -92,7 +93,7 @@ func newValue(f *fieldInfo, st state) Value {
 	if list, ok := v.([]string); ok {
 		v = slices.Clone(list)
 	}
-	return Value{Path: f.path, Kind: f.kind, Value: f.toBaseIfSelect(v), Set: st.set, Version: st.version, Source: st.source}
+	return Value{Path: f.path, Kind: f.kind, Value: f.toBaseIfSelect(v), Set: st.set, Epoch: st.epoch, Version: st.version, Source: st.source}
 }
 
 // Get returns the value of the field at path.

@@ -7,18 +7,24 @@ import (
 
 // Record is the stored state of one path.
 //
-// Versions come from one counter shared by every path of a store, so they
-// are unique and increase with every write. Version 0 means the path has
-// never been written. A reset keeps the record (Set false) with a new
-// version, so that a reset is ordered against the writes around it.
+// Records are ordered by (Epoch, Version): an epoch is one incarnation of a
+// store, and a store that is recreated or restored from a backup starts a
+// greater one, so that a value it hands out after that is newer than every
+// value handed out before, whatever the version numbers. Within an epoch,
+// versions come from one counter shared by every path of the store, so
+// they are unique and increase with every write. Version 0 means the path
+// has never been written in this epoch. A reset keeps the record (Set
+// false) with a new version, so that a reset is ordered against the writes
+// around it.
 type Record struct {
 	Path    string
 	Value   string // the canonical text of the value; empty when !Set
 	Set     bool   // an override exists
+	Epoch   int64  // the store's epoch when the record was read or written
 	Version int64
 }
 
-// Write is one change inside Store.Apply.
+// Write is one write of a Change.
 type Write struct {
 	Path  string
 	Value string // canonical text; ignored when Reset
@@ -30,10 +36,54 @@ type Write struct {
 	Version      int64
 }
 
+// Change is one atomic set of writes to the paths of an app: what one Set,
+// Reset or SetMany asks the store to commit.
+type Change struct {
+	// ID names the change, so that a writer that could not learn whether
+	// it committed can ask the store with Resolve. The writer chooses it
+	// (NewChangeID); it must be a UUID in canonical text form, unique per
+	// change.
+	ID     string
+	App    string
+	Writes []Write
+}
+
 // Applied reports one write of a successful Apply.
 type Applied struct {
 	Old Record
 	New Record
+}
+
+// Position is how far a reader has followed the changes of an app: every
+// change with a version up to Version in epoch Epoch. The zero Position
+// has seen nothing.
+type Position struct {
+	Epoch   int64
+	Version int64
+}
+
+// Delta is what Store.Since returns: the records that bring a reader from
+// its Position to the store's.
+type Delta struct {
+	// Records changed after the reader's position, in version order; or,
+	// when Full, every record of the app.
+	Records []Record
+	// Full is true when Records are every record the app has in the
+	// store's epoch, so that a path without one has no override: the
+	// reader asked from the zero Position or from another epoch.
+	Full bool
+	// At is the position the reader reaches with Records: the store's
+	// epoch and the highest version of the app's records (the reader's
+	// own version when nothing is newer).
+	At Position
+}
+
+// Resolution is what Store.Resolve learned about a change.
+type Resolution struct {
+	// Committed is true when the change committed, with Applied its
+	// writes in order. False means it did not commit, and never will.
+	Committed bool
+	Applied   []Applied
 }
 
 // HistoryEntry is one past change of a path.
@@ -47,29 +97,37 @@ type HistoryEntry struct {
 	At       time.Time
 }
 
-// Store is the source of truth: one row of overrides per path.
+// Store is the source of truth: one record of overrides per path.
 //
 // Contract (checked by runtimetest.TestStore for every implementation):
+//   - Every record a method returns carries the store's current epoch. An
+//     epoch never decreases; a store that is recreated, or restored to an
+//     earlier state, must start a greater one before it hands out anything.
 //   - Load returns exactly one Record per requested path, in order; a path
 //     never written has Version 0 and Set false. Load never writes.
-//   - LoadApp returns every record whose path starts with app+".", including
-//     resets, in path order.
-//   - Apply is atomic: either every write is applied or none is. Each applied
-//     write gets a version greater than every version the store has handed
-//     out before. A failed version check returns a *ConflictError and writes
-//     nothing. Every applied write adds a HistoryEntry. Writing a path twice
-//     in one Apply is an error.
-//   - Since returns the records of app changed with a version > version, and
-//     the highest version of the app's records (or version, if none is newer).
+//   - Since returns what changed in an app after a position (see Delta):
+//     the records of the app with a greater version when from is in the
+//     store's epoch, else every record of the app, Full. Since never writes.
+//   - Apply is atomic: either every write of the change is applied or none
+//     is. Each applied write gets a version greater than every version the
+//     store has handed out before in its epoch, and adds a HistoryEntry. A
+//     failed version check returns a *ConflictError and writes nothing.
+//     Writing a path twice in one change is an error. When Apply cannot
+//     tell whether the change committed (the connection broke after the
+//     commit was sent) its error matches ErrOutcomeUnknown; any other
+//     error means the change did not commit, and never will.
+//   - Resolve reports whether the change with the given ID committed. When
+//     it reports that it did not, it has made sure it never will: an Apply
+//     of that ID still in flight, or sent later, fails.
 //   - History returns a path's entries, newest first, at most limit.
 //   - Errors that come from the backend itself are returned as they are; the
 //     Client wraps them in *UnavailableError.
 //   - All methods are safe for concurrent use.
 type Store interface {
 	Load(ctx context.Context, paths []string) ([]Record, error)
-	LoadApp(ctx context.Context, app string) ([]Record, error)
-	Apply(ctx context.Context, app string, writes []Write) ([]Applied, error)
-	Since(ctx context.Context, app string, version int64) (records []Record, latest int64, err error)
+	Since(ctx context.Context, app string, from Position) (Delta, error)
+	Apply(ctx context.Context, change Change) ([]Applied, error)
+	Resolve(ctx context.Context, app, changeID string) (Resolution, error)
 	History(ctx context.Context, path string, limit int) ([]HistoryEntry, error)
 }
 
@@ -78,9 +136,15 @@ type Store interface {
 // round trip.
 type Entry struct {
 	Key     string
-	Version int64
 	Set     bool
 	Value   string
+	Epoch   int64
+	Version int64
+	// AsOf is when the record was read from the store (or committed to
+	// it): the value was current then. Readers trust an entry for the
+	// staleness bound after AsOf, and no longer, whatever happened to the
+	// cache since. Caches keep it to the millisecond.
+	AsOf time.Time
 }
 
 // CacheResult is what Cache.Get found for one key.
@@ -96,13 +160,16 @@ type CacheResult struct {
 //   - Get returns one CacheResult per key, in order. A missing key is
 //     Found false; malformed stored bytes are Found false, Corrupt true.
 //   - Fill stores each entry only if the cache holds no entry for its key
-//     with a version greater than or equal to the entry's version
-//     (set-if-newer). The check and the store are atomic per key, so a slow
-//     reader can never put an older version back after a newer one.
-//     A malformed existing entry is overwritten.
+//     that is newer: entries are ordered by (Epoch, Version, AsOf), so a
+//     later epoch wins whatever its version, and an entry of the same
+//     version read from the store more recently refreshes AsOf. The check
+//     and the store are atomic per key, so a slow reader can never put an
+//     older version back after a newer one. A malformed existing entry is
+//     overwritten.
 //   - Delete removes keys unconditionally.
 //   - Errors mean the cache is unreachable or failed; the Client then serves
-//     from the store. All methods are safe for concurrent use.
+//     from the store. Every method honours its context's deadline. All
+//     methods are safe for concurrent use.
 type Cache interface {
 	Get(ctx context.Context, keys []string) ([]CacheResult, error)
 	Fill(ctx context.Context, entries []Entry) error
@@ -136,18 +203,42 @@ type Claim uint8
 const (
 	ClaimWon  Claim = iota + 1 // the caller repopulates, then calls FinishRepopulation
 	ClaimBusy                  // another process is repopulating: wait and ask again
-	ClaimDone                  // another process has just repopulated: nothing to do
+	ClaimDone                  // the cache was repopulated recently: nothing to do
 )
 
 // Repopulator is implemented by shared caches that can elect one process to
-// repopulate them after an outage, so that a cache coming back is refilled
-// once rather than by every process at the same moment.
+// refill them, so that a cache that lost its contents (restarted empty,
+// flushed, failed over) is refilled once rather than by every process, and
+// entries of fields that are rarely written stay in the cache as a
+// fallback for processes that start while the store is down.
+//
+// Started clients ask on every reconcile; asking costs one round trip.
 //
 // Contract: ClaimRepopulation returns ClaimWon to exactly one caller per app
 // until that caller's FinishRepopulation (or until the claim expires, when the
-// winner died); while the claim is held it returns ClaimBusy; for a while
-// after FinishRepopulation it returns ClaimDone.
+// winner died); while the claim is held it returns ClaimBusy; after
+// FinishRepopulation it returns ClaimDone for a while the cache chooses,
+// and once that lapses, or the cache has lost the record of it, the next
+// caller wins again.
 type Repopulator interface {
 	ClaimRepopulation(ctx context.Context, app string) (Claim, error)
 	FinishRepopulation(ctx context.Context, app string) error
+}
+
+// newer reports whether (e1, v1) comes after (e2, v2) in the order of a
+// store's values: by epoch, then by version.
+func newer(e1, v1, e2, v2 int64) bool {
+	if e1 != e2 {
+		return e1 > e2
+	}
+	return v1 > v2
+}
+
+// EntryNewer reports whether a comes after b in the order Cache.Fill keeps:
+// by epoch, then version, then AsOf. Cache implementations may use it.
+func EntryNewer(a, b Entry) bool {
+	if a.Epoch != b.Epoch || a.Version != b.Version {
+		return newer(a.Epoch, a.Version, b.Epoch, b.Version)
+	}
+	return a.AsOf.After(b.AsOf)
 }

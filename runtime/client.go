@@ -20,13 +20,13 @@ type Client struct {
 type core struct {
 	schema *Schema
 	store  Store
-	cache  Cache
+	cache  *cacheLayer // nil when there is no cache
 	log    *slog.Logger
 	opts   Options
 
 	flights flightGroup
-	health  cacheHealth
-	corrupt atomic.Int64
+	floors  floors       // what a client without a snapshot has served
+	epoch   atomic.Int64 // the newest store epoch the client has seen
 
 	hooksMu sync.RWMutex
 	hooks   map[string][]HookFunc // by path; "" holds hooks for every path
@@ -35,6 +35,16 @@ type core struct {
 	snapMu sync.Mutex               // serialises snapshot replacement
 	sync   syncState
 }
+
+// Defaults of Options.
+const (
+	DefaultStalenessBound = 5 * time.Second
+	DefaultLoadTimeout    = 5 * time.Second
+	DefaultWriteTimeout   = 10 * time.Second
+	DefaultResolveTimeout = 50 * time.Millisecond
+	DefaultCacheTimeout   = 100 * time.Millisecond
+	DefaultCacheRetry     = time.Second
+)
 
 // Options configures a Client. The zero value is valid; each field documents
 // its default.
@@ -45,13 +55,37 @@ type Options struct {
 	// entries, failing hooks, lost store connections). Nil means
 	// slog.Default().
 	Logger *slog.Logger
+	// StalenessBound is the longest a value the client serves as current
+	// may lag behind the store: a cache entry is trusted for this long
+	// after its value was read from the store, and a snapshot is current
+	// while its last sync with the store is no older. Past it, the client
+	// asks the store; when the store cannot answer it serves the last
+	// value it knows, reported with SourceStale. Zero means
+	// DefaultStalenessBound (5 s).
+	StalenessBound time.Duration
 	// LoadTimeout bounds a store load shared by concurrent readers of one
 	// field, and each background sync. It runs detached from any one
 	// reader's context, so that a reader giving up does not fail the others.
-	// Zero means 5 s.
+	// Zero means DefaultLoadTimeout (5 s).
 	LoadTimeout time.Duration
+	// WriteTimeout bounds every write (Set, Reset, SetMany, RotateSecrets)
+	// when the caller's context allows longer or has no deadline. Zero
+	// means DefaultWriteTimeout (10 s).
+	WriteTimeout time.Duration
+	// ResolveTimeout is how long a write whose outcome the store left
+	// unknown spends asking the store whether it committed, after its
+	// deadline, before it returns an *OutcomeUnknownError. Zero means
+	// DefaultResolveTimeout (50 ms).
+	ResolveTimeout time.Duration
+	// CacheTimeout bounds each call to the cache on the read and write
+	// paths, separately from the caller's deadline: a cache slower than
+	// this counts as failed, and the client serves from the store. Bulk
+	// calls (a cold start, a refill) get LoadTimeout. Zero means
+	// DefaultCacheTimeout (100 ms).
+	CacheTimeout time.Duration
 	// CacheRetryInterval is how long the client serves without the cache
-	// after a cache failure before it probes the cache again. Zero means 1 s.
+	// after a cache failure before it probes the cache again. Zero means
+	// DefaultCacheRetry (1 s).
 	CacheRetryInterval time.Duration
 	// DisableSnapshot makes every read go through the cache (and the store
 	// on a miss), as before Start; Start then only marks the client ready.
@@ -63,7 +97,9 @@ type Options struct {
 	Secrets Sealer
 	// ReconcileInterval is how often a started client asks the store for
 	// changes it has not heard of, which bounds staleness when a
-	// notification is lost or the store is not a Notifier. Zero means 2 s.
+	// notification is lost or the store is not a Notifier. Zero means
+	// two fifths of StalenessBound (2 s by default), so that a snapshot
+	// stays current through one failed reconcile.
 	ReconcileInterval time.Duration
 }
 
@@ -77,11 +113,14 @@ func NewClient(schema *Schema, store Store, opts Options) (*Client, error) {
 	c := &Client{core: &core{
 		schema: schema,
 		store:  store,
-		cache:  opts.Cache,
 		log:    opts.Logger,
 		opts:   opts,
 		hooks:  map[string][]HookFunc{},
+		floors: floors{n: len(schema.fields)},
 	}}
+	if opts.Cache != nil {
+		c.cache = newCacheLayer(opts.Cache, opts, schema.app)
+	}
 	c.warnIfNoSecrets()
 	return c, nil
 }
@@ -90,16 +129,21 @@ func (o Options) withDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	if o.LoadTimeout <= 0 {
-		o.LoadTimeout = 5 * time.Second
-	}
-	if o.CacheRetryInterval <= 0 {
-		o.CacheRetryInterval = time.Second
-	}
-	if o.ReconcileInterval <= 0 {
-		o.ReconcileInterval = 2 * time.Second
-	}
+	o.StalenessBound = orDefault(o.StalenessBound, DefaultStalenessBound)
+	o.LoadTimeout = orDefault(o.LoadTimeout, DefaultLoadTimeout)
+	o.WriteTimeout = orDefault(o.WriteTimeout, DefaultWriteTimeout)
+	o.ResolveTimeout = orDefault(o.ResolveTimeout, DefaultResolveTimeout)
+	o.CacheTimeout = orDefault(o.CacheTimeout, DefaultCacheTimeout)
+	o.CacheRetryInterval = orDefault(o.CacheRetryInterval, DefaultCacheRetry)
+	o.ReconcileInterval = orDefault(o.ReconcileInterval, o.StalenessBound*2/5)
 	return o
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
 }
 
 // Schema returns the schema the client serves.
@@ -113,7 +157,7 @@ func (c *Client) Exists(path string) bool {
 
 // CorruptEntries returns how many malformed or undecodable cache entries
 // the client has dropped and reloaded from the store.
-func (c *Client) CorruptEntries() int64 { return c.corrupt.Load() }
+func (c *Client) CorruptEntries() int64 { return c.cache.corruptEntries() }
 
 // lookup returns the field at path.
 func (c *Client) lookup(path string) (*fieldInfo, error) {

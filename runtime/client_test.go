@@ -120,9 +120,9 @@ func TestOnlyOverridesAreStored(t *testing.T) {
 	if _, err := e.client.All(ctx); err != nil {
 		t.Fatal(err)
 	}
-	recs, _ := e.store.LoadApp(ctx, "t")
-	if len(recs) != 0 {
-		t.Errorf("reading wrote %d records to the store: %+v", len(recs), recs)
+	d, _ := e.store.Since(ctx, "t", runtime.Position{})
+	if len(d.Records) != 0 {
+		t.Errorf("reading wrote %d records to the store: %+v", len(d.Records), d.Records)
 	}
 }
 
@@ -258,10 +258,11 @@ func TestReadFillsCacheWithTombstoneAndWriteUpdatesIt(t *testing.T) {
 	if err := titleField.Set(ctx, e.client, "Bazaar"); err != nil {
 		t.Fatal(err)
 	}
-	entries := cachedEntries(t, e)
-	if len(entries) != 1 || !entries[0].Set || entries[0].Value != "Bazaar" {
-		t.Errorf("cache after write = %+v", entries)
-	}
+	var entries []runtime.Entry
+	eventually(t, "the write reaches the cache", func() bool { // the writer fills it in the background
+		entries = cachedEntries(t, e)
+		return len(entries) == 1 && entries[0].Set && entries[0].Value == "Bazaar"
+	})
 	v, _ := titleField.Lookup(ctx, e.client)
 	if v.Source != runtime.SourceCache || v.Version != entries[0].Version {
 		t.Errorf("Lookup = %+v, want served from the cache at version %d", v, entries[0].Version)
@@ -307,7 +308,11 @@ func TestUndecodableCacheEntryIsDroppedAndReloaded(t *testing.T) {
 		t.Fatal(err)
 	}
 	key := cacheKeysOf(e, "t.limits.max_items")[0]
-	res, _ := e.cache.Get(ctx, []string{key})
+	var res []runtime.CacheResult
+	eventually(t, "the write reaches the cache", func() bool {
+		res, _ = e.cache.Get(ctx, []string{key})
+		return res[0].Found && res[0].Value == "42"
+	})
 	bad := res[0].Entry
 	bad.Value = "not a number"
 	_ = e.cache.Delete(ctx, []string{key})
@@ -360,6 +365,10 @@ func (f *failingCache) Fill(ctx context.Context, entries []runtime.Entry) error 
 func TestCacheOutageIsLoggedOnceAndServedFromStore(t *testing.T) {
 	fc := &failingCache{Cache: memory.NewCache()}
 	e := newEnv(t, func(s runtime.Store, _ runtime.Cache) (runtime.Store, runtime.Cache) { return s, fc })
+	if _, err := maxField.Get(ctx, e.client); err != nil {
+		t.Fatalf("read during cache outage: %v", err)
+	}
+	calls := fc.calls.Load()
 	for i := range 5 {
 		if err := maxField.Set(ctx, e.client, int64(i+1)); err != nil {
 			t.Fatalf("write %d during cache outage: %v", i, err)
@@ -368,8 +377,9 @@ func TestCacheOutageIsLoggedOnceAndServedFromStore(t *testing.T) {
 			t.Fatalf("read %d during cache outage = %d, %v", i, got, err)
 		}
 	}
-	if n := fc.calls.Load(); n != 1 {
-		t.Errorf("cache called %d times during the outage, want 1: the client should stop calling it until the retry interval", n)
+	time.Sleep(10 * time.Millisecond) // background fills would have run by now
+	if n := fc.calls.Load() - calls; n != 0 {
+		t.Errorf("cache called %d times once the outage was noticed, want 0 until the retry interval", n)
 	}
 	if n := strings.Count(e.logs.String(), "cache unavailable"); n != 1 {
 		t.Errorf("outage logged %d times, want once:\n%s", n, e.logs.String())
@@ -381,7 +391,7 @@ type failingStore struct{ runtime.Store }
 
 func (failingStore) Load(context.Context, []string) ([]runtime.Record, error) { return nil, errDown }
 
-func (failingStore) Apply(context.Context, string, []runtime.Write) ([]runtime.Applied, error) {
+func (failingStore) Apply(context.Context, runtime.Change) ([]runtime.Applied, error) {
 	return nil, errDown
 }
 
@@ -464,7 +474,7 @@ func TestReaderGivingUpDoesNotFailOthers(t *testing.T) {
 	}
 }
 
-func TestCacheRecoveryRepopulatesWhatChangedDuringTheOutage(t *testing.T) {
+func TestWritesMissedDuringACacheOutageReachItWhenItReturns(t *testing.T) {
 	fc := &failingCache{Cache: memory.NewCache()}
 	fc.up.Store(true)
 	e := newEnvWith(t, func(s runtime.Store, _ runtime.Cache) (runtime.Store, runtime.Cache) { return s, fc },
@@ -472,41 +482,82 @@ func TestCacheRecoveryRepopulatesWhatChangedDuringTheOutage(t *testing.T) {
 	if err := maxField.Set(ctx, e.client, 1); err != nil {
 		t.Fatal(err)
 	}
+	eventually(t, "the first write reaches the cache", func() bool { return cachedValue(fc.Cache) == "1" })
 	fc.up.Store(false)
 	if err := maxField.Set(ctx, e.client, 2); err != nil { // cannot reach the cache
 		t.Fatal(err)
 	}
+	eventually(t, "the outage is noticed", func() bool { return strings.Contains(e.logs.String(), "cache unavailable") })
+	if got, err := maxField.Get(ctx, e.client); err != nil || got != 2 {
+		t.Fatalf("Get during the outage = %d, %v; want 2 from the store", got, err)
+	}
 	fc.up.Store(true)
-	time.Sleep(10 * time.Millisecond) // past the retry interval
-	deadline := time.Now().Add(2 * time.Second)
+	eventually(t, "the missed write reaches the returning cache", func() bool {
+		_, _ = maxField.Get(ctx, e.client) // reads start the probe
+		return cachedValue(fc.Cache) == "2" && strings.Contains(e.logs.String(), "cache available again")
+	})
+}
+
+// cachedValue returns the value c holds for max_items, or "".
+func cachedValue(c runtime.Cache) string {
+	res, _ := c.Get(ctx, []string{maxField.CacheKey()})
+	return res[0].Value
+}
+
+// TestStaleCacheEntryIsNotServedPastTheBound: the cache keeps an old value
+// that nobody replaced (its writer died before updating it, or the update
+// was lost); a client reading through the cache serves it as current for
+// the staleness bound after it was read from the store, and then the
+// store's value. Its reads never go back.
+func TestStaleCacheEntryIsNotServedPastTheBound(t *testing.T) {
+	store, cache := memory.NewStore(), memory.NewCache()
+	const bound = 200 * time.Millisecond
+	newReader := func() *runtime.Client {
+		c, _ := runtime.NewClient(testSchema, store, runtime.Options{Cache: cache, StalenessBound: bound, Secrets: testKeys})
+		return c
+	}
+	if _, err := maxField.Get(ctx, newReader()); err != nil { // caches the tombstone
+		t.Fatal(err)
+	}
+	if _, err := store.Apply(ctx, runtime.Change{ID: runtime.NewChangeID(), App: "t",
+		Writes: []runtime.Write{{Path: maxField.Path(), Value: "55"}}}); err != nil { // and dies
+		t.Fatal(err)
+	}
+	committed := time.Now()
+	reader := newReader()
 	for {
-		if got, err := maxField.Get(ctx, e.client); err != nil || got != 2 {
-			t.Fatalf("Get after recovery = %d, %v", got, err)
+		got, err := maxField.Get(ctx, reader)
+		if err != nil {
+			t.Fatal(err)
 		}
-		res, _ := fc.Cache.Get(ctx, []string{maxField.CacheKey()})
-		if res[0].Found && res[0].Value == "2" && strings.Contains(e.logs.String(), "cache available again") {
+		if got == 55 {
 			break
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("cache holds %+v after recovery, want the value written during the outage; logs:\n%s", res[0], e.logs.String())
+		if time.Since(committed) > bound {
+			t.Fatalf("read %d at %v after the commit, past the staleness bound of %v", got, time.Since(committed), bound)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+	v, err := maxField.Lookup(ctx, reader)
+	if err != nil || v.Value != int64(55) {
+		t.Errorf("after the bound: %+v, %v; want 55, and never back", v, err)
+	}
 }
 
-// electingCache is a failingCache that elects one repopulator, as Redis does.
+// electingCache is a memory cache that elects one refiller, as Redis does,
+// and can forget everything, as a Redis restarted empty does.
 type electingCache struct {
-	*failingCache
+	*memory.Cache
 	mu     sync.Mutex
 	state  runtime.Claim // 0: nobody has claimed
 	claims atomic.Int64
 }
 
 func (e *electingCache) ClaimRepopulation(context.Context, string) (runtime.Claim, error) {
-	e.claims.Add(1)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.state == 0 {
+		e.claims.Add(1)
 		e.state = runtime.ClaimBusy
 		return runtime.ClaimWon, nil
 	}
@@ -520,38 +571,48 @@ func (e *electingCache) FinishRepopulation(context.Context, string) error {
 	return nil
 }
 
-// countingStore counts full loads, which only repopulation does.
+// restart empties the cache, its claim state included.
+func (e *electingCache) restart() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.Cache, e.state = memory.NewCache(), 0
+}
+
+// countingStore counts full loads (Since from the zero position), which
+// Start and refills make.
 type countingStore struct {
 	runtime.Store
-	loadApps atomic.Int64
+	full atomic.Int64
 }
 
-func (c *countingStore) LoadApp(ctx context.Context, app string) ([]runtime.Record, error) {
-	c.loadApps.Add(1)
-	return c.Store.LoadApp(ctx, app)
+func (c *countingStore) Since(ctx context.Context, app string, from runtime.Position) (runtime.Delta, error) {
+	if from == (runtime.Position{}) {
+		c.full.Add(1)
+	}
+	return c.Store.Since(ctx, app, from)
 }
 
-func TestOnlyOneClientRepopulatesAReturningCache(t *testing.T) {
-	cache := &electingCache{failingCache: &failingCache{Cache: memory.NewCache()}}
+func TestOneClientRefillsACacheThatLostItsContents(t *testing.T) {
+	cache := &electingCache{Cache: memory.NewCache()}
 	store := &countingStore{Store: memory.NewStore()}
-	opts := runtime.Options{Cache: cache, CacheRetryInterval: time.Millisecond, Logger: slog.New(slog.NewTextHandler(&syncWriter{}, nil))}
+	opts := runtime.Options{ReconcileInterval: 5 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(&syncWriter{}, nil))}
 	var clients []*runtime.Client
 	for range 5 {
-		c, _ := runtime.NewClient(testSchema, store, opts)
-		if err := maxField.Set(ctx, c, 1); err != nil { // cache down: every client notices
-			t.Fatal(err)
-		}
-		clients = append(clients, c)
+		clients = append(clients, started(t, store, cache, opts))
 	}
-	cache.up.Store(true)
-	eventually(t, "every client uses the cache again", func() bool {
-		before := cache.calls.Load()
-		for _, c := range clients {
-			_, _ = maxField.Get(ctx, c)
-		}
-		return cache.calls.Load()-before == int64(len(clients))
+	if err := maxField.Set(ctx, clients[0], 9); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the first refill", func() bool { return cache.claims.Load() == 1 })
+	time.Sleep(20 * time.Millisecond)
+	cache.restart()
+	before := store.full.Load()
+	eventually(t, "the emptied cache holds every field again", func() bool {
+		res, _ := cache.Get(ctx, []string{maxField.CacheKey(), titleField.CacheKey()})
+		return res[0].Found && res[0].Value == "9" && res[1].Found && !res[1].Set
 	})
-	if n := store.loadApps.Load(); n != 1 {
-		t.Errorf("the returning cache was repopulated %d times, want once (claims: %d)", n, cache.claims.Load())
+	time.Sleep(20 * time.Millisecond) // every client has reconciled a few times
+	if n := store.full.Load() - before; n != 1 || cache.claims.Load() != 2 {
+		t.Errorf("the emptied cache was refilled by %d full loads (%d claims won), want one", n, cache.claims.Load()-1)
 	}
 }

@@ -11,15 +11,36 @@
 // carries a version from a counter that only grows; a reset is a record too
 // (Set false) with its own version.
 //
+// Values are ordered by (epoch, version). The epoch is the store's
+// incarnation: a store that is recreated or restored from a backup starts
+// a greater one, so that its values come after everything handed out
+// before, although its versions start again. "Postgres wins" and "reads
+// never go backwards" then agree: a client whose store changed epoch
+// replaces what it holds with the store's records.
+//
 // # Read path
 //
-// Field.Get asks the Cache (one round trip), and on a miss, a malformed entry
-// or an entry that no longer decodes, loads the record from the Store; the
-// load is shared by concurrent readers of the same field. What the store
-// returned is then written to the cache with a set-if-newer fill: a slow
-// reader can never put an older version back over a newer one. A field with
-// no override is cached as a tombstone, so defaulted fields cost no store
-// round trip either. Cache keys carry a fingerprint of the field's kind and
+// A started client (Start) reads from an in-process snapshot, which it
+// keeps in step with the store: on every change notification and every
+// ReconcileInterval it asks the store what changed since its position
+// (Store.Since). It is current while its last successful sync is within
+// Options.StalenessBound; past that, reads report SourceStale.
+//
+// A client without a snapshot asks the Cache (one round trip, bounded by
+// Options.CacheTimeout). An entry carries the time its value was read from
+// the store, and is served as current only within the staleness bound
+// after that time: whatever happened to the cache since — a lost fill, a
+// writer that died before updating it, a restart from an old save, a
+// failover that lost writes — nothing older is ever served as current. On
+// a miss or a stale entry the client loads the record from the Store (one
+// load shared by concurrent readers) and fills the cache with a
+// set-if-newer fill: a slow reader can never put an older version back
+// over a newer one. When the store fails, the client serves the last value
+// it knows, reported as stale, or returns the error. A field with no
+// override is cached as a tombstone, so defaulted fields cost no store
+// round trip either. A client's reads never go backwards; and where the
+// store contradicts the cache (an entry newer than the store's record),
+// the store wins. Cache keys carry a fingerprint of the field's kind and
 // choices, so a changed declaration never decodes an old entry. The read
 // path never writes to the store.
 //
@@ -27,22 +48,29 @@
 //
 // Set, Reset and SetMany parse and validate every value first (reporting
 // every problem of a value in one *ValidationError), then apply all writes
-// in one store transaction: all or nothing. Update.IfVersion adds optimistic
-// concurrency. After the commit the cache is updated version-gated and the
-// change hooks registered with OnChange run; neither can undo the write.
+// as one Change, in one store transaction: all or nothing. Update.IfVersion
+// adds optimistic concurrency. A write is bounded by Options.WriteTimeout
+// even without a caller deadline. Its result is one of three: nil, the
+// change committed; an error matching ErrUnavailable (or ErrConflict), it
+// did not; an *OutcomeUnknownError, the store stopped answering after the
+// commit was sent and could not be asked in time whether the change
+// committed — Client.Resolve settles that later. After the commit the cache
+// is updated version-gated and the change hooks registered with OnChange
+// run; neither can undo the write.
 //
 // # Failures
 //
 // The store is the truth and the cache an optimisation. When the cache
 // fails, reads and writes go on against the store and the outage is logged
-// once (and its end once). When the store fails, reads that the cache cannot
-// answer and all writes return an error matching ErrUnavailable: a backend
-// failure is never turned into a default, and nothing is written to the
-// cache alone.
+// once (and its end once); cache updates missed meanwhile are sent when it
+// is back. When the store fails, reads that the cache and the snapshot
+// cannot answer and all writes return an error: a backend failure is never
+// turned into a default, and nothing is written to the cache alone.
 //
 // # Secrets
 //
 // Secret fields hold a Secret, which prints as Redacted everywhere; only
-// Secret.Reveal returns the plaintext. Secrets are never written to the
-// shared cache, and validation messages never quote values.
+// Secret.Reveal returns the plaintext. Secrets are sealed (Options.Secrets)
+// before they reach the store or the cache, and validation messages never
+// quote values.
 package runtime

@@ -17,6 +17,9 @@ var (
 	ErrUnavailable = errors.New("sysconfig: backend unavailable")
 	// ErrConflict: an expected version did not match. Nothing was written.
 	ErrConflict = errors.New("sysconfig: version conflict")
+	// ErrOutcomeUnknown: a write may or may not have committed; the client
+	// could not find out in time. See OutcomeUnknownError.
+	ErrOutcomeUnknown = errors.New("sysconfig: write outcome unknown")
 	// ErrDecode: a stored value could not be decoded into the field's type.
 	ErrDecode = errors.New("sysconfig: stored value cannot be decoded")
 	// ErrCorruptEntry: a cache entry is malformed. Caches report it; the
@@ -66,6 +69,33 @@ func (e *UnavailableError) Is(target error) bool { return target == ErrUnavailab
 
 // Unwrap returns the backend's own error.
 func (e *UnavailableError) Unwrap() error { return e.Err }
+
+// OutcomeUnknownError reports a write that may have committed: the store
+// stopped answering after the commit was sent, and it could not be asked
+// whether the change committed before the write had to return. It is never
+// reported for a write that provably failed (that is an *UnavailableError)
+// nor for one that committed (that returns nil).
+//
+// Resolve it with Client.Resolve(ctx, e.ChangeID) once the store answers:
+// that reports whether the change committed, and if it did not, makes sure
+// it never will. Retrying the same values instead is safe for writes whose
+// effect does not depend on the current value (Set, Reset, SetMany without
+// IfVersion): at worst the values are written twice.
+type OutcomeUnknownError struct {
+	ChangeID string // the ID of the change, for Client.Resolve
+	Err      error  // why the outcome is unknown
+}
+
+func (e *OutcomeUnknownError) Error() string {
+	return fmt.Sprintf("sysconfig: change %s may or may not have committed (resolve it with Client.Resolve): %v",
+		e.ChangeID, e.Err)
+}
+
+// Is makes errors.Is(err, ErrOutcomeUnknown) true.
+func (e *OutcomeUnknownError) Is(target error) bool { return target == ErrOutcomeUnknown }
+
+// Unwrap returns the error that left the outcome unknown.
+func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
 
 // ConflictError reports that a path's version was not the expected one.
 type ConflictError struct {

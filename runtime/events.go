@@ -10,7 +10,7 @@ import (
 // deadlocking and a slow hook delays only other hooks.
 type eventQueue struct {
 	mu    sync.Mutex
-	items []change
+	items []fieldChange
 	wake  chan struct{}
 }
 
@@ -18,14 +18,14 @@ func newEventQueue() *eventQueue { return &eventQueue{wake: make(chan struct{}, 
 
 // queueEvents hands changes to the event goroutine, with the hooks
 // registered now: a hook registered later does not hear of them.
-func (c *Client) queueEvents(changes []change) {
+func (c *Client) queueEvents(changes []fieldChange) {
 	for i := range changes {
 		changes[i].hooks = c.hooksFor(changes[i].f.path)
 	}
 	c.sync.events.push(changes)
 }
 
-func (q *eventQueue) push(changes []change) {
+func (q *eventQueue) push(changes []fieldChange) {
 	if len(changes) == 0 {
 		return
 	}
@@ -38,7 +38,7 @@ func (q *eventQueue) push(changes []change) {
 	}
 }
 
-func (q *eventQueue) take() []change {
+func (q *eventQueue) take() []fieldChange {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	items := q.items

@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"context"
+	"errors"
+	"time"
 )
 
 // Source says where a value was read from.
@@ -9,10 +11,10 @@ type Source uint8
 
 // The sources of a value.
 const (
-	SourceCache    Source = iota + 1 // the shared cache (Redis)
+	SourceCache    Source = iota + 1 // the shared cache (Redis), within the staleness bound
 	SourceStore                      // the store, the source of truth (Postgres)
 	SourceSnapshot                   // the in-process snapshot, kept in step with the store
-	SourceStale                      // the snapshot, but the store has not answered for a while
+	SourceStale                      // a last known value: the store has not confirmed it within the staleness bound
 	SourceDefault                    // the default, served before the store was ever reached
 )
 
@@ -33,59 +35,121 @@ func (s Source) String() string {
 type state struct {
 	value   any // the effective value (override or default), typed as the field's T
 	set     bool
+	epoch   int64
 	version int64
 	source  Source
 }
 
-// read returns the field's state: from the snapshot on a started client;
-// otherwise from the cache when it holds a valid entry, else from the store
-// (one load shared by concurrent readers), whose record then fills the
-// cache, version-gated.
+// read returns the field's state: from the snapshot on a started client,
+// otherwise through the cache and the store.
 func (c *Client) read(ctx context.Context, f *fieldInfo) (state, error) {
 	if s := c.view(); s != nil {
 		return c.snapshotSlot(&s.slots[f.index])
 	}
-	if st, ok := c.fromCache(ctx, f); ok {
-		return st, nil
+	return c.readThrough(ctx, f)
+}
+
+// readThrough reads a field without a snapshot: from the cache when it
+// holds a fresh entry, else from the store (one load shared by concurrent
+// readers), whose record then fills the cache. When the store fails, the
+// last value known (a cache entry past the bound, or what this client
+// served before) is served as stale; without one the error is returned.
+// Reads never go backwards: a result older than what the client has
+// already served is replaced by that.
+func (c *Client) readThrough(ctx context.Context, f *fieldInfo) (state, error) {
+	one := []*fieldInfo{f}
+	fromCache, fresh := c.fromCache(ctx, one)
+	if fresh[0] {
+		return c.floors.raise(f, fromCache[0]), nil
 	}
-	return c.flights.do(ctx, f.path, c.opts.LoadTimeout, func(ctx context.Context) (state, error) {
-		sts, err := c.loadFromStore(ctx, []*fieldInfo{f})
+	st, err := c.flights.do(ctx, f.path, c.opts.LoadTimeout, func(ctx context.Context) (state, error) {
+		floor, hasFloor := c.floors.get(f)
+		sts, err := c.loadFromStore(ctx, one)
 		if err != nil {
 			return state{}, err
 		}
+		c.believeStore(ctx, f, fromCache[0], floor, hasFloor, sts[0])
 		return sts[0], nil
 	})
+	if err != nil {
+		return c.lastKnown(f, fromCache[0], err)
+	}
+	return c.floors.raise(f, st), nil
 }
 
-// fromCache returns the field's cached state, if the cache holds a valid one.
-func (c *Client) fromCache(ctx context.Context, f *fieldInfo) (state, bool) {
-	if c.cache == nil || !c.cacheUsable() {
-		return state{}, false
+// errContradicted is why an entry the store contradicts is dropped.
+var errContradicted = errors.New("sysconfig: cache entry newer than the store's record")
+
+// believeStore settles a disagreement between what the store has just
+// returned for f and what was known before the load started: the cache's
+// entry and the client's floor. A store hands out versions in order and
+// epochs only grow, so anything known before a load can be older than what
+// it returns, never newer — unless it did not come from this store (a
+// forged entry, or one left by another store under the same key prefix).
+// Postgres wins: such an entry is dropped, so that the next read fills the
+// store's record in its place, and such a floor is lowered to the store's
+// record, so that the client stops serving it.
+func (c *Client) believeStore(ctx context.Context, f *fieldInfo, cached, floor state, hasFloor bool, stored state) {
+	if cached.source != 0 && newer(cached.epoch, cached.version, stored.epoch, stored.version) {
+		c.cache.drop(ctx, f, errContradicted)
 	}
-	res, err := c.cache.Get(ctx, []string{f.cacheKey})
-	if err != nil {
-		c.cacheFailed("get", err)
-		return state{}, false
+	if hasFloor && newer(floor.epoch, floor.version, stored.epoch, stored.version) {
+		c.floors.lower(f, floor, stored)
 	}
-	return c.decodeCached(ctx, f, res[0])
 }
 
-// decodeCached turns a cache result into a state. Malformed or undecodable
-// entries are dropped, so the next fill replaces them, and counted.
-func (c *Client) decodeCached(ctx context.Context, f *fieldInfo, r CacheResult) (state, bool) {
-	if !r.Found && !r.Corrupt {
-		return state{}, false
+// lastKnown is the read of f when the store failed with err: when the
+// store was unavailable, the stale cache entry or the client's floor,
+// whichever is newer; otherwise, or when there is neither, err. (A value
+// the store returned that does not decode is an error, never a reason to
+// serve an older one.)
+func (c *Client) lastKnown(f *fieldInfo, fromCache state, err error) (state, error) {
+	if !errors.Is(err, ErrUnavailable) {
+		return state{}, err
 	}
-	if r.Corrupt {
-		c.dropCorrupt(ctx, f, ErrCorruptEntry)
-		return state{}, false
+	if fromCache.source == 0 {
+		fl, ok := c.floors.get(f)
+		if !ok {
+			return state{}, err
+		}
+		fromCache = fl
 	}
-	st, err := c.decode(f, Record{Path: f.path, Value: r.Value, Set: r.Set, Version: r.Version}, SourceCache)
-	if err != nil {
-		c.dropCorrupt(ctx, f, err)
-		return state{}, false
+	st := c.floors.raise(f, fromCache)
+	st.source = SourceStale
+	return st, nil
+}
+
+// fromCache returns the cache's state of each field, decoded, and whether
+// it is fresh enough to serve as current (see cacheLayer.fresh). A field
+// the cache does not hold, or holds in a form that no longer decodes, has
+// a zero state.
+func (c *Client) fromCache(ctx context.Context, fields []*fieldInfo) ([]state, []bool) {
+	sts, fresh := make([]state, len(fields)), make([]bool, len(fields))
+	res, ok := c.cache.get(ctx, fields, c.opts.CacheTimeout)
+	if !ok {
+		return sts, fresh
 	}
-	return st, true
+	epoch, now := c.epoch.Load(), time.Now()
+	for i, r := range res {
+		if !r.found {
+			continue
+		}
+		st, err := c.decode(fields[i], recordOf(fields[i], r.entry), SourceCache)
+		if err != nil {
+			c.cache.drop(ctx, fields[i], err)
+			continue
+		}
+		if fresh[i] = c.cache.fresh(r.entry, epoch, now); !fresh[i] {
+			st.source = SourceStale
+		}
+		sts[i] = st
+	}
+	return sts, fresh
+}
+
+// recordOf is the record a cache entry of f holds.
+func recordOf(f *fieldInfo, e Entry) Record {
+	return Record{Path: f.path, Value: e.Value, Set: e.Set, Epoch: e.Epoch, Version: e.Version}
 }
 
 // loadFromStore loads fields in one store round trip and fills the cache
@@ -95,17 +159,19 @@ func (c *Client) loadFromStore(ctx context.Context, fields []*fieldInfo) ([]stat
 	for i, f := range fields {
 		paths[i] = f.path
 	}
+	asOf := time.Now()
 	recs, err := c.store.Load(ctx, paths)
 	if err != nil {
 		return nil, &UnavailableError{Backend: "store", Op: "load", Err: err}
 	}
 	sts := make([]state, len(fields))
 	for i, f := range fields {
+		c.sawEpoch(recs[i].Epoch)
 		if sts[i], err = c.decode(f, recs[i], SourceStore); err != nil {
 			return nil, err
 		}
 	}
-	c.fill(ctx, fields, recs)
+	_ = c.cache.fill(ctx, fields, recs, asOf, c.opts.CacheTimeout)
 	return sts, nil
 }
 
@@ -113,7 +179,7 @@ func (c *Client) loadFromStore(ctx context.Context, fields []*fieldInfo) ([]stat
 // record without an override yields the default.
 func (c *Client) decode(f *fieldInfo, r Record, src Source) (state, error) {
 	if !r.Set {
-		return state{value: f.def, version: r.Version, source: src}, nil
+		return state{value: f.def, epoch: r.Epoch, version: r.Version, source: src}, nil
 	}
 	text, err := c.unseal(f, r.Value)
 	if err != nil {
@@ -123,17 +189,25 @@ func (c *Client) decode(f *fieldInfo, r Record, src Source) (state, error) {
 	if err != nil {
 		return state{}, &DecodeError{Path: f.path, Kind: f.kind, Err: err}
 	}
-	return state{value: v, set: true, version: r.Version, source: src}, nil
+	return state{value: v, set: true, epoch: r.Epoch, version: r.Version, source: src}, nil
 }
 
 // readMany reads fields from the snapshot when there is one, else with one
-// cache round trip and one store round trip for whatever the cache lacked.
+// cache round trip and one store round trip for whatever the cache could
+// not serve as current.
 func (c *Client) readMany(ctx context.Context, fields []*fieldInfo) ([]state, error) {
 	if s := c.view(); s != nil {
 		return c.fromSnapshot(s, fields)
 	}
-	sts := make([]state, len(fields))
-	missing := c.manyFromCache(ctx, fields, sts)
+	sts, fresh := c.fromCache(ctx, fields)
+	var missing []int
+	for i, f := range fields {
+		if fresh[i] {
+			sts[i] = c.floors.raise(f, sts[i])
+		} else {
+			missing = append(missing, i)
+		}
+	}
 	if len(missing) == 0 {
 		return sts, nil
 	}
@@ -141,84 +215,23 @@ func (c *Client) readMany(ctx context.Context, fields []*fieldInfo) ([]state, er
 	for i, idx := range missing {
 		miss[i] = fields[idx]
 	}
-	loaded, err := c.loadFromStore(ctx, miss)
-	if err != nil {
-		return nil, err
+	floors, hasFloors := make([]state, len(miss)), make([]bool, len(miss))
+	for i, f := range miss {
+		floors[i], hasFloors[i] = c.floors.get(f)
 	}
+	loaded, loadErr := c.loadFromStore(ctx, miss)
 	for i, idx := range missing {
-		sts[idx] = loaded[i]
+		if loadErr == nil {
+			c.believeStore(ctx, fields[idx], sts[idx], floors[i], hasFloors[i], loaded[i])
+			sts[idx] = c.floors.raise(fields[idx], loaded[i])
+			continue
+		}
+		var err error
+		if sts[idx], err = c.lastKnown(fields[idx], sts[idx], loadErr); err != nil {
+			return nil, err
+		}
 	}
 	return sts, nil
-}
-
-// manyFromCache fills sts from the cache and returns the indexes it could
-// not fill.
-func (c *Client) manyFromCache(ctx context.Context, fields []*fieldInfo, sts []state) []int {
-	var keys []string
-	var idx, missing []int
-	for i, f := range fields {
-		if c.cache != nil {
-			keys = append(keys, f.cacheKey)
-			idx = append(idx, i)
-		} else {
-			missing = append(missing, i)
-		}
-	}
-	if len(keys) == 0 || !c.cacheUsable() {
-		return allIndexes(len(fields))
-	}
-	res, err := c.cache.Get(ctx, keys)
-	if err != nil {
-		c.cacheFailed("get", err)
-		return allIndexes(len(fields))
-	}
-	for j, r := range res {
-		i := idx[j]
-		var ok bool
-		if sts[i], ok = c.decodeCached(ctx, fields[i], r); !ok {
-			missing = append(missing, i)
-		}
-	}
-	return missing
-}
-
-func allIndexes(n int) []int {
-	all := make([]int, n)
-	for i := range all {
-		all[i] = i
-	}
-	return all
-}
-
-// fill stores records in the cache, version-gated. Failures are logged: the
-// cache is an optimisation.
-func (c *Client) fill(ctx context.Context, fields []*fieldInfo, recs []Record) {
-	if c.cache == nil || !c.cacheUsable() {
-		return
-	}
-	if len(fields) == 0 {
-		return
-	}
-	entries := make([]Entry, len(fields))
-	for i, f := range fields {
-		entries[i] = entryOf(f, recs[i])
-	}
-	if err := c.cache.Fill(ctx, entries); err != nil {
-		c.cacheFailed("fill", err)
-	}
-}
-
-// entryOf is the cache entry of f's record r.
-func entryOf(f *fieldInfo, r Record) Entry {
-	return Entry{Key: f.cacheKey, Version: r.Version, Set: r.Set, Value: r.Value}
-}
-
-func (c *Client) dropCorrupt(ctx context.Context, f *fieldInfo, why error) {
-	c.corrupt.Add(1)
-	c.log.Warn("sysconfig: dropping corrupt cache entry", "path", f.path, "key", f.cacheKey, "error", why)
-	if err := c.cache.Delete(ctx, []string{f.cacheKey}); err != nil {
-		c.cacheFailed("delete", err)
-	}
 }
 
 // fromSnapshot reads fields from s.
@@ -249,4 +262,15 @@ func (c *Client) snapshotSlot(sl *slot) (state, error) {
 		st.source = SourceSnapshot
 	}
 	return st, nil
+}
+
+// sawEpoch records that the store has reached epoch: cache entries of
+// earlier epochs are no longer served as current.
+func (c *Client) sawEpoch(epoch int64) {
+	for {
+		cur := c.epoch.Load()
+		if epoch <= cur || c.epoch.CompareAndSwap(cur, epoch) {
+			return
+		}
+	}
 }

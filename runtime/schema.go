@@ -198,9 +198,11 @@ func (f *fieldInfo) format(v any) string { return FormatValue(f.kind, f.toBase(v
 
 // fingerprint names the encoding of a field's cached values, so that a
 // change of kind or choices can never decode an entry written for the old
-// declaration.
+// declaration. Its "v2" is the version of the cache's Entry model (v2 added
+// Epoch and AsOf), so that processes of different releases sharing a cache
+// during a rolling deploy use different keys.
 func fingerprint(kind Kind, choices []string) string {
 	h := fnv.New32a()
-	h.Write([]byte("v1|" + kind.String() + "|" + strings.Join(choices, ",")))
+	h.Write([]byte("v2|" + kind.String() + "|" + strings.Join(choices, ",")))
 	return strconv.FormatUint(uint64(h.Sum32()), 36)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // ErrNoKeyring is returned when a secret is written, or secrets rotated, by
@@ -75,19 +76,19 @@ func (c *Client) RotateSecrets(ctx context.Context) (RotationReport, error) {
 	if c.opts.Secrets == nil {
 		return RotationReport{}, fmt.Errorf("sysconfig: cannot rotate secrets: %w", ErrNoKeyring)
 	}
-	recs, err := c.store.LoadApp(ctx, c.schema.app)
+	d, err := c.store.Since(ctx, c.schema.app, Position{})
 	if err != nil {
 		return RotationReport{}, storeError("load", err)
 	}
-	fields, writes, report, err := c.rotationWrites(recs)
+	fields, writes, report, err := c.rotationWrites(d.Records)
 	if err != nil || len(writes) == 0 {
 		return report, err
 	}
-	applied, err := c.store.Apply(ctx, c.schema.app, writes)
+	applied, asOf, err := c.commit(ctx, writes)
 	if err != nil {
-		return RotationReport{Secrets: report.Secrets, Unchanged: report.Unchanged}, storeError("apply", err)
+		return RotationReport{Secrets: report.Secrets, Unchanged: report.Unchanged}, err
 	}
-	c.publishQuietly(ctx, fields, applied)
+	c.publishQuietly(ctx, fields, applied, asOf)
 	return report, nil
 }
 
@@ -128,10 +129,10 @@ func (c *Client) reseal(f *fieldInfo, r Record) (Write, error) {
 
 // publishQuietly brings the snapshot and cache up to date with records whose
 // values did not change (only their encryption did), without change events.
-func (c *Client) publishQuietly(ctx context.Context, fields []*fieldInfo, applied []Applied) {
+func (c *Client) publishQuietly(ctx context.Context, fields []*fieldInfo, applied []Applied, asOf time.Time) {
 	recs := newRecords(applied)
 	if c.snap.Load() != nil {
-		c.merge(recs, SourceStore, false)
+		c.merge(recs, SourceStore)
 	}
-	c.fill(ctx, fields, recs)
+	c.cache.fillLater(ctx, fields, recs, asOf)
 }

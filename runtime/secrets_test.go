@@ -78,10 +78,14 @@ func TestTamperedSecretIsAnErrorNotEmpty(t *testing.T) {
 	if err := apiKeyField.Set(ctx, e.client, runtime.NewSecret("s3cr3t")); err != nil {
 		t.Fatal(err)
 	}
+	eventually(t, "the write reaches the cache", func() bool { // before the entry is dropped below
+		res, _ := e.cache.Get(ctx, []string{apiKeyField.CacheKey()})
+		return res[0].Found
+	})
 	stored, _ := e.store.Load(ctx, []string{apiKeyField.Path()})
 	sealed := []byte(stored[0].Value)
 	sealed[len(sealed)-3] ^= 'A' ^ 'B' // stays base64, breaks the tag
-	if _, err := e.store.Apply(ctx, "t", []runtime.Write{{Path: apiKeyField.Path(), Value: string(sealed)}}); err != nil {
+	if _, err := e.store.Apply(ctx, change(runtime.Write{Path: apiKeyField.Path(), Value: string(sealed)})); err != nil {
 		t.Fatal(err)
 	}
 	_ = e.cache.Delete(ctx, []string{apiKeyField.CacheKey()})

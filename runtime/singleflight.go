@@ -20,7 +20,8 @@ type flight struct {
 
 // do runs load once for all concurrent callers with the same key. The load
 // runs detached from every caller's context (bounded by timeout), and each
-// caller waits only as long as its own context allows.
+// caller waits only as long as its own context allows: a caller that gives
+// up gets an *UnavailableError wrapping its context's error.
 func (g *flightGroup) do(ctx context.Context, key string, timeout time.Duration,
 	load func(context.Context) (state, error)) (state, error) {
 	fl := g.join(ctx, key, timeout, load)
@@ -28,7 +29,7 @@ func (g *flightGroup) do(ctx context.Context, key string, timeout time.Duration,
 	case <-fl.done:
 		return fl.st, fl.err
 	case <-ctx.Done():
-		return state{}, ctx.Err()
+		return state{}, &UnavailableError{Backend: "store", Op: "load", Err: ctx.Err()}
 	}
 }
 

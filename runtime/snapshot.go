@@ -1,5 +1,7 @@
 package runtime
 
+import "reflect"
+
 // snapshot is every field's state, indexed by the field's position in the
 // schema. A snapshot is never modified once published: a change builds a
 // new one and swaps it in atomically, so readers need no lock.
@@ -27,24 +29,23 @@ func (s *snapshot) clone() *snapshot {
 	return &snapshot{slots: append([]slot(nil), s.slots...)}
 }
 
-// change is one field's move from one effective value to another.
-type change struct {
+// fieldChange is one field's move from one effective value to another.
+type fieldChange struct {
 	f        *fieldInfo
 	rec      Record // the record that made the change
 	old, new any
 	hooks    []HookFunc // registered when the change was seen; set by queueEvents
 }
 
-// merge publishes a snapshot with recs applied, each only if newer than
-// what the snapshot holds, and returns what changed. complete marks every
-// slot known: recs are then everything the store holds, so fields without
-// a record have no override.
-func (c *Client) merge(recs []Record, src Source, complete bool) []change {
+// merge publishes a snapshot with recs applied, each only if it is newer,
+// by (epoch, version), than what the snapshot holds, and returns what
+// changed. src is the source reads will report until the next change.
+func (c *Client) merge(recs []Record, src Source) []fieldChange {
 	c.snapMu.Lock()
 	defer c.snapMu.Unlock()
 	cur := c.snap.Load()
 	next := cur
-	var changes []change
+	var changes []fieldChange
 	for _, r := range recs {
 		d, ok := c.schema.byPath[r.Path]
 		if !ok {
@@ -52,17 +53,14 @@ func (c *Client) merge(recs []Record, src Source, complete bool) []change {
 		}
 		f := d.field()
 		old := next.slots[f.index]
-		if old.known && r.Version <= old.version {
+		if old.known && !newer(r.Epoch, r.Version, old.epoch, old.version) {
 			continue
 		}
 		if next == cur {
 			next = cur.clone()
 		}
 		next.slots[f.index] = c.newSlot(f, r, src)
-		changes = append(changes, change{f: f, rec: r, old: old.value, new: next.slots[f.index].value})
-	}
-	if complete {
-		next = markKnown(cur, next)
+		changes = append(changes, fieldChange{f: f, rec: r, old: old.value, new: next.slots[f.index].value})
 	}
 	if next != cur {
 		c.snap.Store(next)
@@ -70,15 +68,34 @@ func (c *Client) merge(recs []Record, src Source, complete bool) []change {
 	return changes
 }
 
-// markKnown returns next with every slot known, cloning it if it is still cur.
-func markKnown(cur, next *snapshot) *snapshot {
-	if next == cur {
-		next = cur.clone()
+// replace publishes a snapshot holding exactly recs, every record of the
+// app in the store's epoch: the store is the truth, so nothing the snapshot
+// held before is kept, however high its version. A field without a record
+// has no override. It returns the fields whose effective value changed.
+func (c *Client) replace(recs []Record, epoch int64) []fieldChange {
+	byPath := make(map[string]Record, len(recs))
+	for _, r := range recs {
+		byPath[r.Path] = r
 	}
-	for i := range next.slots {
-		next.slots[i].known = true
+	c.snapMu.Lock()
+	defer c.snapMu.Unlock()
+	cur := c.snap.Load()
+	next := &snapshot{slots: make([]slot, len(cur.slots))}
+	var changes []fieldChange
+	for _, d := range c.schema.fields {
+		f := d.field()
+		r, ok := byPath[f.path]
+		if !ok {
+			r = Record{Path: f.path, Epoch: epoch}
+		}
+		old := cur.slots[f.index]
+		next.slots[f.index] = c.newSlot(f, r, SourceStore)
+		if n := next.slots[f.index]; old.set != n.set || !reflect.DeepEqual(old.value, n.value) {
+			changes = append(changes, fieldChange{f: f, rec: r, old: old.value, new: n.value})
+		}
 	}
-	return next
+	c.snap.Store(next)
+	return changes
 }
 
 // newSlot decodes a record into a slot. An undecodable value is kept as an
@@ -86,7 +103,7 @@ func markKnown(cur, next *snapshot) *snapshot {
 func (c *Client) newSlot(f *fieldInfo, r Record, src Source) slot {
 	st, err := c.decode(f, r, src)
 	if err != nil {
-		return slot{state: state{value: f.def, version: r.Version, source: src}, known: true, err: err}
+		return slot{state: state{value: f.def, epoch: r.Epoch, version: r.Version, source: src}, known: true, err: err}
 	}
 	return slot{state: st, known: true}
 }

@@ -12,29 +12,30 @@ import (
 // syncState is what keeps a started client's snapshot in step with the
 // store.
 type syncState struct {
-	mu        sync.Mutex // one sync at a time
-	watermark int64      // every change up to this version is in the snapshot (under mu)
-	seen      atomic.Int64
-	lastOK    atomic.Int64 // unix nanoseconds of the last successful sync
-	ready     atomic.Bool
-	started   atomic.Bool
-	failing   atomic.Bool
-	kick      chan struct{}
-	events    *eventQueue
-	cancel    context.CancelFunc
-	wg        sync.WaitGroup
+	mu      sync.Mutex   // one sync at a time
+	at      Position     // every change up to here is in the snapshot (under mu)
+	seen    atomic.Int64 // at.Version, for notifications
+	lastOK  atomic.Int64 // unix nanoseconds when the last successful sync asked the store
+	ready   atomic.Bool
+	started atomic.Bool
+	failing atomic.Bool
+	kick    chan struct{}
+	events  *eventQueue
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
 }
 
-// Start loads every field into the client's snapshot — from the cache
-// first, then from the store, one round trip each — and starts the
-// background work that keeps it fresh: a listener for the store's change
-// notifications (when the store is a Notifier) and a reconcile every
-// ReconcileInterval. From then on reads are served from memory.
+// Start loads every field into the client's snapshot from the store, in
+// one round trip, and starts the background work that keeps it fresh: a
+// listener for the store's change notifications (when the store is a
+// Notifier) and a reconcile every ReconcileInterval. From then on reads
+// are served from memory.
 //
 // If the store cannot be reached, Start returns an error matching
-// ErrUnavailable but leaves the client running: it serves the values the
-// cache had and defaults for the rest, Ready reports false, and the client
-// completes its snapshot as soon as the store answers. Call Close to stop.
+// ErrUnavailable but leaves the client running: it serves what the cache
+// holds (reported as stale, whatever its age) and defaults for the rest,
+// Ready reports false, and the client replaces all of it with the store's
+// values as soon as the store answers. Call Close to stop.
 func (c *Client) Start(ctx context.Context) error {
 	if !c.sync.started.CompareAndSwap(false, true) {
 		return errors.New("sysconfig: client already started")
@@ -43,8 +44,11 @@ func (c *Client) Start(ctx context.Context) error {
 		c.sync.ready.Store(true)
 		return nil
 	}
-	c.snap.Store(c.coldSnapshot(ctx))
+	c.snap.Store(newSnapshot(c.schema))
 	err := c.syncOnce(ctx)
+	if err != nil {
+		c.fallBackToCache(ctx)
+	}
 	c.startBackground(ctx)
 	if err != nil {
 		return fmt.Errorf("sysconfig: started without the store; serving cached values and defaults until it answers: %w", err)
@@ -67,30 +71,26 @@ func (c *Client) Close() {
 	c.sync.wg.Wait()
 }
 
-// coldSnapshot returns a snapshot of defaults overlaid with every entry the
-// cache holds for the schema, fetched in one round trip.
-func (c *Client) coldSnapshot(ctx context.Context) *snapshot {
-	snap := newSnapshot(c.schema)
-	if c.cache == nil || !c.cacheUsable() {
-		return snap
+// fallBackToCache fills the snapshot of a client that could not reach the
+// store at start with every entry the cache holds, in one round trip. They
+// are served as stale until the store answers (see Client.stale), and the
+// first sync replaces them all.
+func (c *Client) fallBackToCache(ctx context.Context) {
+	fields := make([]*fieldInfo, len(c.schema.fields))
+	for i, d := range c.schema.fields {
+		fields[i] = d.field()
 	}
-	var fields []*fieldInfo
-	var keys []string
-	for _, d := range c.schema.fields {
-		f := d.field()
-		fields, keys = append(fields, f), append(keys, f.cacheKey)
+	res, ok := c.cache.get(ctx, fields, c.opts.LoadTimeout)
+	if !ok {
+		return
 	}
-	res, err := c.cache.Get(ctx, keys)
-	if err != nil {
-		c.cacheFailed("get", err)
-		return snap
-	}
+	var recs []Record
 	for i, r := range res {
-		if st, ok := c.decodeCached(ctx, fields[i], r); ok {
-			snap.slots[fields[i].index] = slot{state: st, known: true}
+		if r.found {
+			recs = append(recs, recordOf(fields[i], r.entry))
 		}
 	}
-	return snap
+	c.merge(recs, SourceCache)
 }
 
 func (c *Client) startBackground(ctx context.Context) {
@@ -134,78 +134,68 @@ func (c *Client) reconcile(ctx context.Context) {
 			return
 		case <-c.sync.kick:
 		case <-t.C:
-			c.probeCacheIfDown()
+			c.cache.probeIfDown()
+			c.refillCacheIfDue()
 		}
 		_ = c.syncOnce(ctx)
 	}
 }
 
-// advanceWatermark moves the watermark over a write of this client when
-// its versions directly follow it: writes of one app commit in version
-// order, so nothing else can lie in between, and the notification of the
-// write then needs no sync. Otherwise the next sync catches up as usual.
-func (c *Client) advanceWatermark(recs []Record) {
+// advancePosition moves the sync position over a write of this client
+// when its versions directly follow it in the same epoch: writes of one
+// app commit in version order, so nothing else can lie in between, and the
+// notification of the write then needs no sync. Otherwise the next sync
+// catches up as usual.
+func (c *Client) advancePosition(recs []Record) {
 	s := &c.sync
 	if !s.mu.TryLock() {
 		return
 	}
 	defer s.mu.Unlock()
-	next := s.watermark
+	next := s.at
 	for _, r := range recs { // Apply hands out versions in write order
-		if r.Version != next+1 {
+		if r.Epoch != next.Epoch || r.Version != next.Version+1 {
 			return
 		}
-		next = r.Version
+		next.Version = r.Version
 	}
-	s.watermark = next
-	s.seen.Store(next)
+	s.at = next
+	s.seen.Store(next.Version)
 }
 
-// probeCacheIfDown lets a started client, which no longer reads the cache,
-// still notice when the cache comes back.
-func (c *Client) probeCacheIfDown() {
-	if c.cache != nil {
-		c.cacheUsable()
-	}
-}
-
-// syncOnce applies every change the store committed after the watermark:
-// to the snapshot, then to the shared cache, then to the hooks.
+// syncOnce applies to the snapshot every change the store committed after
+// the client's position, then reports the changes to hooks. When the store
+// is in another epoch than the position (it was recreated or restored), it
+// replaces the whole snapshot with the store's records. It never calls the
+// cache, so a cache that hangs cannot delay propagation.
 func (c *Client) syncOnce(ctx context.Context) error {
 	s := &c.sync
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ctx, cancel := context.WithTimeout(ctx, c.opts.LoadTimeout)
 	defer cancel()
-	recs, latest, err := c.store.Since(ctx, c.schema.app, s.watermark)
+	asked := time.Now()
+	d, err := c.store.Since(ctx, c.schema.app, s.at)
 	if err != nil {
 		c.syncFailed(err)
 		return &UnavailableError{Backend: "store", Op: "sync", Err: err}
 	}
-	first := !s.ready.Load()
-	changes := c.merge(recs, SourceStore, first)
-	s.watermark = latest
-	s.seen.Store(latest)
-	s.lastOK.Store(time.Now().UnixNano())
-	s.ready.Store(true)
+	c.sawEpoch(d.At.Epoch)
+	var changes []fieldChange
+	if d.Full {
+		changes = c.replace(d.Records, d.At.Epoch)
+	} else {
+		changes = c.merge(d.Records, SourceStore)
+	}
+	s.at = d.At
+	s.seen.Store(d.At.Version)
+	s.lastOK.Store(asked.UnixNano())
+	first := !s.ready.Swap(true)
 	c.syncRecovered()
-	c.fillChanges(ctx, changes)
 	if !first {
 		c.queueEvents(changes)
 	}
 	return nil
-}
-
-// fillChanges writes to the cache the records that were news to this
-// client: a writer that died between its commit and its cache update leaves
-// the cache behind, and the processes that hear of the change repair it.
-func (c *Client) fillChanges(ctx context.Context, changes []change) {
-	fields := make([]*fieldInfo, len(changes))
-	recs := make([]Record, len(changes))
-	for i, ch := range changes {
-		fields[i], recs[i] = ch.f, ch.rec
-	}
-	c.fill(ctx, fields, recs)
 }
 
 func (c *Client) syncFailed(err error) {
@@ -223,9 +213,9 @@ func (c *Client) syncRecovered() {
 	}
 }
 
-// stale reports whether the snapshot may be behind the store: no sync has
-// succeeded for two reconcile intervals.
+// stale reports whether the snapshot may lag the store by more than the
+// staleness bound: no sync has succeeded within it.
 func (c *Client) stale() bool {
 	last := c.sync.lastOK.Load()
-	return time.Since(time.Unix(0, last)) > 2*c.opts.ReconcileInterval
+	return time.Since(time.Unix(0, last)) > c.opts.StalenessBound
 }

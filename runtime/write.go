@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Update is one change in a SetMany batch. Build it with Field.Assign,
@@ -41,16 +42,21 @@ func (u Update) Path() string { return u.path }
 // SetMany applies updates atomically: all are validated first, then written
 // in one store transaction; if anything fails nothing is written. After the
 // commit the cache is updated and change hooks run.
+//
+// The write is bounded by Options.WriteTimeout as well as by ctx. An error
+// matching ErrUnavailable means nothing was written; ErrOutcomeUnknown
+// (an *OutcomeUnknownError) means the store stopped answering after the
+// commit was sent and could not be asked in time whether it committed.
 func (c *Client) SetMany(ctx context.Context, updates ...Update) error {
 	fields, writes, err := c.prepare(updates)
 	if err != nil {
 		return err
 	}
-	applied, err := c.store.Apply(ctx, c.schema.app, writes)
+	applied, asOf, err := c.commit(ctx, writes)
 	if err != nil {
-		return storeError("apply", err)
+		return err
 	}
-	c.afterCommit(ctx, fields, applied)
+	c.afterCommit(ctx, fields, applied, asOf)
 	return nil
 }
 
@@ -124,20 +130,31 @@ func newRecords(applied []Applied) []Record {
 }
 
 // afterCommit brings the snapshot (so the writer sees its own write at
-// once, and a batch becomes visible all at once) and the cache up to date
-// with the committed records, and reports the changes to hooks. None of
-// this can undo the write.
-func (c *Client) afterCommit(ctx context.Context, fields []*fieldInfo, applied []Applied) {
+// once, and a batch becomes visible all at once), or the floors of a client
+// without one, and the cache up to date with the committed records, and
+// reports the changes to hooks. None of this can undo the write.
+//
+// A started client updates the cache in the background: its own reads come
+// from its snapshot, and other processes' snapshots hear of the change from
+// the store. A client without a snapshot updates it before returning, so
+// that a reader through the cache that the writer tells of the change
+// finds it. Either way, an update that is lost (the cache failed, the
+// process died) makes other processes stop trusting the entry it would
+// have replaced within the staleness bound.
+func (c *Client) afterCommit(ctx context.Context, fields []*fieldInfo, applied []Applied, asOf time.Time) {
 	recs := newRecords(applied)
 	if c.snap.Load() != nil {
-		changes := c.merge(recs, SourceStore, false)
-		c.advanceWatermark(recs)
-		go c.fill(context.WithoutCancel(ctx), fields, recs) // best effort; others repair a lost one
+		c.cache.fillLater(ctx, fields, recs, asOf)
+		changes := c.merge(recs, SourceStore)
+		c.advancePosition(recs)
 		c.queueEvents(changes)
 		return
 	}
-	c.fill(ctx, fields, recs)
+	c.cache.fillNow(ctx, fields, recs, asOf)
 	for i, a := range applied {
+		if st, err := c.decode(fields[i], a.New, SourceStore); err == nil {
+			c.floors.raise(fields[i], st)
+		}
 		c.deliver(ctx, fields[i], c.hookValue(fields[i], a.Old), c.hookValue(fields[i], a.New))
 	}
 }

@@ -52,7 +52,7 @@ func seedColdStart(b *testing.B, be *backends, schema *runtime.Schema) {
 			writes = append(writes, runtime.Write{Path: d.Path(), Value: fmt.Sprint(i)})
 		}
 	}
-	if _, err := be.store.Apply(ctx, "cold", writes); err != nil {
+	if _, err := be.store.Apply(ctx, runtime.Change{ID: runtime.NewChangeID(), App: "cold", Writes: writes}); err != nil {
 		b.Fatal(err)
 	}
 	c, _ := runtime.NewClient(schema, be.store, runtime.Options{Cache: be.cache})

@@ -101,23 +101,6 @@ func TestReconcileConvergesWithNotificationsLost(t *testing.T) {
 	eventually(t, "the reconcile brings the change without notifications", reads(reader, 99))
 }
 
-func TestWriterDyingAfterCommitLeavesNothingStale(t *testing.T) {
-	b := newBackends(t)
-	reader := started(t, b.store, b.cache, runtime.Options{})
-	if _, err := countField.Get(ctx, reader); err != nil {
-		t.Fatal(err)
-	}
-	// A process that committed and was killed before touching Redis:
-	if _, err := b.store.Apply(ctx, "it", []runtime.Write{{Path: countField.Path(), Value: "1234"}}); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the other client serves the orphaned write", reads(reader, 1234))
-	eventually(t, "Redis is repaired", func() bool {
-		raw, _ := b.redis.Get(ctx, b.prefix+countField.CacheKey()).Result()
-		return strings.HasSuffix(raw, ":s:1234")
-	})
-}
-
 // logBuffer collects a client's log output.
 type logBuffer struct {
 	mu  sync.Mutex

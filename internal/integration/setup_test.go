@@ -81,6 +81,18 @@ func deadPostgres(t testing.TB) *pgxpool.Pool {
 	return pool
 }
 
+// orphan commits writes to the "it" app straight through the store, as a
+// process that was killed between its commit and its cache update leaves
+// them, and returns what was applied.
+func orphan(t testing.TB, store runtime.Store, writes ...runtime.Write) []runtime.Applied {
+	t.Helper()
+	applied, err := store.Apply(ctx, runtime.Change{ID: runtime.NewChangeID(), App: "it", Writes: writes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return applied
+}
+
 func itoa(n uint16) string { return strconv.Itoa(int(n)) }
 
 func atou16(s string) uint16 {

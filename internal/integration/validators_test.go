@@ -84,8 +84,8 @@ func TestEveryValidatorRejectsOverRealBackends(t *testing.T) {
 			}
 		})
 	}
-	recs, err := b.store.LoadApp(ctx, "shop")
-	if err != nil || len(recs) != 0 {
-		t.Errorf("store holds %d records after only rejected writes (%v)", len(recs), err)
+	d, err := b.store.Since(ctx, "shop", runtime.Position{})
+	if err != nil || len(d.Records) != 0 {
+		t.Errorf("store holds %d records after only rejected writes (%v)", len(d.Records), err)
 	}
 }

@@ -55,7 +55,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		return Result{}, err
 	}
 	fields, schema := newSchema(cfg.Workers)
-	writer, err := newClient(schema, cfg.Store, cfg.Cache)
+	writer, err := newClient(schema, cfg.Store, cfg.Cache, cfg.StepTimeout)
 	if err != nil {
 		return Result{}, err
 	}
@@ -135,7 +135,8 @@ func newSchema(n int) ([]*runtime.Field[int64], *runtime.Schema) {
 }
 
 // newClient builds a client without a snapshot: every read goes through the
-// cache and, on a miss, the store, which is the path under test.
-func newClient(schema *runtime.Schema, store runtime.Store, cache runtime.Cache) (*runtime.Client, error) {
-	return runtime.NewClient(schema, store, runtime.Options{Cache: cache})
+// cache and, on a miss, the store, which is the path under test. Its cache
+// calls may last a whole step, since the reader's fill is held on purpose.
+func newClient(schema *runtime.Schema, store runtime.Store, cache runtime.Cache, step time.Duration) (*runtime.Client, error) {
+	return runtime.NewClient(schema, store, runtime.Options{Cache: cache, CacheTimeout: step})
 }

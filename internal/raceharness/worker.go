@@ -38,7 +38,7 @@ func newWorker(cfg Config, schema *runtime.Schema, writer *runtime.Client, f *ru
 	if cfg.Naive {
 		inner = naiveCache{cfg.Cache}
 	}
-	reader, err := newClient(schema, &signallingStore{Store: cfg.Store, worker: w}, &heldCache{Cache: inner, worker: w})
+	reader, err := newClient(schema, &signallingStore{Store: cfg.Store, worker: w}, &heldCache{Cache: inner, worker: w}, cfg.StepTimeout)
 	w.reader = reader
 	return w, err
 }

@@ -3,11 +3,13 @@ package memory
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
 )
 
-// Cache is an in-memory runtime.Cache with set-if-newer fills. The zero
+// Cache is an in-memory runtime.Cache with set-if-newer fills, ordered as
+// runtime.EntryNewer says. The zero
 // value is not usable; call NewCache.
 type Cache struct {
 	mu      sync.RWMutex
@@ -42,7 +44,8 @@ func (c *Cache) Fill(ctx context.Context, entries []runtime.Entry) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, e := range entries {
-		if cur, ok := c.entries[e.Key]; !ok || cur.Version < e.Version {
+		e.AsOf = e.AsOf.Truncate(time.Millisecond) // as the contract allows, and Redis does
+		if cur, ok := c.entries[e.Key]; !ok || runtime.EntryNewer(e, cur) {
 			c.entries[e.Key] = e
 		}
 	}

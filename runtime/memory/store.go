@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -13,17 +14,29 @@ import (
 
 // Store is an in-memory runtime.Store. The zero value is not usable; call
 // NewStore.
+//
+// Its epoch is the time NewStore was called, in microseconds since 1970, so
+// a new Store (a process restarted on the memory backend) is in a later
+// epoch than the one before it, as a recreated database would be.
 type Store struct {
 	mu        sync.Mutex
+	epoch     int64
 	version   int64
 	records   map[string]runtime.Record
 	history   []runtime.HistoryEntry
+	changes   map[string][]runtime.Applied // committed changes by ID
+	fenced    map[string]bool              // IDs Resolve found uncommitted
 	listeners []*listener
 }
 
 // NewStore returns an empty store.
 func NewStore() *Store {
-	return &Store{records: map[string]runtime.Record{}}
+	return &Store{
+		epoch:   time.Now().UnixMicro(),
+		records: map[string]runtime.Record{},
+		changes: map[string][]runtime.Applied{},
+		fenced:  map[string]bool{},
+	}
 }
 
 // Load implements runtime.Store.
@@ -44,53 +57,63 @@ func (s *Store) record(path string) runtime.Record {
 	if r, ok := s.records[path]; ok {
 		return r
 	}
-	return runtime.Record{Path: path}
+	return runtime.Record{Path: path, Epoch: s.epoch}
 }
 
-// LoadApp implements runtime.Store.
-func (s *Store) LoadApp(ctx context.Context, app string) ([]runtime.Record, error) {
+// Since implements runtime.Store.
+func (s *Store) Since(ctx context.Context, app string, from runtime.Position) (runtime.Delta, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return runtime.Delta{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.matching(app, 0), nil
-}
-
-// matching returns the records of app newer than version, in path order.
-func (s *Store) matching(app string, version int64) []runtime.Record {
-	var recs []runtime.Record
+	d := runtime.Delta{At: runtime.Position{Epoch: s.epoch}}
+	if from.Epoch == s.epoch {
+		d.At.Version = from.Version
+	} else {
+		d.Full = true
+	}
 	for p, r := range s.records {
-		if strings.HasPrefix(p, app+".") && r.Version > version {
-			recs = append(recs, r)
+		if strings.HasPrefix(p, app+".") && r.Version > d.At.Version {
+			d.Records = append(d.Records, r)
 		}
 	}
-	slices.SortFunc(recs, func(a, b runtime.Record) int { return strings.Compare(a.Path, b.Path) })
-	return recs
+	slices.SortFunc(d.Records, func(a, b runtime.Record) int { return cmp.Compare(a.Version, b.Version) })
+	if n := len(d.Records); n > 0 {
+		d.At.Version = d.Records[n-1].Version
+	}
+	return d, nil
 }
 
 // Apply implements runtime.Store.
-func (s *Store) Apply(ctx context.Context, app string, writes []runtime.Write) ([]runtime.Applied, error) {
+func (s *Store) Apply(ctx context.Context, ch runtime.Change) ([]runtime.Applied, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.check(writes); err != nil {
+	if err := s.check(ch); err != nil {
 		return nil, err
 	}
-	applied := make([]runtime.Applied, len(writes))
-	for i, w := range writes {
+	applied := make([]runtime.Applied, len(ch.Writes))
+	for i, w := range ch.Writes {
 		applied[i] = s.apply(w)
 	}
-	s.announce(app, s.version)
+	s.changes[ch.ID] = applied
+	s.announce(ch.App, s.version)
 	return applied, nil
 }
 
-// check verifies a batch before any of it is applied.
-func (s *Store) check(writes []runtime.Write) error {
-	seen := make(map[string]bool, len(writes))
-	for _, w := range writes {
+// check verifies a change before any of it is applied.
+func (s *Store) check(ch runtime.Change) error {
+	if s.fenced[ch.ID] {
+		return fmt.Errorf("memory: change %s was resolved as not committed", ch.ID)
+	}
+	if _, ok := s.changes[ch.ID]; ok {
+		return fmt.Errorf("memory: change %s was already applied", ch.ID)
+	}
+	seen := make(map[string]bool, len(ch.Writes))
+	for _, w := range ch.Writes {
 		if seen[w.Path] {
 			return fmt.Errorf("memory: path %s written twice in one batch", w.Path)
 		}
@@ -105,7 +128,7 @@ func (s *Store) check(writes []runtime.Write) error {
 func (s *Store) apply(w runtime.Write) runtime.Applied {
 	old := s.record(w.Path)
 	s.version++
-	rec := runtime.Record{Path: w.Path, Version: s.version, Set: !w.Reset}
+	rec := runtime.Record{Path: w.Path, Epoch: s.epoch, Version: s.version, Set: !w.Reset}
 	if !w.Reset {
 		rec.Value = w.Value
 	}
@@ -117,20 +140,19 @@ func (s *Store) apply(w runtime.Write) runtime.Applied {
 	return runtime.Applied{Old: old, New: rec}
 }
 
-// Since implements runtime.Store.
-func (s *Store) Since(ctx context.Context, app string, version int64) ([]runtime.Record, int64, error) {
+// Resolve implements runtime.Store. A memory store always knows: Apply
+// either commits before it returns or fails.
+func (s *Store) Resolve(ctx context.Context, app, id string) (runtime.Resolution, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, 0, err
+		return runtime.Resolution{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	recs := s.matching(app, version)
-	slices.SortFunc(recs, func(a, b runtime.Record) int { return int(a.Version - b.Version) })
-	latest := version
-	if len(recs) > 0 {
-		latest = recs[len(recs)-1].Version
+	if applied, ok := s.changes[id]; ok {
+		return runtime.Resolution{Committed: true, Applied: slices.Clone(applied)}, nil
 	}
-	return recs, latest, nil
+	s.fenced[id] = true
+	return runtime.Resolution{}, nil
 }
 
 // History implements runtime.Store.

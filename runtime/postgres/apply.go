@@ -16,67 +16,80 @@ import (
 	"github.com/go-sysconfig/sysconfig/runtime"
 )
 
-// conflictCode is the SQLSTATE of sysconfig_conflict (see schema.sql).
+// conflictCode is the SQLSTATE of sysconfig_conflict (see functions.sql).
 const conflictCode = "SC001"
 
-// closeWait bounds how long an Apply whose context has ended waits for
-// the server to end its session (see endFailed).
-const closeWait = 2 * time.Second
-
-// Apply applies writes atomically in one transaction and returns, in write
-// order, each path's record before and after.
+// Apply applies a change atomically in one transaction and returns, in
+// write order, each path's record before and after.
 //
-// app must be one path segment (no "."), and every path must start with
-// app+"."; a path may appear only once. These are checked before the
-// database is touched. A failed version check returns a
-// *runtime.ConflictError for the first failing write, and writes nothing.
-// Each write gets a version from the store's sequence, adds a history row
-// and sends a notification on the store's channel, delivered at commit.
+// The app must be one path segment (no "."), and every path must start
+// with app+"."; a path may appear only once; the ID must be a UUID. These
+// are checked before the database is touched. A failed version check
+// returns a *runtime.ConflictError for the first failing write, and writes
+// nothing. Each write gets a version from the store's sequence, adds a
+// history row naming the change and sends a notification on the store's
+// channel, delivered at commit; the change itself is recorded in
+// sysconfig_changes.
 //
-// # Round trips
-//
-// The transaction is one pipelined batch, COMMIT included: BEGIN, the time
-// limits, the app's advisory lock, one statement per write, a deadline
-// check, COMMIT. (pgx prepares the statements first, in one more round
-// trip, once per connection.) A statement that fails, such as a failed
-// version check, aborts the transaction: the server skips the rest of the
-// batch, COMMIT included, and Apply sends a ROLLBACK, a second round trip
-// on failures only, so that the connection returns to the pool clean.
-//
-// # Time limits
-//
-// The transaction may last until ctx's deadline, and no longer than
-// Options.WriteTimeout (30 s by default), and the server enforces this
-// itself, so that a transaction whose COMMIT was sent with its writes
-// still rolls back once it is too late: lock_timeout and statement_timeout
-// are set, for the transaction, to the time left when the batch is sent,
-// and the deadline check before the COMMIT aborts the transaction once its
-// statements together have run longer.
-//
-// When ctx ends during the batch, cancelled or past its deadline, pgx
-// (v5.13, with its default context handling) closes the connection and,
-// in the background, sends the server a cancel request: a server waiting
-// for a lock, or running statements it has already received, does not
-// notice a closed socket. Apply waits, at most 2 s, for the server to end
-// the session, so that its transaction is rolled back by the time Apply
-// returns ctx's error, and a lock released just after cannot let it commit.
-//
-// What remains is the ambiguity of any commit: when ctx ends as the server
-// runs the COMMIT, the write may have committed although Apply returns an
-// error (Load tells); and when the cancel request cannot reach the server
-// within those 2 s, only the time limits above stop the transaction.
-func (s *Store) Apply(ctx context.Context, app string, writes []runtime.Write) ([]runtime.Applied, error) {
-	if err := checkWrites(app, writes); err != nil {
+// The package documentation explains its round trips ("Writes"), when its
+// error means "not committed" and when "outcome unknown" ("Outcomes"), and
+// its time limits.
+func (s *Store) Apply(ctx context.Context, ch runtime.Change) ([]runtime.Applied, error) {
+	if err := checkChange(ch); err != nil {
 		return nil, err
 	}
-	if len(writes) == 0 {
+	if len(ch.Writes) == 0 {
 		return []runtime.Applied{}, nil
 	}
-	results := make([]writeResult, len(writes))
-	if err := s.runWrites(ctx, app, writes, results); err != nil {
+	b := s.budget(ctx)
+	if b.limited {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, b.deadline)
+		defer cancel()
+	}
+	results := make([]writeResult, len(ch.Writes))
+	if err := s.runWrites(ctx, ch, b, results); err != nil {
 		return nil, err
 	}
-	return applied(writes, results), nil
+	return applied(ch.Writes, results), nil
+}
+
+// maxServerLead bounds serverLead.
+const maxServerLead = 50 * time.Millisecond
+
+// serverLead is how much sooner than the client the server is told to give
+// up (a tenth of the time left, at most maxServerLead): a transaction that
+// runs out of time is then ended by the server, whose error proves that it
+// did not commit, before the client cuts the connection and can no longer
+// tell.
+func serverLead(left time.Duration) time.Duration { return min(left/10, maxServerLead) }
+
+// budget is the time an Apply has: the client gives up at deadline, and
+// the server at server, slightly sooner. limited is false when there is
+// neither a context deadline nor a write timeout.
+type budget struct {
+	limited  bool
+	deadline time.Time
+	server   time.Duration
+	fromCtx  bool // the caller's deadline, not the write timeout, set it
+}
+
+// budget returns the Apply's time limits: until ctx's deadline, and at most
+// Options.WriteTimeout, which the server enforces itself; the client waits
+// serverLead longer than the write timeout, so that the server reports it.
+func (s *Store) budget(ctx context.Context) budget {
+	var b budget
+	if s.writeTimeout > 0 {
+		b = budget{limited: true, deadline: time.Now().Add(s.writeTimeout + serverLead(s.writeTimeout))}
+	}
+	if d, ok := ctx.Deadline(); ok && (!b.limited || d.Before(b.deadline)) {
+		b = budget{limited: true, deadline: d, fromCtx: true}
+	}
+	if b.limited {
+		left := time.Until(b.deadline)
+		b.server = max(time.Millisecond, left-serverLead(left))
+	}
+	return b
 }
 
 // writeResult is what writeSQL returns for one write.
@@ -84,21 +97,38 @@ type writeResult struct {
 	oldValue   pgtype.Text
 	oldVersion int64
 	newVersion int64
+	epoch      int64
 }
 
-// runWrites sends the batch on a connection it holds until the
-// transaction is over, whatever the outcome (see endFailed).
-func (s *Store) runWrites(ctx context.Context, app string, writes []runtime.Write, results []writeResult) error {
+// runWrites sends the batch and sorts its failures into those that
+// provably did not commit and those whose outcome is unknown.
+func (s *Store) runWrites(ctx context.Context, ch runtime.Change, b budget, results []writeResult) error {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return applyError(ctx, err)
+		return applyError(ctx, b, err)
 	}
 	defer conn.Release()
-	if err := conn.SendBatch(ctx, s.writeBatch(ctx, app, writes, results)).Close(); err != nil {
-		endFailed(ctx, conn)
-		return applyError(ctx, err)
+	err = conn.SendBatch(ctx, s.writeBatch(ch, b, results)).Close()
+	switch {
+	case err == nil:
+		return nil
+	case refused(err):
+		rollback(ctx, conn)
+		return applyError(ctx, b, err)
 	}
-	return nil
+	return applyError(ctx, b, fmt.Errorf("%w: %w", runtime.ErrOutcomeUnknown, err))
+}
+
+// refused reports whether err, from a batch, proves that its transaction
+// did not commit: the server answered with an error, which aborts the
+// transaction (a FATAL one ends the session, and might have come after
+// the commit, so it proves nothing), or nothing was sent at all.
+func refused(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Severity == "ERROR"
+	}
+	return errors.Is(err, pgx.ErrTxCommitRollback) || pgconn.SafeToRetry(err)
 }
 
 // writeBatch queues Apply's whole transaction, scanning each write's row
@@ -111,37 +141,28 @@ func (s *Store) runWrites(ctx context.Context, app string, writes []runtime.Writ
 // Each statement that follows the lock gets a fresh snapshot (the
 // transaction is READ COMMITTED), so it sees every write committed before
 // the lock was granted.
-func (s *Store) writeBatch(ctx context.Context, app string, writes []runtime.Write, results []writeResult) *pgx.Batch {
-	ms, limited := s.budgetMillis(ctx)
-	b := &pgx.Batch{}
-	b.Queue(beginSQL)
-	if limited {
-		b.Queue(timeoutsSQL, fmt.Sprintf("%dms", ms))
+func (s *Store) writeBatch(ch runtime.Change, b budget, results []writeResult) *pgx.Batch {
+	ms := b.server.Milliseconds()
+	batch := &pgx.Batch{}
+	batch.Queue(beginSQL)
+	if b.limited {
+		batch.Queue(timeoutsSQL, ms)
 	}
-	b.Queue(lockSQL, appLockClass, int32(hash32(app)))
-	for i, w := range writes {
+	batch.Queue(lockSQL, appLockClass, int32(hash32(ch.App)))
+	if b.limited {
+		batch.Queue(timeoutsSQL, ms)
+	}
+	for i, w := range ch.Writes {
 		r := &results[i]
-		b.Queue(s.q.write, w.Path, app, newValue(w), w.CheckVersion, w.Version, s.channel).
-			QueryRow(func(row pgx.Row) error { return row.Scan(&r.oldValue, &r.oldVersion, &r.newVersion) })
+		batch.Queue(s.q.write, w.Path, ch.App, newValue(w), w.CheckVersion, w.Version, s.channel, ch.ID).
+			QueryRow(func(row pgx.Row) error { return row.Scan(&r.oldValue, &r.oldVersion, &r.newVersion, &r.epoch) })
 	}
-	if limited {
-		b.Queue(s.q.checkDeadline, ms)
+	batch.Queue(s.q.recordChange, ch.ID, ch.App)
+	if b.limited {
+		batch.Queue(s.q.checkDeadline, ms)
 	}
-	b.Queue(commitSQL).Exec(committed)
-	return b
-}
-
-// budgetMillis returns how many milliseconds (at least 1) the transaction
-// may last: until ctx's deadline, and at most the store's write timeout.
-// limited is false when neither applies.
-func (s *Store) budgetMillis(ctx context.Context) (ms int64, limited bool) {
-	budget, limited := s.writeTimeout, s.writeTimeout > 0
-	if deadline, ok := ctx.Deadline(); ok {
-		if left := time.Until(deadline); !limited || left < budget {
-			budget, limited = left, true
-		}
-	}
-	return max(1, int64((budget+time.Millisecond-1)/time.Millisecond)), limited
+	batch.Queue(commitSQL).Exec(committed)
+	return batch
 }
 
 // committed fails unless the COMMIT committed. (Postgres answers the
@@ -154,56 +175,41 @@ func committed(tag pgconn.CommandTag) error {
 	return nil
 }
 
-// endFailed makes sure that the transaction of a failed batch is over
-// before Apply returns.
-//
-// When a statement failed, the server skipped the rest of the batch, and
-// waits in the aborted transaction: endFailed rolls it back, so that the
-// connection returns to the pool clean (if that fails, the connection is
-// not idle, and the pool discards it). When ctx ended during the batch,
-// pgx has closed the connection and, in the background, sends the server
-// a cancel request, then waits for the session to end: endFailed waits for
-// that too, at most closeWait, so that a statement still waiting for a
-// lock released just after Apply returns cannot go on to commit.
-func endFailed(ctx context.Context, conn *pgxpool.Conn) {
+// rollback ends the aborted transaction of a batch the server refused, so
+// that the connection returns to the pool clean. When that cannot be done
+// (ctx has ended, the connection is gone) the pool discards the
+// connection instead, as it does every connection not idle on release.
+func rollback(ctx context.Context, conn *pgxpool.Conn) {
 	pc := conn.Conn().PgConn()
-	switch {
-	case pc.IsClosed():
-		timer := time.NewTimer(closeWait)
-		defer timer.Stop()
-		select {
-		case <-pc.CleanupDone():
-		case <-timer.C:
-		}
-	case pc.TxStatus() != 'I':
+	if ctx.Err() == nil && !pc.IsClosed() && pc.TxStatus() != 'I' {
 		_, _ = conn.Exec(ctx, "ROLLBACK")
 	}
 }
 
 // applyError is Apply's error for err: a *runtime.ConflictError when a
-// version check failed, otherwise err wrapped, and matching ctx's error
-// with errors.Is when ctx has ended.
-func applyError(ctx context.Context, err error) error {
+// version check failed, otherwise err wrapped, and matching the caller's
+// context error with errors.Is when its context has ended or its deadline
+// made the server give up.
+func applyError(ctx context.Context, b budget, err error) error {
 	if c := conflictOf(err); c != nil {
 		return c
 	}
-	if ctxErr := ended(ctx); ctxErr != nil && !errors.Is(err, ctxErr) {
+	ctxErr := ctx.Err()
+	if ctxErr == nil && b.fromCtx && serverTimedOut(err) {
+		ctxErr = context.DeadlineExceeded
+	}
+	if ctxErr != nil && !errors.Is(err, ctxErr) {
 		return fmt.Errorf("sysconfig/postgres: apply: %w (%w)", err, ctxErr)
 	}
 	return fmt.Errorf("sysconfig/postgres: apply: %w", err)
 }
 
-// ended returns ctx.Err(), or context.DeadlineExceeded once ctx's deadline
-// has passed even if ctx does not say so yet: the server's time limit, set
-// from that deadline, can report first.
-func ended(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if deadline, ok := ctx.Deadline(); ok && !time.Now().Before(deadline) {
-		return context.DeadlineExceeded
-	}
-	return nil
+// serverTimedOut reports whether err is the server stopping a transaction
+// at the time limit Apply set: lock_timeout (55P03) or statement_timeout
+// and the deadline check (57014).
+func serverTimedOut(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "55P03" || pgErr.Code == "57014")
 }
 
 // conflictOf returns the conflict that err, an error of sysconfig_conflict,
@@ -237,8 +243,9 @@ func applied(writes []runtime.Write, results []writeResult) []runtime.Applied {
 	out := make([]runtime.Applied, len(writes))
 	for i, w := range writes {
 		r := results[i]
-		out[i].Old = runtime.Record{Path: w.Path, Value: r.oldValue.String, Set: r.oldValue.Valid, Version: r.oldVersion}
-		out[i].New = runtime.Record{Path: w.Path, Set: !w.Reset, Version: r.newVersion}
+		out[i].Old = runtime.Record{Path: w.Path, Value: r.oldValue.String, Set: r.oldValue.Valid,
+			Epoch: r.epoch, Version: r.oldVersion}
+		out[i].New = runtime.Record{Path: w.Path, Set: !w.Reset, Epoch: r.epoch, Version: r.newVersion}
 		if !w.Reset {
 			out[i].New.Value = w.Value
 		}
@@ -246,15 +253,18 @@ func applied(writes []runtime.Write, results []writeResult) []runtime.Applied {
 	return out
 }
 
-// checkWrites rejects what Apply refuses before touching the database.
-func checkWrites(app string, writes []runtime.Write) error {
-	if app == "" || strings.Contains(app, ".") {
-		return fmt.Errorf("sysconfig/postgres: apply: app %q is not a single path segment", app)
+// checkChange rejects what Apply refuses before touching the database.
+func checkChange(ch runtime.Change) error {
+	if ch.App == "" || strings.Contains(ch.App, ".") {
+		return fmt.Errorf("sysconfig/postgres: apply: app %q is not a single path segment", ch.App)
 	}
-	seen := make(map[string]bool, len(writes))
-	for _, w := range writes {
-		if !strings.HasPrefix(w.Path, app+".") {
-			return fmt.Errorf("sysconfig/postgres: apply: path %q is not in app %q", w.Path, app)
+	if !isUUID(ch.ID) {
+		return fmt.Errorf("sysconfig/postgres: apply: change ID %q is not a UUID", ch.ID)
+	}
+	seen := make(map[string]bool, len(ch.Writes))
+	for _, w := range ch.Writes {
+		if !strings.HasPrefix(w.Path, ch.App+".") {
+			return fmt.Errorf("sysconfig/postgres: apply: path %q is not in app %q", w.Path, ch.App)
 		}
 		if seen[w.Path] {
 			return fmt.Errorf("sysconfig/postgres: apply: path %q is written twice", w.Path)
@@ -262,4 +272,25 @@ func checkWrites(app string, writes []runtime.Write) error {
 		seen[w.Path] = true
 	}
 	return nil
+}
+
+// isUUID reports whether id is a UUID in canonical text form.
+func isUUID(id string) bool {
+	if len(id) != 36 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -39,45 +39,73 @@
 // last change. A reset keeps its row, so that it has a version and is
 // ordered against the writes around it; only overrides are stored, never
 // defaults. sysconfig_history gets one row per applied write, with the new
-// and the old value. Paths use the "C" collation, so path order is byte
-// order on every database.
+// and the old value and version, and the ID of its change.
+// sysconfig_changes gets one row per committed change (one Apply), keyed by
+// the change's ID, with the last version it wrote; a row without a version
+// is a fence (see Resolve). sysconfig_meta holds the store's epoch. Paths
+// use the "C" collation, so path order is byte order on every database.
 //
-// # Versions
+// # Versions and epochs
 //
 // Every write takes the next value of one sequence, sysconfig_version,
 // shared by all paths: versions are unique and increase with each write, and
 // caches use them to refuse older data (set-if-newer). Apply holds a
 // transaction-level advisory lock on the app while it writes (it requires
 // every path to start with the app and a ".", so all writers of a path take
-// the same lock), so the writes of one app commit in version order: Since(app, v) never misses a write
-// that commits later with a lower version, and an expected-version check is
-// exact even when two writers race to create the same path. Different apps
-// write in parallel.
+// the same lock), so the writes of one app commit in version order: Since
+// never misses a write that commits later with a lower version, and an
+// expected-version check is exact even when two writers race to create the
+// same path. Different apps write in parallel.
+//
+// A sequence restarts when its tables are recreated, and goes back when
+// they are restored: the epoch, a time in microseconds that only grows, is
+// what orders the values of the new store after every value handed out
+// before. Every record the store returns carries it; Since from a position
+// in another epoch returns every record, Full, so that a reader replaces
+// what it holds rather than comparing versions across epochs.
 //
 // # Writes
 //
 // An Apply is one round trip: BEGIN (READ COMMITTED), the time limits, the
-// app's advisory lock, one statement per write, a deadline check and the
-// COMMIT are pipelined in one pgx batch (pgx prepares the statements in
-// one more round trip, once per connection). A failed version check calls
-// sysconfig_conflict, which raises SQLSTATE SC001 with the path and the
-// versions as JSON in its DETAIL: the transaction aborts, the server skips
-// the rest of the batch, the COMMIT included, and Apply returns the
-// *runtime.ConflictError of the first failing write, then rolls back (a
-// second round trip, on failure only) so that the connection returns to
-// the pool clean.
+// app's advisory lock, the time limits again (less the wait for the lock),
+// one statement per write, the change's row in sysconfig_changes, a
+// deadline check and the COMMIT are pipelined in one pgx batch (pgx
+// prepares the statements in one more round trip, once per connection). A
+// failed version check calls sysconfig_conflict, which raises SQLSTATE
+// SC001 with the path and the versions as JSON in its DETAIL: the
+// transaction aborts, the server skips the rest of the batch, the COMMIT
+// included, and Apply returns the *runtime.ConflictError of the first
+// failing write, then rolls back (a second round trip, on failure only) so
+// that the connection returns to the pool clean.
 //
-// Because the COMMIT is sent before the server has run the writes, the
-// server itself bounds the transaction: until the context's deadline, and
-// at most Options.WriteTimeout (30 s by default), through lock_timeout,
-// statement_timeout and a check before the COMMIT
-// (sysconfig_check_deadline); past it, the transaction rolls back. When the
-// context ends during the batch, pgx sends the server a cancel request, and
-// Apply waits (at most 2 s) for the session to end before it returns, so
-// that an Apply that gave up while blocked never commits later. What
-// remains is the ambiguity of any database commit: a context that ends as
-// the server commits may report an error for a write that was applied.
+// # Outcomes
 //
+// Because the COMMIT is sent with the writes, a client that gives up
+// waiting (its deadline passes, the connection breaks) cannot know whether
+// the server, which may still hold the batch in its buffers — paused,
+// overloaded, waiting for a lock — will commit it later. Apply therefore
+// reports three outcomes: nil once the COMMIT was answered; an error
+// matching runtime.ErrOutcomeUnknown when the batch was sent and no answer
+// came; any other error only when the change provably did not commit
+// (nothing was sent, or the server answered with an error). The runtime
+// then calls Resolve, which settles the outcome for good: it inserts a
+// fence row under the change's ID, which makes the change's own row — the
+// last statement before its COMMIT — fail on the primary key if it has not
+// been written yet, so that the change can never commit afterwards; or it
+// finds the change's row and reads back what it wrote.
+//
+// The server limits the transaction itself, to until the context's
+// deadline and at most Options.WriteTimeout (30 s by default), less a small
+// lead (a tenth of the time left, at most 50 ms), so that a transaction
+// that runs out of time is usually ended by the server, with an error that
+// proves it did not commit, before the client cuts the connection: the
+// lock_timeout and statement_timeout of every statement are set to what is
+// left of that budget, counted from the start of the transaction, and a
+// check before the COMMIT aborts it once the budget is spent. The client
+// stops waiting at the deadline, or the write timeout plus the lead. A
+// server that is paused sees its clock move on only when it runs again, so
+// these limits bound the server's work; what guarantees that a write
+// reported as failed never commits is the fence.
 // # Notifications
 //
 // Apply runs pg_notify in its transaction for each write, on Options.Channel
@@ -107,8 +135,9 @@
 // are returned wrapped with the operation, for errors.Is and errors.As; the
 // runtime.Client turns them into *runtime.UnavailableError. A failed
 // version check is a *runtime.ConflictError. Every method honours its
-// context's deadline and cancellation; an Apply whose context ended
-// returns an error for which errors.Is(err, ctx.Err()) holds, and one
-// stopped by Options.WriteTimeout a *pgconn.PgError with SQLSTATE 55P03
+// context's deadline and cancellation; an Apply whose context ended, or
+// whose server gave up because the context's deadline was near, returns an
+// error for which errors.Is(err, ctx.Err()) holds, and one stopped by
+// Options.WriteTimeout a *pgconn.PgError with SQLSTATE 55P03
 // (lock_not_available) or 57014 (query_canceled).
 package postgres

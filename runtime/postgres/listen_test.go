@@ -103,7 +103,7 @@ func TestListenSkips(t *testing.T) {
 	mustApply(t, s, "other", set("other.a.b", "1"))
 	mustApply(t, s, "app2", set("app2.a.b", "1")) // an app whose name extends "app"
 	taken := mustApply(t, s, "app", set("app.a.taken", "1"))
-	_, err := s.Apply(testCtx(t), "app", []runtime.Write{set("app.a.lost", "x"), expect(set("app.a.taken", "2"), 0)})
+	_, err := s.Apply(testCtx(t), change("app", set("app.a.lost", "x"), expect(set("app.a.taken", "2"), 0)))
 	if !errors.Is(err, runtime.ErrConflict) {
 		t.Fatalf("conflicting Apply: %v, want a conflict", err)
 	}
@@ -268,7 +268,7 @@ func BenchmarkListenLatency(b *testing.B) {
 	w := []runtime.Write{set("app.bench.value", "x")}
 	for b.Loop() {
 		called := time.Now()
-		got, err := s.Apply(ctx, "app", w)
+		got, err := s.Apply(ctx, change("app", w...))
 		returned := time.Now()
 		if err != nil {
 			b.Fatal(err)

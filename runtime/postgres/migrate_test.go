@@ -266,6 +266,7 @@ func TestEpochAfterRestore(t *testing.T) {
 	if restored <= epoch {
 		t.Errorf("epoch after a restore = %d, want > %d", restored, epoch)
 	}
+	written.Epoch = restored // the same record, in the new epoch
 	assertRecords(t, mustLoad(t, s, "app.a.b"), []runtime.Record{written})
 	if err := s.EnsureSchema(testCtx(t)); err != nil {
 		t.Fatal(err)

@@ -49,9 +49,24 @@ func expect(w runtime.Write, version int64) runtime.Write {
 	return w
 }
 
+// epochOf returns the store's epoch.
+func epochOf(t *testing.T, s *postgres.Store) int64 {
+	t.Helper()
+	epoch, err := s.Epoch(testCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return epoch
+}
+
+// change returns a new change of app with writes.
+func change(app string, writes ...runtime.Write) runtime.Change {
+	return runtime.Change{ID: runtime.NewChangeID(), App: app, Writes: writes}
+}
+
 func mustApply(t *testing.T, s runtime.Store, app string, writes ...runtime.Write) []runtime.Applied {
 	t.Helper()
-	got, err := s.Apply(testCtx(t), app, writes)
+	got, err := s.Apply(testCtx(t), change(app, writes...))
 	if err != nil {
 		t.Fatalf("Apply(%s, %+v): %v", app, writes, err)
 	}
@@ -88,17 +103,18 @@ func TestNotifierConformance(t *testing.T) {
 func TestRoundTrip(t *testing.T) {
 	s, _ := newStore(t)
 	got := mustApply(t, s, "app", set("app.site.title", "Hello"), set("app.site.rate", "1.5"))
-	if got[0].Old != (runtime.Record{Path: "app.site.title"}) || !got[0].New.Set || got[0].New.Value != "Hello" {
+	epoch := got[0].New.Epoch
+	if got[0].Old != (runtime.Record{Path: "app.site.title", Epoch: epoch}) || !got[0].New.Set || got[0].New.Value != "Hello" {
 		t.Errorf("Applied[0] = %+v", got[0])
 	}
 	loaded := mustLoad(t, s, "app.site.rate", "app.missing.x", "app.site.title")
-	want := []runtime.Record{got[1].New, {Path: "app.missing.x"}, got[0].New}
+	want := []runtime.Record{got[1].New, {Path: "app.missing.x", Epoch: epoch}, got[0].New}
 	assertRecords(t, loaded, want)
-	all, err := s.LoadApp(testCtx(t), "app")
+	all, err := s.Since(testCtx(t), "app", runtime.Position{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertRecords(t, all, []runtime.Record{got[1].New, got[0].New})
+	assertRecords(t, all.Records, []runtime.Record{got[0].New, got[1].New})
 }
 
 func TestOverwriteReportsOld(t *testing.T) {
@@ -145,11 +161,11 @@ func TestVersionsIncreaseAcrossPaths(t *testing.T) {
 func TestApplyIsAtomic(t *testing.T) {
 	s, _ := newStore(t)
 	old := mustApply(t, s, "app", set("app.a.two", "old"))[0].New
-	_, err := s.Apply(testCtx(t), "app", []runtime.Write{
+	_, err := s.Apply(testCtx(t), change("app",
 		set("app.a.one", "new"),
 		expect(set("app.a.two", "new"), old.Version+100),
 		set("app.a.three", "new"),
-	})
+	))
 	var conflict *runtime.ConflictError
 	if !errors.As(err, &conflict) || !errors.Is(err, runtime.ErrConflict) {
 		t.Fatalf("Apply = %v, want a *runtime.ConflictError", err)
@@ -167,7 +183,7 @@ func TestApplyIsAtomic(t *testing.T) {
 // fails the whole Apply, and gives its connection back to the pool.
 func TestApplyBackendError(t *testing.T) {
 	s, pool := newStore(t)
-	_, err := s.Apply(testCtx(t), "app", []runtime.Write{set("app.a.ok", "1"), set("app.a.bad", "nul\x00")})
+	_, err := s.Apply(testCtx(t), change("app", set("app.a.ok", "1"), set("app.a.bad", "nul\x00")))
 	if err == nil || errors.Is(err, runtime.ErrConflict) {
 		t.Fatalf("Apply = %v, want a backend error", err)
 	}
@@ -192,11 +208,11 @@ func TestApplyRoundTrips(t *testing.T) {
 	tracer.check(t, "checked write", 1, 0)
 	ctx, cancel := context.WithTimeout(testCtx(t), time.Minute)
 	defer cancel()
-	if _, err := s.Apply(ctx, "app", []runtime.Write{expect(set("app.a.b", "3"), v), set("app.a.c", "3")}); err != nil {
+	if _, err := s.Apply(ctx, change("app", expect(set("app.a.b", "3"), v), set("app.a.c", "3"))); err != nil {
 		t.Fatal(err)
 	}
 	tracer.check(t, "write with a deadline", 1, 0)
-	if _, err := s.Apply(testCtx(t), "app", []runtime.Write{expect(set("app.a.b", "4"), v)}); !errors.Is(err, runtime.ErrConflict) {
+	if _, err := s.Apply(testCtx(t), change("app", expect(set("app.a.b", "4"), v))); !errors.Is(err, runtime.ErrConflict) {
 		t.Fatalf("stale write: %v, want a conflict", err)
 	}
 	tracer.check(t, "conflict", 1, 1)
@@ -260,7 +276,7 @@ func (c *countingTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatc
 func TestCheckVersion(t *testing.T) {
 	s, _ := newStore(t)
 	created := mustApply(t, s, "app", expect(set("app.a.b", "1"), 0))[0].New
-	if _, err := s.Apply(testCtx(t), "app", []runtime.Write{expect(set("app.a.b", "2"), 0)}); !errors.Is(err, runtime.ErrConflict) {
+	if _, err := s.Apply(testCtx(t), change("app", expect(set("app.a.b", "2"), 0))); !errors.Is(err, runtime.ErrConflict) {
 		t.Fatalf("create over an existing path: %v, want a conflict", err)
 	}
 	updated := mustApply(t, s, "app", expect(set("app.a.b", "2"), created.Version))[0].New
@@ -277,7 +293,7 @@ func TestConcurrentFirstWrites(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range writers {
 		wg.Go(func() {
-			_, err := s.Apply(testCtx(t), "app", []runtime.Write{expect(set("app.a.new", fmt.Sprint(i)), 0)})
+			_, err := s.Apply(testCtx(t), change("app", expect(set("app.a.new", fmt.Sprint(i)), 0)))
 			errs <- err
 		})
 	}
@@ -309,7 +325,7 @@ func TestApplyRejectsBadWrites(t *testing.T) {
 		"dotted app":      {"app.a", []runtime.Write{set("app.a.b", "1")}},
 		"empty app":       {"", []runtime.Write{set(".a.b", "1")}},
 	} {
-		_, err := s.Apply(testCtx(t), tc.app, tc.writes)
+		_, err := s.Apply(testCtx(t), change(tc.app, tc.writes...))
 		if err == nil || errors.Is(err, runtime.ErrConflict) {
 			t.Errorf("%s: Apply = %v, want an error", name, err)
 		}
@@ -363,29 +379,33 @@ func TestSince(t *testing.T) {
 	a2 := mustApply(t, s, "a", set("a.x.two", "2"), reset("a.x.one"))
 	mustApply(t, s, "b", set("b.x.two", "2"))
 
-	records, latest := since(t, s, "a", 0)
-	assertRecords(t, records, []runtime.Record{a2[0].New, a2[1].New})
-	if latest != a2[1].New.Version {
-		t.Errorf("latest = %d, want %d", latest, a2[1].New.Version)
+	d := since(t, s, "a", runtime.Position{})
+	assertRecords(t, d.Records, []runtime.Record{a2[0].New, a2[1].New})
+	if !d.Full || d.At != (runtime.Position{Epoch: a1.Epoch, Version: a2[1].New.Version}) {
+		t.Errorf("Since(a, zero) = %+v, want Full at %d", d, a2[1].New.Version)
 	}
-	records, latest = since(t, s, "a", a1.Version)
-	if len(records) != 2 || latest != a2[1].New.Version {
-		t.Errorf("Since(a, %d) = %+v, %d", a1.Version, records, latest)
+	from := runtime.Position{Epoch: a1.Epoch, Version: a1.Version}
+	if d = since(t, s, "a", from); d.Full || len(d.Records) != 2 || d.At.Version != a2[1].New.Version {
+		t.Errorf("Since(a, %+v) = %+v", from, d)
 	}
-	for _, v := range []int64{latest, latest + 1000} {
-		if records, got := since(t, s, "a", v); len(records) != 0 || got != v {
-			t.Errorf("Since(a, %d) = %+v, %d; want nothing, %d", v, records, got, v)
+	for _, v := range []int64{d.At.Version, d.At.Version + 1000} {
+		from := runtime.Position{Epoch: a1.Epoch, Version: v}
+		if d := since(t, s, "a", from); len(d.Records) != 0 || d.At != from || d.Full {
+			t.Errorf("Since(a, %+v) = %+v; want nothing, at the same position", from, d)
 		}
+	}
+	if d := since(t, s, "a", runtime.Position{Epoch: a1.Epoch + 1, Version: 1 << 40}); !d.Full || len(d.Records) != 2 {
+		t.Errorf("Since from another epoch = %+v, want every record, Full", d)
 	}
 }
 
-func since(t *testing.T, s runtime.Store, app string, version int64) ([]runtime.Record, int64) {
+func since(t *testing.T, s runtime.Store, app string, from runtime.Position) runtime.Delta {
 	t.Helper()
-	records, latest, err := s.Since(testCtx(t), app, version)
+	d, err := s.Since(testCtx(t), app, from)
 	if err != nil {
-		t.Fatalf("Since(%s, %d): %v", app, version, err)
+		t.Fatalf("Since(%s, %+v): %v", app, from, err)
 	}
-	return records, latest
+	return d
 }
 
 func TestEnsureSchemaIsIdempotentAndConcurrent(t *testing.T) {
@@ -459,7 +479,7 @@ func TestNotify(t *testing.T) {
 	s, _ := newStore(t)
 	mustApply(t, s, "app", set("app.a.taken", "1")) // before listening: not heard
 	conn := listen(t, s.Channel())
-	if _, err := s.Apply(testCtx(t), "app", []runtime.Write{set("app.a.lost", "x"), expect(set("app.a.taken", "2"), 0)}); err == nil {
+	if _, err := s.Apply(testCtx(t), change("app", set("app.a.lost", "x"), expect(set("app.a.taken", "2"), 0))); err == nil {
 		t.Fatal("conflicting Apply succeeded")
 	}
 	got := mustApply(t, s, "app", set("app.a.b", "secret"), reset("app.a.c"))
@@ -508,13 +528,13 @@ func TestCancelledContext(t *testing.T) {
 	if _, err := s.Load(ctx, []string{"app.a.b"}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Load: %v, want context.Canceled", err)
 	}
-	if _, err := s.Apply(ctx, "app", []runtime.Write{set("app.a.b", "1")}); !errors.Is(err, context.Canceled) {
+	if _, err := s.Apply(ctx, change("app", set("app.a.b", "1"))); !errors.Is(err, context.Canceled) {
 		t.Errorf("Apply: %v, want context.Canceled", err)
 	}
-	if _, _, err := s.Since(ctx, "app", 0); err == nil {
+	if _, err := s.Since(ctx, "app", runtime.Position{}); err == nil {
 		t.Error("Since succeeded")
 	}
-	assertRecords(t, mustLoad(t, s, "app.a.b"), []runtime.Record{{Path: "app.a.b"}})
+	assertRecords(t, mustLoad(t, s, "app.a.b"), []runtime.Record{{Path: "app.a.b", Epoch: epochOf(t, s)}})
 }
 
 // TestDeadlineWhileBlocked: an Apply stuck behind another transaction's row
@@ -550,12 +570,21 @@ func TestLoadManyPaths(t *testing.T) {
 	}
 }
 
+// assertRecords checks got against want. Every record must carry the same
+// epoch, one greater than zero; a wanted record with Epoch 0 stands for
+// "in that epoch".
 func assertRecords(t *testing.T, got, want []runtime.Record) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("got %d records %+v, want %d %+v", len(got), got, len(want), want)
 	}
 	for i := range got {
+		if got[i].Epoch <= 0 || got[i].Epoch != got[0].Epoch {
+			t.Errorf("record %d = %+v: not in the store's one epoch %d", i, got[i], got[0].Epoch)
+		}
+		if w := want[i]; w.Epoch == 0 {
+			want[i].Epoch = got[i].Epoch
+		}
 		if got[i] != want[i] {
 			t.Errorf("record %d = %+v, want %+v", i, got[i], want[i])
 		}
@@ -584,7 +613,7 @@ func BenchmarkApplyOne(b *testing.B) {
 	ctx := testCtx(b)
 	w := []runtime.Write{set("app.bench.value", "x")}
 	for b.Loop() {
-		if _, err := s.Apply(ctx, "app", w); err != nil {
+		if _, err := s.Apply(ctx, change("app", w...)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -617,7 +646,7 @@ func BenchmarkLoad10000(b *testing.B) {
 			writes = append(writes, set(paths[i], "x"))
 		}
 	}
-	if _, err := s.Apply(ctx, "app", writes); err != nil {
+	if _, err := s.Apply(ctx, change("app", writes...)); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
@@ -631,7 +660,7 @@ func BenchmarkLoad10000(b *testing.B) {
 func BenchmarkLoadOne(b *testing.B) {
 	s, _ := newStore(b)
 	ctx := testCtx(b)
-	if _, err := s.Apply(ctx, "app", []runtime.Write{set("app.bench.value", "x")}); err != nil {
+	if _, err := s.Apply(ctx, change("app", set("app.bench.value", "x"))); err != nil {
 		b.Fatal(err)
 	}
 	paths := []string{"app.bench.value"}

@@ -4,7 +4,8 @@ import "strings"
 
 // queries holds the store's SQL with the table and function names filled in.
 type queries struct {
-	load, loadApp, since, history, write, checkDeadline string
+	load, since, history, write, recordChange, checkDeadline string
+	fence, changeVersion, changeWrites                       string
 }
 
 // newQueries qualifies every name with schema (see qualify).
@@ -14,30 +15,58 @@ func newQueries(schema string) queries {
 		"{history}", qualify(schema, historyTable),
 		"{conflict}", qualify(schema, conflictFunc),
 		"{check_deadline}", qualify(schema, checkDeadlineFunc),
+		"{meta}", qualify(schema, metaTable),
+		"{changes}", qualify(schema, changesTable),
 	)
 	return queries{
 		load:          r.Replace(loadSQL),
-		loadApp:       r.Replace(loadAppSQL),
 		since:         r.Replace(sinceSQL),
 		history:       r.Replace(historySQL),
 		write:         r.Replace(writeSQL),
+		recordChange:  r.Replace(recordChangeSQL),
 		checkDeadline: r.Replace(checkDeadlineSQL),
+		fence:         r.Replace(fenceSQL),
+		changeVersion: r.Replace(changeVersionSQL),
+		changeWrites:  r.Replace(changeWritesSQL),
 	}
 }
 
+// Every read returns the store's epoch beside the rows (see sysconfig_meta),
+// joined so that it comes back even when no row matches.
 const (
 	// loadSQL joins rather than filtering on path = ANY($1): pgx prepares
 	// statements, and once Postgres switches to a generic plan, ANY over a
 	// parameter can become a sequential scan comparing every row with every
 	// path (0.1 s for 10,000 paths over 1,000 rows), while the join probes
 	// the index or a hash table (6 ms).
-	loadSQL = `SELECT v.path, v.value, v.version
-		FROM unnest($1::text[]) AS p(path) JOIN {values} AS v ON v.path = p.path`
-	loadAppSQL = `SELECT path, value, version FROM {values} WHERE app = $1 ORDER BY path`
-	sinceSQL   = `SELECT path, value, version FROM {values}
-		WHERE app = $1 AND version > $2 ORDER BY version`
+	loadSQL = `SELECT m.epoch, v.path, v.value, v.version FROM {meta} AS m
+		LEFT JOIN (SELECT v.path, v.value, v.version
+			FROM unnest($1::text[]) AS p(path) JOIN {values} AS v ON v.path = p.path) AS v ON true`
+
+	// sinceSQL returns the app's records above version $3 when $2 is the
+	// store's epoch, and all of them otherwise, in version order.
+	sinceSQL = `SELECT m.epoch, v.path, v.value, v.version FROM {meta} AS m
+		LEFT JOIN {values} AS v
+			ON v.app = $1 AND v.version > CASE WHEN m.epoch = $2 THEN $3::int8 ELSE 0 END
+		ORDER BY v.version`
+
 	historySQL = `SELECT path, version, value, old_value, changed_at FROM {history}
 		WHERE path = $1 ORDER BY version DESC LIMIT $2`
+)
+
+// Resolve's statements.
+const (
+	// fenceSQL claims a change ID for "never committed" ($1 the ID, $2 the
+	// app). It inserts nothing when the change committed — or when it is
+	// still running and then commits: the insert waits for it.
+	fenceSQL = `INSERT INTO {changes} (id, app) VALUES ($1::uuid, $2) ON CONFLICT (id) DO NOTHING`
+
+	// changeVersionSQL reads a change's row: version NULL means fenced.
+	changeVersionSQL = `SELECT c.version, m.epoch FROM {changes} AS c, {meta} AS m WHERE c.id = $1::uuid`
+
+	// changeWritesSQL reads what a committed change wrote, in write order.
+	changeWritesSQL = `SELECT path, value, version, old_value, coalesce(old_version, 0) FROM {history}
+		WHERE change_id = $1::uuid ORDER BY version`
 )
 
 // The statements of Apply's transaction, in the order it sends them.
@@ -47,32 +76,38 @@ const (
 	// committed before it started (see Store.writeBatch).
 	beginSQL = `BEGIN ISOLATION LEVEL READ COMMITTED`
 
-	// timeoutsSQL bounds, until the transaction ends, every lock wait and
-	// every statement that follows ($1: a duration such as "1500ms").
-	timeoutsSQL = `SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $1, true)`
+	// timeoutsSQL bounds every lock wait and every statement that follows,
+	// until the transaction ends, by what is left of its budget of $1
+	// milliseconds counted from its start (at least 1 ms). Sent before the
+	// app's lock and again after it, so that the wait for the lock counts
+	// against the statements after it.
+	timeoutsSQL = `SELECT set_config('lock_timeout', left_ms, true), set_config('statement_timeout', left_ms, true)
+		FROM (SELECT greatest(1, $1::int8 - (extract(epoch FROM clock_timestamp() - now()) * 1000)::int8) || 'ms')
+			AS budget(left_ms)`
 
 	// lockSQL serialises the writers of one app ($1: class, $2: app hash).
 	lockSQL = `SELECT pg_advisory_xact_lock($1::int4, $2::int4)`
 
 	// checkDeadlineSQL aborts the transaction once it has lasted longer
-	// than $1 milliseconds (see sysconfig_check_deadline in schema.sql).
+	// than $1 milliseconds (see sysconfig_check_deadline in migrations/functions.sql).
 	checkDeadlineSQL = `SELECT {check_deadline}($1::int8)`
 
 	commitSQL = `COMMIT`
 )
 
 // writeSQL applies one write: $1 path, $2 app, $3 value (NULL for a reset),
-// $4 whether to check the version, $5 the expected version, $6 the channel.
+// $4 whether to check the version, $5 the expected version, $6 the channel,
+// $7 the change's ID.
 //
 // It reads the current row (prev) without locking it: every writer of the
 // path holds the app's advisory lock (lockSQL), so the row cannot change
 // until this transaction ends, and a row lock would only cost a write of
 // the tuple header. If the version check fails,
 // cur calls sysconfig_conflict, which aborts the transaction (SQLSTATE
-// SC001, see schema.sql). Otherwise it upserts the row with the next
+// SC001, see functions.sql). Otherwise it upserts the row with the next
 // version from the sequence (the column default), appends a history row
-// and queues a notification, and returns one row: the old value and
-// version, and the new version.
+// naming the change and queues a notification, and returns one row: the
+// old value and version, the new version and the store's epoch.
 const writeSQL = `WITH prev AS (
 	SELECT value, version FROM {values} WHERE path = $1::text
 ), cur AS (
@@ -87,10 +122,17 @@ const writeSQL = `WITH prev AS (
 	SET app = excluded.app, value = excluded.value, version = excluded.version, updated_at = now()
 	RETURNING t.version
 ), logged AS (
-	INSERT INTO {history} (path, app, version, value, old_value)
-	SELECT $1, $2, upserted.version, $3, cur.value FROM upserted, cur
+	INSERT INTO {history} (path, app, version, value, old_value, old_version, change_id)
+	SELECT $1, $2, upserted.version, $3, cur.value, cur.version, $7::uuid FROM upserted, cur
 ), notified AS (
 	SELECT upserted.version FROM upserted,
 		pg_notify($6::text, json_build_object('app', $2, 'path', $1, 'version', upserted.version)::text)
 )
-SELECT cur.value, cur.version, notified.version FROM cur, notified`
+SELECT cur.value, cur.version, notified.version, (SELECT epoch FROM {meta}) FROM cur, notified`
+
+// recordChangeSQL records a change as committed ($1 its ID, $2 the app),
+// with the last version it wrote, as the last statement before the COMMIT.
+// If Resolve has already fenced the ID, the primary key refuses the row:
+// the transaction aborts, and the change never commits.
+const recordChangeSQL = `INSERT INTO {changes} (id, app, version)
+	SELECT $1::uuid, $2, max(version) FROM {history} WHERE change_id = $1::uuid`

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -16,15 +17,15 @@ func (s *Store) Load(ctx context.Context, paths []string) ([]runtime.Record, err
 	if len(paths) == 0 {
 		return []runtime.Record{}, nil
 	}
-	found, err := s.records(ctx, "load", s.q.load, paths)
+	epoch, found, err := s.records(ctx, "load", s.q.load, paths)
 	if err != nil {
 		return nil, err
 	}
-	return inOrder(paths, found), nil
+	return inOrder(paths, found, epoch), nil
 }
 
 // inOrder returns the record of each path in found, or a never-written one.
-func inOrder(paths []string, found []runtime.Record) []runtime.Record {
+func inOrder(paths []string, found []runtime.Record, epoch int64) []runtime.Record {
 	byPath := make(map[string]runtime.Record, len(found))
 	for _, r := range found {
 		byPath[r.Path] = r
@@ -32,34 +33,32 @@ func inOrder(paths []string, found []runtime.Record) []runtime.Record {
 	out := make([]runtime.Record, len(paths))
 	for i, p := range paths {
 		out[i] = byPath[p]
-		out[i].Path = p
+		out[i].Path, out[i].Epoch = p, epoch
 	}
 	return out
 }
 
-// LoadApp returns every record of app (whose paths start with app+"."),
-// resets included, in path order: byte order, as the path column uses the
-// "C" collation.
-func (s *Store) LoadApp(ctx context.Context, app string) ([]runtime.Record, error) {
-	return s.records(ctx, "load app", s.q.loadApp, app)
-}
-
-// Since returns the records of app with a version above version, in version
-// order, and the highest version of the app's records (version itself when
-// none is newer).
+// Since returns what changed in app after from, in version order (see
+// runtime.Delta): the records with a greater version when from is in the
+// store's epoch, else every record of the app, Full. One round trip; it
+// never writes.
 //
 // Apply serialises the writes of an app, so versions of one app become
-// visible in increasing order: a caller that passes the latest it was given
-// never misses a write.
-func (s *Store) Since(ctx context.Context, app string, version int64) ([]runtime.Record, int64, error) {
-	records, err := s.records(ctx, "since", s.q.since, app, version)
+// visible in increasing order: a caller that passes the position it was
+// given never misses a write.
+func (s *Store) Since(ctx context.Context, app string, from runtime.Position) (runtime.Delta, error) {
+	epoch, records, err := s.records(ctx, "since", s.q.since, app, from.Epoch, from.Version)
 	if err != nil {
-		return nil, 0, err
+		return runtime.Delta{}, err
+	}
+	d := runtime.Delta{Records: records, Full: epoch != from.Epoch, At: runtime.Position{Epoch: epoch}}
+	if !d.Full {
+		d.At.Version = from.Version
 	}
 	if n := len(records); n > 0 {
-		version = records[n-1].Version
+		d.At.Version = records[n-1].Version
 	}
-	return records, version, nil
+	return d, nil
 }
 
 // History returns at most limit entries of path, newest first. A limit of
@@ -76,23 +75,35 @@ func (s *Store) History(ctx context.Context, path string, limit int) ([]runtime.
 	return entries, nil
 }
 
-// records runs a query returning (path, value, version) rows.
-func (s *Store) records(ctx context.Context, op, sql string, args ...any) ([]runtime.Record, error) {
+// records runs a query returning (epoch, path, value, version) rows, where
+// a row with a NULL path only carries the epoch, and returns the epoch and
+// the records.
+func (s *Store) records(ctx context.Context, op, sql string, args ...any) (int64, []runtime.Record, error) {
 	rows, _ := s.pool.Query(ctx, sql, args...)
-	records, err := pgx.CollectRows(rows, scanRecord)
-	if err != nil {
-		return nil, fmt.Errorf("sysconfig/postgres: %s: %w", op, err)
+	var epoch int64
+	var records []runtime.Record
+	var path, value pgtype.Text
+	var version pgtype.Int8
+	_, err := pgx.ForEachRow(rows, []any{&epoch, &path, &value, &version}, func() error {
+		if path.Valid {
+			records = append(records, runtime.Record{
+				Path: path.String, Value: value.String, Set: value.Valid, Epoch: epoch, Version: version.Int64,
+			})
+		}
+		return nil
+	})
+	if err == nil && epoch == 0 {
+		err = errNoEpoch
 	}
-	return records, nil
+	if err != nil {
+		return 0, nil, fmt.Errorf("sysconfig/postgres: %s: %w", op, err)
+	}
+	return epoch, records, nil
 }
 
-func scanRecord(row pgx.CollectableRow) (runtime.Record, error) {
-	var r runtime.Record
-	var value pgtype.Text
-	err := row.Scan(&r.Path, &value, &r.Version)
-	r.Value, r.Set = value.String, value.Valid
-	return r, err
-}
+// errNoEpoch reports a store without its epoch row: EnsureSchema has not
+// run since the tables were made, or the row was deleted.
+var errNoEpoch = errors.New("the store has no epoch (sysconfig_meta is empty): run Store.EnsureSchema")
 
 func scanEntry(row pgx.CollectableRow) (runtime.HistoryEntry, error) {
 	var e runtime.HistoryEntry

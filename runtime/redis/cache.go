@@ -15,8 +15,9 @@ import (
 // Defaults of Options.
 const (
 	DefaultPrefix   = "sysconfig:"     // Options.Prefix when empty
+	DefaultTTL      = 24 * time.Hour   // Options.TTL when zero
 	DefaultClaimTTL = 30 * time.Second // Options.ClaimTTL when not positive
-	DefaultDoneTTL  = 10 * time.Second // Options.DoneTTL when not positive
+	DefaultDoneTTL  = time.Hour        // Options.DoneTTL when not positive
 )
 
 // Options configure a Cache. The zero value is ready to use.
@@ -25,25 +26,27 @@ type Options struct {
 	// Default (when empty): DefaultPrefix, "sysconfig:".
 	Prefix string
 
-	// TTL is a safety-net expiry set on every entry a Fill stores.
-	// Default (zero or negative): entries never expire. That is safe
-	// because entries are kept fresh by version-gated fills rather than by
-	// expiry: a fill can never replace a newer version with an older one,
-	// and every process that learns of a newer version fills it. A TTL only
-	// bounds how long an entry can outlive a fill that was lost (say, the
-	// writer died between its commit and its cache update) and lets Redis
-	// reclaim keys no schema reads any more. Durations below a millisecond
-	// are rounded up to one.
+	// TTL is the expiry set on every entry a Fill stores. It is not what
+	// keeps values fresh — readers trust an entry only for their
+	// staleness bound after its AsOf, whatever its expiry — but it bounds
+	// how long keys that no schema reads any more (removed fields, changed
+	// fingerprints) occupy memory, and how old a fallback value can be for
+	// a process that starts while the store is down. Started clients
+	// refill the cache every DoneTTL, which keeps the entries of a running
+	// app alive. Default (zero): DefaultTTL, 24 hours. Negative: entries
+	// never expire. Durations below a millisecond are rounded up to one.
 	TTL time.Duration
 
-	// ClaimTTL is how long a repopulation claim lasts if its holder dies
+	// ClaimTTL is how long a refill claim lasts if its holder dies
 	// before finishing; then another process may claim it.
 	// Default (zero or negative): DefaultClaimTTL, 30s.
 	ClaimTTL time.Duration
 
-	// DoneTTL is how long a finished repopulation is remembered, so that
-	// processes probing later do not repopulate again.
-	// Default (zero or negative): DefaultDoneTTL, 10s.
+	// DoneTTL is how long a finished refill holds: until it lapses,
+	// processes asking are told the cache was refilled; then the next one
+	// refills it again. A cache that loses its contents (restarted empty,
+	// flushed) loses this record too, and is refilled at once.
+	// Default (zero or negative): DefaultDoneTTL, 1 hour.
 	//
 	// Both durations are rounded down to whole milliseconds, and up to one.
 	DoneTTL time.Duration
@@ -56,6 +59,9 @@ type Cache struct {
 	prefix string
 	pttl   string // the fill script's expiry argument in ms; "0" for none
 	multi  bool   // multi-key commands are safe: one node holds every key
+	// bounded: the client ignores context deadlines on sockets, so the
+	// Cache enforces them itself (see call).
+	bounded bool
 
 	claimPTTL string        // Options.ClaimTTL in ms, the claim script's argument
 	doneTTL   time.Duration // Options.DoneTTL in whole ms
@@ -67,18 +73,20 @@ var _ runtime.Cache = (*Cache)(nil)
 // (failover) or Cluster client. The client stays the caller's: the Cache
 // never closes it.
 //
-// For context deadlines to bound socket reads and writes, and not only dials
-// and pool waits, create the client with ContextTimeoutEnabled set.
+// Every call honours its context's deadline. go-redis applies deadlines to
+// socket reads and writes only when the client was created with
+// ContextTimeoutEnabled; for a client without it, the Cache returns at the
+// deadline by itself and leaves the command to finish in the background,
+// within the client's ReadTimeout. Setting ContextTimeoutEnabled is cheaper.
 func New(client goredis.UniversalClient, opts Options) *Cache {
-	c := &Cache{client: client, prefix: opts.Prefix, pttl: "0"}
+	c := &Cache{client: client, prefix: opts.Prefix, pttl: "0", bounded: !honoursDeadlines(client)}
 	c.claimPTTL = strconv.FormatInt(millis(opts.ClaimTTL, DefaultClaimTTL), 10)
 	c.doneTTL = time.Duration(millis(opts.DoneTTL, DefaultDoneTTL)) * time.Millisecond
 	if c.prefix == "" {
 		c.prefix = DefaultPrefix
 	}
-	if opts.TTL > 0 {
-		ms := max(opts.TTL.Milliseconds(), 1)
-		c.pttl = strconv.FormatInt(ms, 10)
+	if opts.TTL >= 0 {
+		c.pttl = strconv.FormatInt(millis(opts.TTL, DefaultTTL), 10)
 	}
 	// A *goredis.Client talks to one node (directly or the master found
 	// through Sentinel), so MGET and multi-key DEL are safe. Cluster, Ring
@@ -87,19 +95,60 @@ func New(client goredis.UniversalClient, opts Options) *Cache {
 	return c
 }
 
+// honoursDeadlines reports whether client applies context deadlines to
+// socket reads and writes.
+func honoursDeadlines(client goredis.UniversalClient) bool {
+	switch cl := client.(type) {
+	case *goredis.Client:
+		return cl.Options().ContextTimeoutEnabled
+	case *goredis.ClusterClient:
+		return cl.Options().ContextTimeoutEnabled
+	case *goredis.Ring:
+		return cl.Options().ContextTimeoutEnabled
+	}
+	return false
+}
+
+// call runs fn, which talks to Redis, and returns its error; on a client
+// that ignores deadlines it returns ctx's error at ctx's deadline even if
+// fn has not returned. fn then finishes in the background, and what it
+// wrote is never read.
+func (c *Cache) call(ctx context.Context, fn func(context.Context) error) error {
+	if _, ok := ctx.Deadline(); !ok || !c.bounded {
+		return fn(ctx)
+	}
+	done := make(chan error, 1)
+	go func() { done <- fn(ctx) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // Get implements runtime.Cache. It costs one round trip: GET for one key,
 // MGET on a single node, a pipeline of GETs otherwise (one round trip per
 // cluster node involved, in parallel).
 func (c *Cache) Get(ctx context.Context, keys []string) ([]runtime.CacheResult, error) {
-	switch {
-	case len(keys) == 0:
-		return []runtime.CacheResult{}, nil
-	case len(keys) == 1:
-		return c.getOne(ctx, keys[0])
-	case c.multi:
-		return c.mget(ctx, keys)
+	var res []runtime.CacheResult
+	err := c.call(ctx, func(ctx context.Context) (err error) {
+		switch {
+		case len(keys) == 0:
+			res = []runtime.CacheResult{}
+		case len(keys) == 1:
+			res, err = c.getOne(ctx, keys[0])
+		case c.multi:
+			res, err = c.mget(ctx, keys)
+		default:
+			res, err = c.getPipelined(ctx, keys)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	return c.getPipelined(ctx, keys)
+	return res, nil
 }
 
 // getOne is the hot path: one GET, one result slice, the value shared with
@@ -173,22 +222,25 @@ func readReply(r *runtime.CacheResult, key string, cmd *goredis.StringCmd) error
 }
 
 // Fill implements runtime.Cache: each entry is stored only if its key holds
-// no entry with a version >= the entry's, atomically per key (a Lua script).
-// Several entries go in one pipeline, one script call per key, because the
-// keys may live in different cluster slots. Versions must not be negative.
+// no entry at least as new, by (epoch, version, asof), atomically per key
+// (a Lua script). Several entries go in one pipeline, one script call per
+// key, because the keys may live in different cluster slots. Epochs and
+// versions must not be negative.
 func (c *Cache) Fill(ctx context.Context, entries []runtime.Entry) error {
 	for _, e := range entries {
-		if e.Version < 0 {
-			return fmt.Errorf("redis: fill %q: negative version %d", e.Key, e.Version)
+		if e.Epoch < 0 || e.Version < 0 {
+			return fmt.Errorf("redis: fill %q: negative epoch or version (%d, %d)", e.Key, e.Epoch, e.Version)
 		}
 	}
-	switch len(entries) {
-	case 0:
-		return nil
-	case 1:
-		return c.fillOne(ctx, entries[0])
-	}
-	return c.fillPipelined(ctx, entries)
+	return c.call(ctx, func(ctx context.Context) error {
+		switch len(entries) {
+		case 0:
+			return nil
+		case 1:
+			return c.fillOne(ctx, entries[0])
+		}
+		return c.fillPipelined(ctx, entries)
+	})
 }
 
 // fillOne runs the script once; Script.Run falls back from EVALSHA to EVAL.
@@ -240,6 +292,10 @@ func (c *Cache) runFills(ctx context.Context, entries []runtime.Entry, eval eval
 // Delete implements runtime.Cache: it removes keys unconditionally, with one
 // DEL on a single node and a pipeline of single-key DELs otherwise.
 func (c *Cache) Delete(ctx context.Context, keys []string) error {
+	return c.call(ctx, func(ctx context.Context) error { return c.del(ctx, keys) })
+}
+
+func (c *Cache) del(ctx context.Context, keys []string) error {
 	if len(keys) == 0 {
 		return nil
 	}

@@ -11,6 +11,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/go-sysconfig/sysconfig/internal/faultproxy"
 	"github.com/go-sysconfig/sysconfig/internal/testenv"
 	"github.com/go-sysconfig/sysconfig/runtime"
 	rediscache "github.com/go-sysconfig/sysconfig/runtime/redis"
@@ -77,20 +78,35 @@ func fill(t *testing.T, c runtime.Cache, entries ...runtime.Entry) {
 }
 
 func set(key string, version int64, value string) runtime.Entry {
-	return runtime.Entry{Key: key, Version: version, Set: true, Value: value}
+	return runtime.Entry{Key: key, Epoch: 1, Version: version, Set: true, Value: value, AsOf: at}
 }
 
 func tombstone(key string, version int64) runtime.Entry {
-	return runtime.Entry{Key: key, Version: version}
+	return runtime.Entry{Key: key, Epoch: 1, Version: version, AsOf: at}
+}
+
+// stamped returns e with another epoch and AsOf.
+func stamped(e runtime.Entry, epoch int64, asOf time.Time) runtime.Entry {
+	e.Epoch, e.AsOf = epoch, asOf
+	return e
 }
 
 func found(e runtime.Entry) runtime.CacheResult {
 	return runtime.CacheResult{Entry: e, Found: true}
 }
 
+// sameResult compares results, times as instants.
+func sameResult(a, b runtime.CacheResult) bool {
+	if !a.AsOf.Equal(b.AsOf) {
+		return false
+	}
+	a.AsOf, b.AsOf = time.Time{}, time.Time{}
+	return a == b
+}
+
 func checkResult(t *testing.T, got, want runtime.CacheResult) {
 	t.Helper()
-	if got != want {
+	if !sameResult(got, want) {
 		t.Errorf("result for %q = %+v, want %+v", want.Key, got, want)
 	}
 }
@@ -115,9 +131,10 @@ func TestFillThenGet(t *testing.T) {
 		tombstone("tomb", 2),
 		set("empty", 3, ""),
 		set("binary", 4, "a:b:\r\n\x00é"),
-		{Key: "tomb-with-value", Version: 5, Value: "ignored"},
+		{Key: "tomb-with-value", Epoch: 1, Version: 5, Value: "ignored", AsOf: at},
 	}
-	stored := []string{"1:s:hello", "2:t:", "3:s:", "4:s:a:b:\r\n\x00é", "5:t:"}
+	stored := []string{"1:1:1796000000123:s:hello", "1:2:1796000000123:t:", "1:3:1796000000123:s:",
+		"1:4:1796000000123:s:a:b:\r\n\x00é", "1:5:1796000000123:t:"}
 	eachMode(t, rediscache.Options{}, func(t *testing.T, e env) {
 		fill(t, e.cache, entries...)
 		keys := make([]string, len(entries))
@@ -159,6 +176,12 @@ func TestFillIsSetIfNewer(t *testing.T) {
 		{"max int64 - 1", set("k", math.MaxInt64-1, "max-1"), set("k", math.MaxInt64-1, "max-1")},
 		{"max int64 wins", set("k", math.MaxInt64, "max"), set("k", math.MaxInt64, "max")},
 		{"max int64 - 1 is ignored", set("k", math.MaxInt64-1, "max-1"), set("k", math.MaxInt64, "max")},
+		{"a later epoch wins, whatever its version", stamped(set("k", 1, "new store"), 2, at), stamped(set("k", 1, "new store"), 2, at)},
+		{"an earlier epoch is ignored", set("k", math.MaxInt64, "old store"), stamped(set("k", 1, "new store"), 2, at)},
+		{"a later read refreshes AsOf", stamped(set("k", 1, "new store"), 2, at.Add(time.Second)), stamped(set("k", 1, "new store"), 2, at.Add(time.Second))},
+		{"an earlier read is ignored", stamped(set("k", 1, "new store"), 2, at), stamped(set("k", 1, "new store"), 2, at.Add(time.Second))},
+		{"2^53 epochs", stamped(set("k", 1, "e"), big, at), stamped(set("k", 1, "e"), big, at)},
+		{"2^53+1 epoch wins", stamped(set("k", 1, "e+1"), big+1, at), stamped(set("k", 1, "e+1"), big+1, at)},
 	}
 	for _, batch := range []bool{false, true} {
 		eachMode(t, rediscache.Options{}, func(t *testing.T, e env) {
@@ -168,7 +191,7 @@ func TestFillIsSetIfNewer(t *testing.T) {
 					entries = append(entries, set("other", 1, "x"))
 				}
 				fill(t, e.cache, entries...)
-				if got := get(t, e.cache, "k")[0]; got != found(s.want) {
+				if got := get(t, e.cache, "k")[0]; !sameResult(got, found(s.want)) {
 					t.Fatalf("batch=%v, %s: got %+v, want %+v", batch, s.name, got, s.want)
 				}
 			}
@@ -178,9 +201,11 @@ func TestFillIsSetIfNewer(t *testing.T) {
 
 // malformed are stored strings that are not entries.
 var malformed = []string{
-	"", "garbage", "1", "1:", "1:s", "1:x:v", "1:S:v", "1:sv", "1::s:v", "1:t:x",
-	":s:v", "-1:s:v", "+1:s:v", "01:s:v", "00:t:", " 1:s:v", "1 :s:v", "1.0:s:v",
-	"9223372036854775808:s:v", "99999999999999999999:t:", "١:s:v",
+	"", "garbage", "1", "1:1:1", "1:1:1:", "1:1:1:s", "1:1:1:x:v", "1:1:1:S:v", "1:1:1:sv", "1:1:1::s:v",
+	"1:1:1:t:x", ":1:1:s:v", "1::1:s:v", "1:1::s:v", "-1:1:1:s:v", "1:+1:1:s:v", "01:1:1:s:v", "1:00:1:t:",
+	"1:1:01:t:", " 1:1:1:s:v", "1 :1:1:s:v", "1.0:1:1:s:v", "9223372036854775808:1:1:s:v",
+	"1:99999999999999999999:1:t:", "1:1:9223372036854775808:t:", "١:1:1:s:v",
+	"42:s:an entry of the first format", "43:t:",
 }
 
 func TestMalformedEntryIsCorruptAndOverwritten(t *testing.T) {
@@ -215,22 +240,23 @@ func TestWrongTypeIsCorruptAndOverwritten(t *testing.T) {
 // accept the same strings: an entry Get calls corrupt must be one Fill
 // replaces, or it would stay corrupt forever, and a valid one must be gated.
 func TestFillScriptAgreesWithParse(t *testing.T) {
-	valid := []string{"0:t:", "1:s:", "1:s:x", "7:s::", "10:t:", "9223372036854775807:s:v"}
+	valid := []string{"0:0:0:t:", "0:1:0:s:", "1:1:1:s:x", "2:7:0:s::", "3:10:5:t:",
+		"9223372036854775807:9223372036854775807:9223372036854775807:s:v"}
 	client, prefix := testenv.Redis(t)
 	c := rediscache.New(client, rediscache.Options{Prefix: prefix})
 	ctx := context.Background()
-	const probe = "0:s:probe" // version 0 loses to every valid entry
+	probe := runtime.Entry{Key: "k", Set: true, Value: "probe", AsOf: time.UnixMilli(0)} // loses to every valid entry
 	for _, raw := range append(valid, malformed...) {
 		if err := client.Set(ctx, prefix+"k", raw, 0).Err(); err != nil {
 			t.Fatal(err)
 		}
-		fill(t, c, set("k", 0, "probe"))
+		fill(t, c, probe)
 		after, err := client.Get(ctx, prefix+"k").Result()
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, _, _, parsed := rediscache.Parse(raw)
-		if overwritten := after == probe; overwritten == parsed {
+		_, parsed := rediscache.Parse(raw)
+		if overwritten := after == rediscache.Encode(probe); overwritten == parsed {
 			t.Errorf("stored %q: Go parse accepts it = %v, but the script overwrote it = %v", raw, parsed, overwritten)
 		}
 	}
@@ -273,6 +299,16 @@ func TestTTL(t *testing.T) {
 		}
 	})
 	eachMode(t, rediscache.Options{}, func(t *testing.T, e env) {
+		fill(t, e.cache, set("one", 1, "x"))
+		fill(t, e.cache, set("a", 1, "x"), tombstone("b", 2))
+		for _, k := range []string{"one", "a", "b"} {
+			pttl, err := e.raw.PTTL(ctx, e.key(k)).Result()
+			if err != nil || pttl <= 23*time.Hour || pttl > rediscache.DefaultTTL {
+				t.Errorf("PTTL %s = %v, %v; want the default, 24h", k, pttl, err)
+			}
+		}
+	})
+	eachMode(t, rediscache.Options{TTL: -1}, func(t *testing.T, e env) {
 		fill(t, e.cache, set("one", 1, "x"))
 		fill(t, e.cache, set("a", 1, "x"), tombstone("b", 2))
 		for _, k := range []string{"one", "a", "b"} {
@@ -347,12 +383,13 @@ func TestConcurrentFillsKeepMax(t *testing.T) {
 
 func TestFillRejectsNegativeVersion(t *testing.T) {
 	eachMode(t, rediscache.Options{}, func(t *testing.T, e env) {
-		err := e.cache.Fill(context.Background(), []runtime.Entry{set("a", 1, "x"), set("b", -1, "x")})
-		if err == nil {
-			t.Fatal("Fill of a negative version succeeded")
-		}
-		if get(t, e.cache, "a")[0].Found {
-			t.Error("Fill stored part of a batch it rejected")
+		for _, bad := range []runtime.Entry{set("b", -1, "x"), stamped(set("b", 1, "x"), -1, at)} {
+			if err := e.cache.Fill(context.Background(), []runtime.Entry{set("a", 1, "x"), bad}); err == nil {
+				t.Fatalf("Fill of %+v succeeded", bad)
+			}
+			if get(t, e.cache, "a")[0].Found {
+				t.Error("Fill stored part of a batch it rejected")
+			}
 		}
 	})
 }
@@ -384,8 +421,8 @@ func TestDefaultPrefix(t *testing.T) {
 	t.Cleanup(func() { client.Del(context.Background(), rediscache.DefaultPrefix+key) })
 	fill(t, rediscache.New(client, rediscache.Options{}), set(key, 1, "x"))
 	got, err := client.Get(context.Background(), "sysconfig:"+key).Result()
-	if err != nil || got != "1:s:x" {
-		t.Errorf("GET sysconfig:%s = %q, %v; want \"1:s:x\"", key, got, err)
+	if want := rediscache.Encode(set(key, 1, "x")); err != nil || got != want {
+		t.Errorf("GET sysconfig:%s = %q, %v; want %q", key, got, err, want)
 	}
 }
 
@@ -465,5 +502,34 @@ func checkFailsFast(t *testing.T, c runtime.Cache, newCtx func() (context.Contex
 		if err == nil || took > time.Second {
 			t.Errorf("%s: err = %v after %v; want an error within 1s", o.name, err, took)
 		}
+	}
+}
+
+// TestHangingServerReturnsAtTheDeadline puts Redis behind a partition (a
+// blackhole: nothing flows, nobody says so), with clients that do and do
+// not enable ContextTimeoutEnabled. Either way every call must return at
+// its context's deadline, not at go-redis's ReadTimeout (3 s by default):
+// the runtime bounds each cache call by a short timeout of its own.
+func TestHangingServerReturnsAtTheDeadline(t *testing.T) {
+	for _, ctxTimeouts := range []bool{false, true} {
+		t.Run(fmt.Sprintf("ContextTimeoutEnabled=%v", ctxTimeouts), func(t *testing.T) {
+			opts, err := goredis.ParseURL(testenv.RedisURL())
+			if err != nil {
+				t.Fatal(err)
+			}
+			px := faultproxy.New(t, opts.Addr)
+			opts.Addr, opts.ContextTimeoutEnabled = px.Addr(), ctxTimeouts
+			client := goredis.NewClient(opts)
+			t.Cleanup(func() { _ = client.Close() })
+			c := rediscache.New(client, rediscache.Options{Prefix: "sysconfig-test:" + testenv.Unique() + ":"})
+			fill(t, c, set("a", 1, "x")) // the connection is open before the partition
+			px.Blackhole()
+			defer px.Restore()
+			for _, cache := range []runtime.Cache{c, rediscache.New(pipelineOnly{client}, rediscache.Options{})} {
+				checkFailsFast(t, cache, func() (context.Context, context.CancelFunc) {
+					return context.WithTimeout(context.Background(), 100*time.Millisecond)
+				})
+			}
+		})
 	}
 }

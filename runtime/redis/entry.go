@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
 )
@@ -14,21 +15,25 @@ const (
 	flagTombstone = 't'
 )
 
-// maxVersionDigits is the number of digits of math.MaxInt64.
-const maxVersionDigits = 19
+// maxDigits is the number of digits of math.MaxInt64.
+const maxDigits = 19
 
-// encode returns the stored form of e: "<version>:s:<value>" or "<version>:t:".
-// A tombstone's Value is ignored.
+// encode returns the stored form of e:
+// "<epoch>:<version>:<asof>:s:<value>" or "<epoch>:<version>:<asof>:t:",
+// with asof in Unix milliseconds. A tombstone's Value is ignored.
 func encode(e runtime.Entry) string {
 	var b strings.Builder
-	b.Grow(maxVersionDigits + 3 + len(e.Value))
-	var digits [maxVersionDigits + 1]byte
-	b.Write(strconv.AppendInt(digits[:0], e.Version, 10))
+	b.Grow(3*(maxDigits+1) + 2 + len(e.Value))
+	var digits [maxDigits + 1]byte
+	for _, n := range [...]int64{e.Epoch, e.Version, max(e.AsOf.UnixMilli(), 0)} {
+		b.Write(strconv.AppendInt(digits[:0], n, 10))
+		b.WriteByte(':')
+	}
 	if e.Set {
-		b.WriteString(":s:")
+		b.WriteString("s:")
 		b.WriteString(e.Value)
 	} else {
-		b.WriteString(":t:")
+		b.WriteString("t:")
 	}
 	return b.String()
 }
@@ -36,29 +41,36 @@ func encode(e runtime.Entry) string {
 // decode fills r from the stored string s, or marks r corrupt. The value
 // shares s's memory, so decoding allocates nothing.
 func decode(r *runtime.CacheResult, s string) {
-	version, set, value, ok := parse(s)
+	e, ok := parse(s)
 	if !ok {
 		r.Corrupt = true
 		return
 	}
-	r.Found, r.Version, r.Set, r.Value = true, version, set, value
+	e.Key = r.Key
+	r.Entry, r.Found = e, true
 }
 
 // parse splits a stored entry. It accepts exactly what the fill script's
-// version() accepts, so an entry Get reports corrupt is one Fill overwrites.
-func parse(s string) (version int64, set bool, value string, ok bool) {
-	n := digitPrefix(s)
-	version, ok = parseVersion(s[:n])
-	if !ok || len(s) < n+3 || s[n] != ':' || s[n+2] != ':' {
-		return 0, false, "", false
+// order() accepts, so an entry Get reports corrupt is one Fill overwrites.
+func parse(s string) (runtime.Entry, bool) {
+	var nums [3]int64
+	for i := range nums {
+		n := digitPrefix(s)
+		v, ok := parseNumber(s[:n])
+		if !ok || n == len(s) || s[n] != ':' {
+			return runtime.Entry{}, false
+		}
+		nums[i], s = v, s[n+1:]
 	}
+	e := runtime.Entry{Epoch: nums[0], Version: nums[1], AsOf: time.UnixMilli(nums[2])}
 	switch {
-	case s[n+1] == flagSet:
-		return version, true, s[n+3:], true
-	case s[n+1] == flagTombstone && len(s) == n+3:
-		return version, false, "", true
+	case len(s) >= 2 && s[0] == flagSet && s[1] == ':':
+		e.Set, e.Value = true, s[2:]
+	case s == string(flagTombstone)+":":
+	default:
+		return runtime.Entry{}, false
 	}
-	return 0, false, "", false
+	return e, true
 }
 
 // digitPrefix returns the number of leading ASCII digits of s.
@@ -70,10 +82,10 @@ func digitPrefix(s string) int {
 	return i
 }
 
-// parseVersion parses a canonical non-negative decimal int64: at least one
+// parseNumber parses a canonical non-negative decimal int64: at least one
 // digit, no sign, no leading zero (except "0" itself), no overflow.
-func parseVersion(d string) (int64, bool) {
-	if d == "" || len(d) > maxVersionDigits || (len(d) > 1 && d[0] == '0') {
+func parseNumber(d string) (int64, bool) {
+	if d == "" || len(d) > maxDigits || (len(d) > 1 && d[0] == '0') {
 		return 0, false
 	}
 	var v int64

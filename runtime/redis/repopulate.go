@@ -22,7 +22,11 @@ const (
 // "running" answers runtime.ClaimBusy and "done" runtime.ClaimDone.
 func (c *Cache) ClaimRepopulation(ctx context.Context, app string) (runtime.Claim, error) {
 	keys := []string{c.repopulateKey(app)}
-	reply, err := claimScript.Run(ctx, c.client, keys, stateRunning, stateDone, c.claimPTTL).Text()
+	var reply string
+	err := c.call(ctx, func(ctx context.Context) (err error) {
+		reply, err = claimScript.Run(ctx, c.client, keys, stateRunning, stateDone, c.claimPTTL).Text()
+		return err
+	})
 	if err != nil {
 		return 0, err
 	}
@@ -35,7 +39,9 @@ func (c *Cache) ClaimRepopulation(ctx context.Context, app string) (runtime.Clai
 // still marks the app done, which is harmless because fills are
 // version-gated and so repopulating twice is only wasted work.
 func (c *Cache) FinishRepopulation(ctx context.Context, app string) error {
-	return c.client.Set(ctx, c.repopulateKey(app), stateDone, c.doneTTL).Err()
+	return c.call(ctx, func(ctx context.Context) error {
+		return c.client.Set(ctx, c.repopulateKey(app), stateDone, c.doneTTL).Err()
+	})
 }
 
 // repopulateKey returns the Redis key of app's repopulation state.

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
 )
@@ -23,6 +24,8 @@ func TestCache(t *testing.T, newCache func(t *testing.T) runtime.Cache) {
 		{"OlderFillIgnored", cacheOlderIgnored},
 		{"EqualFillIgnored", cacheEqualIgnored},
 		{"NewerFillWins", cacheNewerWins},
+		{"LaterEpochWinsWhateverItsVersion", cacheEpochFirst},
+		{"LaterAsOfRefreshesSameVersion", cacheAsOfRefresh},
 		{"Delete", cacheDelete},
 		{"ManyKeysInOrder", cacheManyKeys},
 		{"ConcurrentFillsKeepHighest", cacheConcurrentFills},
@@ -51,13 +54,22 @@ func get(t *testing.T, c runtime.Cache, keys ...string) []runtime.CacheResult {
 	return res
 }
 
+// asOf is the AsOf of the suite's entries; caches keep it to the millisecond.
+var asOf = time.Date(2026, 12, 1, 12, 0, 0, 123_000_000, time.UTC)
+
 func entry(key string, version int64, value string) runtime.Entry {
-	return runtime.Entry{Key: key, Version: version, Set: true, Value: value}
+	return runtime.Entry{Key: key, Epoch: 1, Version: version, Set: true, Value: value, AsOf: asOf}
+}
+
+func tombstone(key string, version int64) runtime.Entry {
+	return runtime.Entry{Key: key, Epoch: 1, Version: version, AsOf: asOf}
 }
 
 func wantEntry(t *testing.T, got runtime.CacheResult, want runtime.Entry) {
 	t.Helper()
-	if !got.Found || got.Corrupt || got.Entry != want {
+	same := got.Key == want.Key && got.Set == want.Set && got.Value == want.Value &&
+		got.Epoch == want.Epoch && got.Version == want.Version && got.AsOf.Equal(want.AsOf)
+	if !got.Found || got.Corrupt || !same {
 		t.Errorf("Get = %+v, want found %+v", got, want)
 	}
 }
@@ -75,7 +87,7 @@ func cacheFillGet(t *testing.T, c runtime.Cache) {
 }
 
 func cacheTombstone(t *testing.T, c runtime.Cache) {
-	e := runtime.Entry{Key: "k1", Version: 4}
+	e := tombstone("k1", 4)
 	fill(t, c, e)
 	wantEntry(t, get(t, c, "k1")[0], e)
 }
@@ -90,15 +102,42 @@ func cacheOlderIgnored(t *testing.T, c runtime.Cache) {
 func cacheEqualIgnored(t *testing.T, c runtime.Cache) {
 	first := entry("k1", 10, "first")
 	fill(t, c, first)
-	fill(t, c, runtime.Entry{Key: "k1", Version: 10})
+	fill(t, c, tombstone("k1", 10))
 	wantEntry(t, get(t, c, "k1")[0], first)
 }
 
 func cacheNewerWins(t *testing.T, c runtime.Cache) {
 	fill(t, c, entry("k1", 1, "old"))
-	tomb := runtime.Entry{Key: "k1", Version: 2}
+	tomb := tombstone("k1", 2)
 	fill(t, c, tomb)
 	wantEntry(t, get(t, c, "k1")[0], tomb)
+}
+
+func cacheEpochFirst(t *testing.T, c runtime.Cache) {
+	fill(t, c, entry("k1", 100, "old store"))
+	recreated := entry("k1", 1, "new store")
+	recreated.Epoch = 2
+	fill(t, c, recreated)
+	wantEntry(t, get(t, c, "k1")[0], recreated)
+	fill(t, c, entry("k1", 200, "old store, late"))
+	wantEntry(t, get(t, c, "k1")[0], recreated)
+}
+
+func cacheAsOfRefresh(t *testing.T, c runtime.Cache) {
+	first := entry("k1", 7, "v")
+	fill(t, c, first)
+	later := first
+	later.AsOf = first.AsOf.Add(1500 * time.Millisecond)
+	fill(t, c, later)
+	wantEntry(t, get(t, c, "k1")[0], later)
+	fill(t, c, first)
+	wantEntry(t, get(t, c, "k1")[0], later)
+	precise := entry("k2", 1, "v")
+	precise.AsOf = asOf.Add(456789 * time.Nanosecond)
+	fill(t, c, precise)
+	want := precise
+	want.AsOf = precise.AsOf.Truncate(time.Millisecond)
+	wantEntry(t, get(t, c, "k2")[0], want)
 }
 
 func cacheDelete(t *testing.T, c runtime.Cache) {

@@ -29,7 +29,7 @@ func TestNotifier(t *testing.T, newPair func(t *testing.T) (runtime.Store, runti
 		before := mustApply(t, store, set(path(1), "a"))[0].New.Version
 		h.waitFor(t, func(v int64) bool { return v >= before }, "the first write")
 		conflict := runtime.Write{Path: path(2), Value: "x", CheckVersion: true, Version: 999}
-		if _, err := store.Apply(context.Background(), app, []runtime.Write{conflict}); !errors.Is(err, runtime.ErrConflict) {
+		if _, err := apply(store, app, conflict); !errors.Is(err, runtime.ErrConflict) {
 			t.Fatalf("conflicting Apply = %v", err)
 		}
 		time.Sleep(100 * time.Millisecond)

@@ -25,8 +25,11 @@ func TestStore(t *testing.T, newStore func(t *testing.T) runtime.Store) {
 		{"BatchIsAtomic", storeBatchAtomic},
 		{"CheckVersion", storeCheckVersion},
 		{"DuplicatePathRejected", storeDuplicatePath},
-		{"LoadAppIsolatesApps", storeLoadApp},
+		{"SinceFullIsolatesApps", storeSinceFull},
 		{"Since", storeSince},
+		{"SinceFromAnotherEpochIsFull", storeSinceOtherEpoch},
+		{"ResolveCommitted", storeResolveCommitted},
+		{"ResolveFencesUnknownChange", storeResolveFences},
 		{"History", storeHistory},
 		{"ConcurrentWrites", storeConcurrentWrites},
 		{"ConcurrentFirstWriteConflict", storeConcurrentFirstWrite},
@@ -42,9 +45,19 @@ func path(n int) string { return fmt.Sprintf("%s.sec.f%d", app, n) }
 
 func set(p, v string) runtime.Write { return runtime.Write{Path: p, Value: v} }
 
+// change returns a new change of app with writes.
+func change(app string, writes ...runtime.Write) runtime.Change {
+	return runtime.Change{ID: runtime.NewChangeID(), App: app, Writes: writes}
+}
+
+// apply applies writes to app as one new change.
+func apply(s runtime.Store, app string, writes ...runtime.Write) ([]runtime.Applied, error) {
+	return s.Apply(context.Background(), change(app, writes...))
+}
+
 func mustApply(t *testing.T, s runtime.Store, writes ...runtime.Write) []runtime.Applied {
 	t.Helper()
-	applied, err := s.Apply(context.Background(), app, writes)
+	applied, err := apply(s, app, writes...)
 	if err != nil {
 		t.Fatalf("Apply: %v", err)
 	}
@@ -68,8 +81,11 @@ func mustLoad(t *testing.T, s runtime.Store, paths ...string) []runtime.Record {
 
 func storeLoadNeverWritten(t *testing.T, s runtime.Store) {
 	recs := mustLoad(t, s, path(2), path(1))
+	if recs[0].Epoch <= 0 {
+		t.Fatalf("record %+v carries no epoch", recs[0])
+	}
 	for i, p := range []string{path(2), path(1)} {
-		if want := (runtime.Record{Path: p}); recs[i] != want {
+		if want := (runtime.Record{Path: p, Epoch: recs[0].Epoch}); recs[i] != want {
 			t.Errorf("record %d = %+v, want %+v", i, recs[i], want)
 		}
 	}
@@ -78,8 +94,8 @@ func storeLoadNeverWritten(t *testing.T, s runtime.Store) {
 func storeSetThenLoad(t *testing.T, s runtime.Store) {
 	mustApply(t, s, set(path(1), "hello"), set(path(2), ""))
 	recs := mustLoad(t, s, path(1), path(2), path(3))
-	if r := recs[0]; !r.Set || r.Value != "hello" || r.Version <= 0 {
-		t.Errorf("path 1 = %+v, want set to hello with a version", r)
+	if r := recs[0]; !r.Set || r.Value != "hello" || r.Version <= 0 || r.Epoch <= 0 {
+		t.Errorf("path 1 = %+v, want set to hello with an epoch and a version", r)
 	}
 	if r := recs[1]; !r.Set || r.Value != "" {
 		t.Errorf("path 2 = %+v, want set to the empty string", r)
@@ -128,10 +144,8 @@ func storeAppliedOldNew(t *testing.T, s runtime.Store) {
 
 func storeBatchAtomic(t *testing.T, s runtime.Store) {
 	mustApply(t, s, set(path(1), "before"))
-	_, err := s.Apply(context.Background(), app, []runtime.Write{
-		set(path(1), "after"),
-		{Path: path(2), Value: "x", CheckVersion: true, Version: 12345},
-	})
+	_, err := apply(s, app, set(path(1), "after"),
+		runtime.Write{Path: path(2), Value: "x", CheckVersion: true, Version: 12345})
 	var conflict *runtime.ConflictError
 	if !errors.As(err, &conflict) || conflict.Path != path(2) || conflict.Expected != 12345 || conflict.Actual != 0 {
 		t.Fatalf("Apply = %v, want a *ConflictError for %s expecting 12345 finding 0", err, path(2))
@@ -145,7 +159,7 @@ func storeBatchAtomic(t *testing.T, s runtime.Store) {
 func storeCheckVersion(t *testing.T, s runtime.Store) {
 	create := runtime.Write{Path: path(1), Value: "a", CheckVersion: true, Version: 0}
 	v1 := mustApply(t, s, create)[0].New.Version
-	if _, err := s.Apply(context.Background(), app, []runtime.Write{create}); !errors.Is(err, runtime.ErrConflict) {
+	if _, err := apply(s, app, create); !errors.Is(err, runtime.ErrConflict) {
 		t.Fatalf("second create = %v, want ErrConflict", err)
 	}
 	update := runtime.Write{Path: path(1), Value: "b", CheckVersion: true, Version: v1}
@@ -155,7 +169,7 @@ func storeCheckVersion(t *testing.T, s runtime.Store) {
 }
 
 func storeDuplicatePath(t *testing.T, s runtime.Store) {
-	_, err := s.Apply(context.Background(), app, []runtime.Write{set(path(1), "a"), set(path(1), "b")})
+	_, err := apply(s, app, set(path(1), "a"), set(path(1), "b"))
 	if err == nil {
 		t.Fatal("Apply with a path written twice succeeded")
 	}
@@ -164,40 +178,105 @@ func storeDuplicatePath(t *testing.T, s runtime.Store) {
 	}
 }
 
-func storeLoadApp(t *testing.T, s runtime.Store) {
+func storeSinceFull(t *testing.T, s runtime.Store) {
 	mustApply(t, s, set(path(2), "b"), set(path(1), "a"))
 	mustApply(t, s, runtime.Write{Path: path(2), Reset: true})
-	if _, err := s.Apply(context.Background(), "other", []runtime.Write{set("other.sec.f1", "z")}); err != nil {
+	if _, err := apply(s, "other", set("other.sec.f1", "z")); err != nil {
 		t.Fatalf("Apply other app: %v", err)
 	}
-	recs, err := s.LoadApp(context.Background(), app)
+	d, err := s.Since(context.Background(), app, runtime.Position{})
 	if err != nil {
-		t.Fatalf("LoadApp: %v", err)
+		t.Fatalf("Since: %v", err)
 	}
-	if len(recs) != 2 || recs[0].Path != path(1) || recs[1].Path != path(2) {
-		t.Fatalf("LoadApp = %+v, want %s then %s", recs, path(1), path(2))
+	if !d.Full || len(d.Records) != 2 {
+		t.Fatalf("Since(zero) = %+v, want both records of the app, Full", d)
 	}
-	if !recs[0].Set || recs[1].Set {
-		t.Errorf("LoadApp = %+v, want first set, second reset", recs)
+	byPath := map[string]runtime.Record{}
+	for _, r := range d.Records {
+		byPath[r.Path] = r
+		if r.Epoch != d.At.Epoch {
+			t.Errorf("record %+v is not in the delta's epoch %d", r, d.At.Epoch)
+		}
+	}
+	if !byPath[path(1)].Set || byPath[path(2)].Set {
+		t.Errorf("Since(zero) = %+v, want %s set, %s reset", d.Records, path(1), path(2))
+	}
+	if last := d.Records[len(d.Records)-1].Version; d.At.Version != last || byPath[path(2)].Version != last {
+		t.Errorf("Since(zero) reached %+v, want the reset's version %d, last", d.At, byPath[path(2)].Version)
 	}
 }
 
 func storeSince(t *testing.T, s runtime.Store) {
-	_, latest0, err := s.Since(context.Background(), app, 0)
-	if err != nil || latest0 != 0 {
-		t.Fatalf("Since on empty store = %d, %v; want 0, nil", latest0, err)
+	empty, err := s.Since(context.Background(), app, runtime.Position{})
+	if err != nil || empty.At.Version != 0 || len(empty.Records) != 0 || !empty.Full || empty.At.Epoch <= 0 {
+		t.Fatalf("Since(zero) on an empty store = %+v, %v; want nothing, Full, in an epoch", empty, err)
 	}
 	v1 := mustApply(t, s, set(path(1), "a"))[0].New.Version
 	v2 := mustApply(t, s, set(path(2), "b"))[0].New.Version
-	recs, latest, err := s.Since(context.Background(), app, v1)
+	at := runtime.Position{Epoch: empty.At.Epoch, Version: v1}
+	d, err := s.Since(context.Background(), app, at)
 	if err != nil {
 		t.Fatalf("Since: %v", err)
 	}
-	if latest != v2 || len(recs) != 1 || recs[0].Path != path(2) || recs[0].Version != v2 {
-		t.Errorf("Since(%d) = %+v, %d; want only %s at %d", v1, recs, latest, path(2), v2)
+	if d.Full || d.At.Version != v2 || len(d.Records) != 1 || d.Records[0].Path != path(2) || d.Records[0].Version != v2 {
+		t.Errorf("Since(%+v) = %+v; want only %s at %d", at, d, path(2), v2)
 	}
-	if _, latest, _ = s.Since(context.Background(), app, v2); latest != v2 {
-		t.Errorf("Since(latest) reported latest %d, want %d", latest, v2)
+	if d, _ = s.Since(context.Background(), app, d.At); d.At.Version != v2 || len(d.Records) != 0 {
+		t.Errorf("Since(latest) = %+v, want nothing newer than %d", d, v2)
+	}
+}
+
+func storeSinceOtherEpoch(t *testing.T, s runtime.Store) {
+	a := mustApply(t, s, set(path(1), "a"))[0].New
+	mustApply(t, s, set(path(2), "b"))
+	past := runtime.Position{Epoch: a.Epoch - 1, Version: 1 << 40}
+	d, err := s.Since(context.Background(), app, past)
+	if err != nil {
+		t.Fatalf("Since: %v", err)
+	}
+	if !d.Full || len(d.Records) != 2 || d.At.Epoch != a.Epoch {
+		t.Errorf("Since(%+v), from another epoch with a higher version = %+v; want every record, Full", past, d)
+	}
+}
+
+func storeResolveCommitted(t *testing.T, s runtime.Store) {
+	ch := change(app, set(path(1), "a"), runtime.Write{Path: path(2), Reset: true})
+	applied, err := s.Apply(context.Background(), ch)
+	if err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	for range 2 {
+		res, err := s.Resolve(context.Background(), app, ch.ID)
+		if err != nil {
+			t.Fatalf("Resolve: %v", err)
+		}
+		if !res.Committed || len(res.Applied) != 2 {
+			t.Fatalf("Resolve of a committed change = %+v, want committed with its 2 writes", res)
+		}
+		for i := range applied {
+			if res.Applied[i].New != applied[i].New || res.Applied[i].Old != applied[i].Old {
+				t.Errorf("Resolve reports write %d as %+v, Apply returned %+v", i, res.Applied[i], applied[i])
+			}
+		}
+	}
+}
+
+func storeResolveFences(t *testing.T, s runtime.Store) {
+	ch := change(app, set(path(1), "never"))
+	for range 2 {
+		res, err := s.Resolve(context.Background(), app, ch.ID)
+		if err != nil || res.Committed {
+			t.Fatalf("Resolve of a change never applied = %+v, %v; want not committed", res, err)
+		}
+	}
+	if _, err := s.Apply(context.Background(), ch); err == nil {
+		t.Fatal("Apply of a change Resolve reported as not committed succeeded")
+	}
+	if r := mustLoad(t, s, path(1))[0]; r.Set {
+		t.Errorf("after the fenced Apply: %+v, want nothing written", r)
+	}
+	if res, err := s.Resolve(context.Background(), app, ch.ID); err != nil || res.Committed {
+		t.Errorf("Resolve after the fenced Apply = %+v, %v; want still not committed", res, err)
 	}
 }
 
@@ -228,7 +307,7 @@ func storeConcurrentWrites(t *testing.T, s runtime.Store) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			a, err := s.Apply(context.Background(), app, []runtime.Write{set(path(1), fmt.Sprint(i))})
+			a, err := apply(s, app, set(path(1), fmt.Sprint(i)))
 			if err != nil {
 				t.Errorf("writer %d: %v", i, err)
 				return
@@ -267,7 +346,7 @@ func storeConcurrentFirstWrite(t *testing.T, s runtime.Store) {
 		go func() {
 			defer wg.Done()
 			w := runtime.Write{Path: path(1), Value: fmt.Sprint(i), CheckVersion: true}
-			_, err := s.Apply(context.Background(), app, []runtime.Write{w})
+			_, err := apply(s, app, w)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {

@@ -1,0 +1,89 @@
+package runtime
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// NewChangeID returns a new random change ID: a version 4 UUID in
+// canonical text form, such as "0b5e2f1c-3a4d-4e6f-8a9b-1c2d3e4f5a6b".
+func NewChangeID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	var s [36]byte
+	hex.Encode(s[0:8], b[0:4])
+	s[8] = '-'
+	hex.Encode(s[9:13], b[4:6])
+	s[13] = '-'
+	hex.Encode(s[14:18], b[6:8])
+	s[18] = '-'
+	hex.Encode(s[19:23], b[8:10])
+	s[23] = '-'
+	hex.Encode(s[24:], b[10:])
+	return string(s[:])
+}
+
+// commit applies writes as one change, bounded by Options.WriteTimeout,
+// and returns what was applied and a time before the commit (the AsOf of
+// the cache entries it makes). When the store cannot tell whether the
+// change committed, commit asks it (see resolveAfter); so an error means
+// the change did not commit, unless it is an *OutcomeUnknownError.
+func (c *Client) commit(ctx context.Context, writes []Write) ([]Applied, time.Time, error) {
+	change := Change{ID: NewChangeID(), App: c.schema.app, Writes: writes}
+	writeCtx, cancel := context.WithTimeout(ctx, c.opts.WriteTimeout)
+	defer cancel()
+	asOf := time.Now()
+	applied, err := c.store.Apply(writeCtx, change)
+	switch {
+	case err == nil:
+	case errors.Is(err, ErrOutcomeUnknown):
+		applied, err = c.resolveAfter(ctx, change.ID, err)
+	default:
+		err = storeError("apply", err)
+	}
+	if err != nil {
+		return nil, asOf, err
+	}
+	for _, a := range applied {
+		c.sawEpoch(a.New.Epoch)
+	}
+	return applied, asOf, nil
+}
+
+// resolveAfter settles a change whose Apply failed with cause, an error
+// matching ErrOutcomeUnknown, by asking the store for at most
+// Options.ResolveTimeout, whatever is left of ctx: it returns the change's
+// writes if it committed, an *UnavailableError if it did not (and now never
+// will), and an *OutcomeUnknownError if the store could not say.
+func (c *Client) resolveAfter(ctx context.Context, id string, cause error) ([]Applied, error) {
+	resolveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.opts.ResolveTimeout)
+	defer cancel()
+	res, err := c.store.Resolve(resolveCtx, c.schema.app, id)
+	switch {
+	case err != nil:
+		return nil, &OutcomeUnknownError{ChangeID: id, Err: cause}
+	case res.Committed:
+		return res.Applied, nil
+	}
+	return nil, &UnavailableError{Backend: "store", Op: "apply", Err: cause}
+}
+
+// Resolve settles a write that failed with an *OutcomeUnknownError: it
+// asks the store whether the change with that ID committed. If it did, it
+// reports true (a started client shows the change, as it shows every
+// committed change, through its snapshot). If it did not, it reports false
+// and the change never will commit: the store refuses it from then on.
+// An error means the store could not answer; ask again later.
+func (c *Client) Resolve(ctx context.Context, changeID string) (committed bool, err error) {
+	res, err := c.store.Resolve(ctx, c.schema.app, changeID)
+	if err != nil {
+		return false, storeError("resolve", fmt.Errorf("change %s: %w", changeID, err))
+	}
+	return res.Committed, nil
+}
