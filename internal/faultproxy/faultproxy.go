@@ -21,9 +21,26 @@
 // never forwarded, so they hang too. Unlike a real partition the dial itself
 // succeeds; only a timeout can detect the fault, exactly as in production.
 //
-// Restore ends either fault: new connections are forwarded again. Ending a
+// Pause models a server process that is stopped (SIGSTOP) rather than a
+// network fault: as in a blackhole nothing flows, but nothing is lost either.
+// The client's writes succeed, as they would into a stopped process's socket
+// buffers (until those fill, after a few megabytes on loopback; then they
+// block); new connections are accepted and held, not dialled. Resume
+// delivers everything held, in order, and carries on forwarding on the same
+// connections; held connections are dialled then. The end of a stream waits
+// like its bytes: a side that closed its stream during the pause has the
+// bytes it sent before closing delivered first, and only then is the other
+// side closed, which is what a resumed server sees: the client's last
+// request, then EOF. PauseOpen pauses only the connections open at the
+// time, while new ones are forwarded: one stuck session on a server that
+// still serves others.
+//
+// Restore ends any fault: new connections are forwarded again. Ending a
 // blackhole resets the connections that lived through it, as happens after a
-// real partition heals, when the peer has long forgotten them.
+// real partition heals, when the peer has long forgotten them; ending a
+// pause is the same as Resume. Resume ends a pause and nothing else. A
+// fault on top of a pause wins: Cut resets the paused connections, and
+// after a Blackhole, Restore resets them.
 //
 // When the target itself is unreachable, a forwarded connection is reset, so
 // a stopped server behind the proxy looks like Cut to the client.
@@ -31,9 +48,12 @@
 // # Connections
 //
 // Each accepted connection gets one goroutine per direction copying bytes
-// with io.Copy. The proxy does not forward half-closes: when either side
-// ends its stream, both are closed. Close stops listening, closes everything
-// and waits until every goroutine of the proxy has returned.
+// with io.Copy through a gate that holds them back during a fault; during a
+// pause the bytes wait in that goroutine's buffer and, behind it, in the
+// kernel's. The proxy does not forward half-closes: when either side ends
+// its stream, the other gets the last bytes and a FIN, and both are closed.
+// Close stops listening, closes everything and waits until every goroutine
+// of the proxy has returned.
 package faultproxy
 
 import (
@@ -54,6 +74,7 @@ const (
 	forwarding mode = iota // normal operation
 	cut                    // outage: connections are reset
 	blackholed             // partition: nothing flows
+	paused                 // stopped server: nothing flows until Resume
 )
 
 // Proxy forwards TCP connections from a loopback address to one target and
@@ -66,11 +87,13 @@ type Proxy struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // the accept loop and every connection goroutine
 
-	mu     sync.Mutex
-	mode   mode
-	closed bool
-	links  map[*link]struct{}    // forwarded connections
-	held   map[net.Conn]struct{} // connections accepted during a blackhole
+	mu      sync.Mutex
+	mode    mode
+	closed  bool
+	links   map[*link]struct{}    // forwarded connections
+	held    map[net.Conn]struct{} // connections accepted during a blackhole
+	waiting map[net.Conn]struct{} // connections accepted during a pause
+	resumed chan struct{}         // closed by the next Resume; nil if none is due
 }
 
 // Start listens on 127.0.0.1:0 and forwards every accepted connection to
@@ -83,8 +106,9 @@ func Start(target string) (*Proxy, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &Proxy{
 		ln: ln, target: target, ctx: ctx, cancel: cancel,
-		links: make(map[*link]struct{}),
-		held:  make(map[net.Conn]struct{}),
+		links:   make(map[*link]struct{}),
+		held:    make(map[net.Conn]struct{}),
+		waiting: make(map[net.Conn]struct{}),
 	}
 	p.wg.Add(1)
 	go p.acceptLoop()
@@ -107,16 +131,21 @@ func (p *Proxy) Cut() {
 // flow in either direction, and new connections are accepted but never
 // forwarded, until Restore. A write already under way when Blackhole is
 // called may still be delivered; none starts after it returns. Calling it
-// again is harmless.
+// again is harmless. Connections held by a pause are held by the blackhole
+// instead.
 func (p *Proxy) Blackhole() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.mode = blackholed
+	for c := range p.waiting {
+		p.held[c] = struct{}{}
+	}
+	clear(p.waiting)
 }
 
-// Restore ends a Cut or a Blackhole: new connections are forwarded again.
-// Connections that lived through a blackhole are reset. Restoring a healthy
-// proxy does nothing.
+// Restore ends a Cut, a Blackhole or a pause: new connections are forwarded
+// again. Connections that lived through a blackhole are reset; paused ones
+// resume, as with Resume. Restoring a healthy proxy does nothing.
 func (p *Proxy) Restore() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -124,10 +153,12 @@ func (p *Proxy) Restore() {
 		p.closeAll(true)
 	}
 	p.mode = forwarding
+	p.resume()
 }
 
 // Connections returns the number of open forwarded connections, including
-// those frozen by a blackhole but not those accepted during one.
+// those frozen by a blackhole or a pause, but not those accepted during
+// either (they are not forwarded yet).
 func (p *Proxy) Connections() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -161,15 +192,12 @@ func (p *Proxy) closeAll(hard bool) {
 	for c := range p.held {
 		closeConn(c, hard)
 	}
+	for c := range p.waiting {
+		closeConn(c, hard)
+	}
 	clear(p.links)
 	clear(p.held)
-}
-
-// partitioned reports whether bytes must be held back.
-func (p *Proxy) partitioned() bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.mode == blackholed
+	clear(p.waiting)
 }
 
 // closeConn closes c; hard sends a TCP reset instead of an orderly FIN.

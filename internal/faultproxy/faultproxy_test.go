@@ -306,6 +306,9 @@ func TestCloseIsIdempotent(t *testing.T) {
 	}
 	p.Cut()
 	p.Blackhole()
+	p.Pause()
+	p.PauseOpen()
+	p.Resume()
 	p.Restore() // harmless after Close
 }
 
@@ -360,7 +363,7 @@ func TestFaultsAreSafeDuringTraffic(t *testing.T) {
 			chatter(p.Addr(), stop)
 		}()
 	}
-	faults := []func(){p.Cut, p.Blackhole, p.Restore, func() { _ = p.Connections() }}
+	faults := []func(){p.Cut, p.Blackhole, p.Restore, p.Pause, p.Resume, p.PauseOpen, p.Restore, func() { _ = p.Connections() }}
 	for i := range 200 {
 		faults[i%len(faults)]()
 		time.Sleep(time.Millisecond)

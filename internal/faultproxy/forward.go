@@ -10,6 +10,7 @@ import (
 type link struct {
 	client net.Conn
 	server net.Conn      // nil until the target answers; set under Proxy.mu
+	paused bool          // bytes wait for Resume; under Proxy.mu
 	done   chan struct{} // closed when the link is closed
 	once   sync.Once
 }
@@ -48,12 +49,19 @@ func (p *Proxy) admit(c net.Conn) {
 		closeConn(c, true)
 	case p.mode == blackholed:
 		p.held[c] = struct{}{}
+	case p.mode == paused:
+		p.waiting[c] = struct{}{}
 	default:
-		l := &link{client: c, done: make(chan struct{})}
-		p.links[l] = struct{}{}
-		p.wg.Add(1)
-		go p.forward(l)
+		p.startLink(c)
 	}
+}
+
+// startLink forwards the client connection c. The caller holds p.mu.
+func (p *Proxy) startLink(c net.Conn) {
+	l := &link{client: c, done: make(chan struct{})}
+	p.links[l] = struct{}{}
+	p.wg.Add(1)
+	go p.forward(l)
 }
 
 // forward connects l to the target and copies bytes both ways until either
@@ -99,26 +107,34 @@ func (p *Proxy) forget(l *link) {
 	delete(p.links, l)
 }
 
-// pipe copies src to dst through a gate, then closes the link.
-func (p *Proxy) pipe(l *link, dst io.Writer, src io.Reader) {
-	_, _ = io.Copy(gate{p: p, l: l, w: dst}, src)
+// pipe copies src to dst through a gate, then closes the link. When src
+// ends its stream, dst gets a FIN after the last bytes, which a reset
+// (sent if dst's socket holds unread bytes when closed) cannot overtake.
+// During a pause the end of the stream waits, like its bytes, for Resume.
+func (p *Proxy) pipe(l *link, dst, src net.Conn) {
+	_, err := io.Copy(gate{p: p, l: l, w: dst}, src)
+	p.awaitResume(l)
+	if tc, ok := dst.(*net.TCPConn); ok && err == nil {
+		_ = tc.CloseWrite()
+	}
 	l.close(false)
 }
 
 // gate is the writing end of one direction of a link. While the proxy is
 // blackholed it holds bytes back until the link is closed, which every way
-// out of a blackhole (Restore, Cut, Close) does.
+// out of a blackhole (Restore, Cut, Close) does; while the link is paused,
+// until Resume.
 type gate struct {
 	p *Proxy
 	l *link
 	w io.Writer
 }
 
-// Write forwards b, or blocks until the link is closed while partitioned.
+// Write forwards b once the gate lets it through, or fails if the link is
+// closed first.
 func (g gate) Write(b []byte) (int, error) {
-	if g.p.partitioned() {
-		<-g.l.done
-		return 0, net.ErrClosed
+	if err := g.p.await(g.l); err != nil {
+		return 0, err
 	}
 	return g.w.Write(b)
 }
