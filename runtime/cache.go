@@ -42,15 +42,10 @@ func newCacheLayer(cache Cache, opts Options, app string) *cacheLayer {
 	return &cacheLayer{cache: cache, opts: opts, app: app, log: opts.Logger}
 }
 
-// cached is what the cache holds for one field.
-type cached struct {
-	entry Entry
-	found bool // a well-formed entry
-}
-
-// get returns the cache's entries for fields in one round trip bounded by
-// timeout. ok is false when there is no usable cache or the call failed.
-func (l *cacheLayer) get(ctx context.Context, fields []*fieldInfo, timeout time.Duration) ([]cached, bool) {
+// get returns the cache's results for fields in one round trip bounded by
+// timeout. A corrupt entry is dropped and returned as a miss. ok is false
+// when there is no usable cache or the call failed.
+func (l *cacheLayer) get(ctx context.Context, fields []*fieldInfo, timeout time.Duration) ([]CacheResult, bool) {
 	if !l.usable() || len(fields) == 0 {
 		return nil, false
 	}
@@ -58,6 +53,22 @@ func (l *cacheLayer) get(ctx context.Context, fields []*fieldInfo, timeout time.
 	for i, f := range fields {
 		keys[i] = f.cacheKey
 	}
+	return l.getKeys(ctx, fields, keys, timeout)
+}
+
+// getOne is get of one field, bounded by CacheTimeout: the read path.
+func (l *cacheLayer) getOne(ctx context.Context, f *fieldInfo) (CacheResult, bool) {
+	if !l.usable() {
+		return CacheResult{}, false
+	}
+	res, ok := l.getKeys(ctx, []*fieldInfo{f}, []string{f.cacheKey}, l.opts.CacheTimeout)
+	if !ok {
+		return CacheResult{}, false
+	}
+	return res[0], true
+}
+
+func (l *cacheLayer) getKeys(ctx context.Context, fields []*fieldInfo, keys []string, timeout time.Duration) ([]CacheResult, bool) {
 	callCtx, cancel := context.WithTimeout(ctx, timeout)
 	res, err := l.cache.Get(callCtx, keys)
 	cancel()
@@ -65,15 +76,13 @@ func (l *cacheLayer) get(ctx context.Context, fields []*fieldInfo, timeout time.
 		l.failed(ctx, "get", err)
 		return nil, false
 	}
-	out := make([]cached, len(fields))
-	for i, r := range res {
-		if r.Corrupt {
+	for i := range res {
+		if res[i].Corrupt {
 			l.drop(ctx, fields[i], ErrCorruptEntry)
-			continue
+			res[i].Found = false
 		}
-		out[i] = cached{entry: r.Entry, found: r.Found}
 	}
-	return out, true
+	return res, true
 }
 
 // fresh reports whether e may be served as current: it belongs to the

@@ -71,7 +71,21 @@ func (c *Client) resolveAfter(ctx context.Context, id string, cause error) ([]Ap
 	case res.Committed:
 		return res.Applied, nil
 	}
-	return nil, &UnavailableError{Backend: "store", Op: "apply", Err: cause}
+	return nil, &UnavailableError{Backend: "store", Op: "apply", Err: fenced(id, cause)}
+}
+
+// fenced is the error of a change whose Apply failed with cause, an error
+// matching ErrOutcomeUnknown, and that Resolve then found uncommitted: it
+// no longer matches ErrOutcomeUnknown, but still matches the context error
+// that cause matched, if any.
+func fenced(id string, cause error) error {
+	msg := fmt.Sprintf("change %s did not commit, and never will (the store stopped answering, so the client fenced it): %v", id, cause)
+	for _, ctxErr := range []error{context.DeadlineExceeded, context.Canceled} {
+		if errors.Is(cause, ctxErr) {
+			return fmt.Errorf("%s: %w", msg, ctxErr)
+		}
+	}
+	return errors.New(msg)
 }
 
 // Resolve settles a write that failed with an *OutcomeUnknownError: it

@@ -616,3 +616,64 @@ func TestOneClientRefillsACacheThatLostItsContents(t *testing.T) {
 		t.Errorf("the emptied cache was refilled by %d full loads (%d claims won), want one", n, cache.claims.Load()-1)
 	}
 }
+
+// lostAnswerStore applies changes but, while lose is set, reports their
+// outcome unknown, as a store whose connection broke after the commit
+// does; while deaf is set, Resolve fails too.
+type lostAnswerStore struct {
+	runtime.Store
+	lose, commit, deaf atomic.Bool
+}
+
+func (s *lostAnswerStore) Apply(ctx context.Context, ch runtime.Change) ([]runtime.Applied, error) {
+	if !s.lose.Load() {
+		return s.Store.Apply(ctx, ch)
+	}
+	if s.commit.Load() {
+		if _, err := s.Store.Apply(ctx, ch); err != nil {
+			return nil, err
+		}
+	}
+	return nil, fmt.Errorf("connection reset after the commit was sent: %w", runtime.ErrOutcomeUnknown)
+}
+
+func (s *lostAnswerStore) Resolve(ctx context.Context, app, id string) (runtime.Resolution, error) {
+	if s.deaf.Load() {
+		return runtime.Resolution{}, errDown
+	}
+	return s.Store.Resolve(ctx, app, id)
+}
+
+func TestWriteWhoseAnswerIsLostIsResolved(t *testing.T) {
+	ls := &lostAnswerStore{}
+	e := newEnv(t, func(s runtime.Store, c runtime.Cache) (runtime.Store, runtime.Cache) { ls.Store = s; return ls, c })
+	ls.lose.Store(true)
+
+	ls.commit.Store(true)
+	if err := maxField.Set(ctx, e.client, 5); err != nil {
+		t.Errorf("a write that committed, its answer lost = %v, want nil: Resolve finds it", err)
+	}
+	if got, _ := maxField.Get(ctx, e.client); got != 5 {
+		t.Errorf("after the resolved write the client reads %d", got)
+	}
+
+	ls.commit.Store(false)
+	err := maxField.Set(ctx, e.client, 6)
+	if !errors.Is(err, runtime.ErrUnavailable) || errors.Is(err, runtime.ErrOutcomeUnknown) {
+		t.Errorf("a write that did not commit, its answer lost = %v, want ErrUnavailable only", err)
+	}
+
+	ls.deaf.Store(true)
+	err = maxField.Set(ctx, e.client, 7)
+	var unknown *runtime.OutcomeUnknownError
+	if !errors.As(err, &unknown) || errors.Is(err, runtime.ErrUnavailable) || unknown.ChangeID == "" {
+		t.Fatalf("a write whose outcome cannot be learnt = %v, want an *OutcomeUnknownError only", err)
+	}
+	ls.deaf.Store(false)
+	if committed, err := e.client.Resolve(ctx, unknown.ChangeID); err != nil || committed {
+		t.Errorf("Resolve later = %v, %v; want not committed", committed, err)
+	}
+	if got, _ := maxField.Get(ctx, e.client); got != 5 {
+		t.Errorf("after failed writes the client reads %d, want 5", got)
+	}
+}

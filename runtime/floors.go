@@ -31,7 +31,7 @@ func (fl *floors) raise(f *fieldInfo, st state) state {
 			}
 			return *cur
 		}
-		if p.CompareAndSwap(cur, &st) {
+		if next := st; p.CompareAndSwap(cur, &next) { // allocates only on a change
 			return st
 		}
 	}

@@ -57,22 +57,24 @@ func (c *Client) read(ctx context.Context, f *fieldInfo) (state, error) {
 // Reads never go backwards: a result older than what the client has
 // already served is replaced by that.
 func (c *Client) readThrough(ctx context.Context, f *fieldInfo) (state, error) {
-	one := []*fieldInfo{f}
-	fromCache, fresh := c.fromCache(ctx, one)
-	if fresh[0] {
-		return c.floors.raise(f, fromCache[0]), nil
+	var cached state
+	if r, ok := c.cache.getOne(ctx, f); ok {
+		var fresh bool
+		if cached, fresh = c.cachedState(ctx, f, r, c.epoch.Load(), time.Now()); fresh {
+			return c.floors.raise(f, cached), nil
+		}
 	}
 	st, err := c.flights.do(ctx, f.path, c.opts.LoadTimeout, func(ctx context.Context) (state, error) {
 		floor, hasFloor := c.floors.get(f)
-		sts, err := c.loadFromStore(ctx, one)
+		sts, err := c.loadFromStore(ctx, []*fieldInfo{f})
 		if err != nil {
 			return state{}, err
 		}
-		c.believeStore(ctx, f, fromCache[0], floor, hasFloor, sts[0])
+		c.believeStore(ctx, f, cached, floor, hasFloor, sts[0])
 		return sts[0], nil
 	})
 	if err != nil {
-		return c.lastKnown(f, fromCache[0], err)
+		return c.lastKnown(f, cached, err)
 	}
 	return c.floors.raise(f, st), nil
 }
@@ -119,32 +121,24 @@ func (c *Client) lastKnown(f *fieldInfo, fromCache state, err error) (state, err
 	return st, nil
 }
 
-// fromCache returns the cache's state of each field, decoded, and whether
-// it is fresh enough to serve as current (see cacheLayer.fresh). A field
-// the cache does not hold, or holds in a form that no longer decodes, has
-// a zero state.
-func (c *Client) fromCache(ctx context.Context, fields []*fieldInfo) ([]state, []bool) {
-	sts, fresh := make([]state, len(fields)), make([]bool, len(fields))
-	res, ok := c.cache.get(ctx, fields, c.opts.CacheTimeout)
-	if !ok {
-		return sts, fresh
+// cachedState decodes what the cache returned for f, and reports whether
+// it is fresh enough to serve as current (see cacheLayer.fresh); a stale
+// one has source SourceStale. A miss, or an entry that no longer decodes
+// (which is dropped), is the zero state.
+func (c *Client) cachedState(ctx context.Context, f *fieldInfo, r CacheResult, epoch int64, now time.Time) (state, bool) {
+	if !r.Found {
+		return state{}, false
 	}
-	epoch, now := c.epoch.Load(), time.Now()
-	for i, r := range res {
-		if !r.found {
-			continue
-		}
-		st, err := c.decode(fields[i], recordOf(fields[i], r.entry), SourceCache)
-		if err != nil {
-			c.cache.drop(ctx, fields[i], err)
-			continue
-		}
-		if fresh[i] = c.cache.fresh(r.entry, epoch, now); !fresh[i] {
-			st.source = SourceStale
-		}
-		sts[i] = st
+	st, err := c.decode(f, recordOf(f, r.Entry), SourceCache)
+	if err != nil {
+		c.cache.drop(ctx, f, err)
+		return state{}, false
 	}
-	return sts, fresh
+	fresh := c.cache.fresh(r.Entry, epoch, now)
+	if !fresh {
+		st.source = SourceStale
+	}
+	return st, fresh
 }
 
 // recordOf is the record a cache entry of f holds.
@@ -199,10 +193,16 @@ func (c *Client) readMany(ctx context.Context, fields []*fieldInfo) ([]state, er
 	if s := c.view(); s != nil {
 		return c.fromSnapshot(s, fields)
 	}
-	sts, fresh := c.fromCache(ctx, fields)
+	sts := make([]state, len(fields))
+	res, ok := c.cache.get(ctx, fields, c.opts.CacheTimeout)
+	epoch, now := c.epoch.Load(), time.Now()
 	var missing []int
 	for i, f := range fields {
-		if fresh[i] {
+		var fresh bool
+		if ok {
+			sts[i], fresh = c.cachedState(ctx, f, res[i], epoch, now)
+		}
+		if fresh {
 			sts[i] = c.floors.raise(f, sts[i])
 		} else {
 			missing = append(missing, i)

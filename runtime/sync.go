@@ -86,8 +86,8 @@ func (c *Client) fallBackToCache(ctx context.Context) {
 	}
 	var recs []Record
 	for i, r := range res {
-		if r.found {
-			recs = append(recs, recordOf(fields[i], r.entry))
+		if r.Found {
+			recs = append(recs, recordOf(fields[i], r.Entry))
 		}
 	}
 	c.merge(recs, SourceCache)

@@ -23,6 +23,7 @@ func collect(ctx context.Context, e *env, s settings, progress io.Writer) *repor
 	}
 	rep.inProcess(r, progress)
 	rep.propagation(r, progress)
+	rep.giveUps(r, progress)
 	rep.race(r, progress)
 	rep.elapsed = time.Since(start)
 	return rep
@@ -121,6 +122,18 @@ func (rep *report) propagation(r *rig, progress io.Writer) {
 		return
 	}
 	rep.set("6", propagationResult(p))
+}
+
+// giveUps measures row 9.
+func (rep *report) giveUps(r *rig, progress io.Writer) {
+	n := rep.settings.giveUps
+	fmt.Fprintf(progress, "give-ups: %d writes into a paused Postgres\n", n)
+	g, err := measureGiveUps(r.ctx, r, n, progress)
+	if err != nil {
+		rep.fail("9", err)
+		return
+	}
+	rep.set("9", giveUpResult(g))
 }
 
 // race runs the race harness for rows 7a and 7b.

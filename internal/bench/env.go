@@ -135,6 +135,7 @@ func newRedis(ctx context.Context) (*goredis.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse %s: %w", testenv.RedisURL(), err)
 	}
+	opts.ContextTimeoutEnabled = true // as the README advises: deadlines bound socket reads
 	rdb := goredis.NewClient(opts)
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()

@@ -18,6 +18,7 @@ const (
 	maxPropagationP99  = 100 * time.Millisecond
 	maxColdStart       = 100 * time.Millisecond
 	minNaiveStaleShare = 0.5
+	maxGiveUpP99       = 100 * time.Millisecond
 )
 
 // judge returns PASS when ok, else MISS.
@@ -129,4 +130,17 @@ func fmtCount[T ~int | ~int64](n T) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// giveUpResult judges figure 9: how late after their deadlines writes into
+// a paused Postgres returned, and that none was reported as failed (the
+// paused server commits them all when it runs again).
+func giveUpResult(g giveUps) result {
+	p50, p99 := percentile(g.late, 0.50), percentile(g.late, 0.99)
+	return result{
+		measured: fmt.Sprintf("p50 %s, p99 %s", fmtLatency(p50, true), fmtLatency(p99, true)),
+		detail: fmt.Sprintf("%d writes, %v deadline: %d outcome unknown (%d found committed by Resolve), %d reported failed, %d other",
+			len(g.late), giveUpDeadline, g.unknown, g.resolvedCommitted, g.failed, g.reportedOK+g.others),
+		verdict: judge(len(g.late) > 0 && p99 <= maxGiveUpP99 && g.failed == 0 && g.others == 0),
+	}
 }

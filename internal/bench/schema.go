@@ -20,6 +20,10 @@ var (
 var (
 	propField  = runtime.IntField("n", runtime.Meta{}, 0)
 	propSchema = runtime.NewSchema("prop", runtime.NewSection("main", "Main", "", propField))
+
+	// The schema of figure 9: writes given up at their deadline.
+	giveUpField  = runtime.IntField("n", runtime.Meta{}, 0)
+	giveUpSchema = runtime.NewSchema("giveup", runtime.NewSection("main", "Main", "", giveUpField))
 )
 
 // wideSchema declares a schema of n fields for the cold start, in sections

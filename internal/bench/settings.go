@@ -16,6 +16,7 @@ type settings struct {
 	naiveTrials int           // race harness trials of the naive control
 	writes      int           // propagation writes
 	spacing     time.Duration // between propagation writes
+	giveUps     int           // writes into a paused Postgres
 }
 
 // targetTrials is the number of race trials the target asks for.
@@ -72,11 +73,11 @@ func explicit(fs *flag.FlagSet) map[string]bool {
 // the smaller defaults of the flags not given.
 func (o options) withDefaults(given map[string]bool) settings {
 	s := o.settings
-	s.naiveTrials, s.writes, s.spacing = 1_000, 300, 10*time.Millisecond
+	s.naiveTrials, s.writes, s.spacing, s.giveUps = 1_000, 300, 10*time.Millisecond, 100
 	if !s.quick {
 		return s
 	}
-	s.naiveTrials, s.writes = 200, 30
+	s.naiveTrials, s.writes, s.giveUps = 200, 30, 10
 	if !given["trials"] {
 		s.trials = 2_000
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-sysconfig/sysconfig/internal/faultproxy"
 	"github.com/go-sysconfig/sysconfig/internal/testenv"
 	"github.com/go-sysconfig/sysconfig/runtime"
 )
@@ -294,5 +295,95 @@ func TestWriteGivesUpWithinItsDeadlineWhenPostgresHangs(t *testing.T) {
 		if !errors.Is(err, runtime.ErrOutcomeUnknown) && !errors.Is(err, runtime.ErrUnavailable) {
 			t.Errorf("%s: write with Postgres hanging = %v, want ErrOutcomeUnknown or ErrUnavailable", name, err)
 		}
+	}
+}
+
+// pausedStore returns a client whose Postgres is reached through a fault
+// proxy, and the proxy; the pool holds one idle connection, open.
+func pausedStore(t *testing.T, b *backends, opts runtime.Options) (*faultproxy.Proxy, *runtime.Client) {
+	t.Helper()
+	px, store := proxiedStore(t, b.schema)
+	opts.Secrets = oldKeys
+	c, err := runtime.NewClient(itSchema, store, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := countField.Set(ctx, c, 1); err != nil { // opens the connection and prepares the statements
+		t.Fatal(err)
+	}
+	return px, c
+}
+
+// committedCount returns count's value in Postgres, read directly.
+func committedCount(t *testing.T, b *backends) string {
+	t.Helper()
+	recs, err := b.store.Load(ctx, []string{countField.Path()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs[0].Value
+}
+
+// TestWriteInAPausedPostgresIsNeverReportedFailed: Postgres is paused
+// (SIGSTOP) while a write's transaction, COMMIT included, sits in its
+// socket buffer. The client gives up at its deadline and cannot ask the
+// server anything: the outcome is unknown, and it says so, never "failed".
+// When the server runs again, the transaction commits (or not, if pgx's
+// cancel request gets there first); Resolve then tells which, truthfully.
+func TestWriteInAPausedPostgresIsNeverReportedFailed(t *testing.T) {
+	b := newBackends(t)
+	px, c := pausedStore(t, b, runtime.Options{})
+	px.Pause()
+	defer px.Resume()
+	deadline := time.Now().Add(300 * time.Millisecond)
+	writeCtx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	err := countField.Set(writeCtx, c, 2)
+	late := time.Since(deadline)
+	var unknown *runtime.OutcomeUnknownError
+	if !errors.As(err, &unknown) || errors.Is(err, runtime.ErrUnavailable) {
+		t.Fatalf("write into a paused Postgres = %v, want an *OutcomeUnknownError and not ErrUnavailable", err)
+	}
+	if late > time.Second {
+		t.Errorf("the write returned %v after its deadline", late)
+	}
+	t.Logf("outcome unknown %v after the deadline: %v", late, err)
+	px.Resume()
+	var committed bool
+	eventually(t, "Resolve answers once Postgres runs again", func() bool {
+		committed, err = c.Resolve(ctx, unknown.ChangeID)
+		return err == nil
+	})
+	if got := committedCount(t, b); committed != (got == "2") {
+		t.Errorf("Resolve says committed = %v, but Postgres holds %q", committed, got)
+	}
+	time.Sleep(200 * time.Millisecond) // nothing changes after Resolve has answered
+	if got := committedCount(t, b); committed != (got == "2") {
+		t.Errorf("after Resolve said committed = %v, Postgres came to hold %q", committed, got)
+	}
+	t.Logf("the write committed after it was given up: %v", committed)
+}
+
+// TestWriteStuckInOneSessionIsFencedAndReportedFailed: one session's
+// transaction, COMMIT included, is stuck in the server's buffers (that
+// backend is stopped) while Postgres still accepts new sessions. The
+// client gives up at its deadline and, through a new session, fences the
+// change: so the write is reported as failed, and when the stuck session
+// runs again its commit fails.
+func TestWriteStuckInOneSessionIsFencedAndReportedFailed(t *testing.T) {
+	b := newBackends(t)
+	px, c := pausedStore(t, b, runtime.Options{ResolveTimeout: 2 * time.Second})
+	px.PauseOpen()
+	defer px.Resume()
+	writeCtx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	err := countField.Set(writeCtx, c, 2)
+	if !errors.Is(err, runtime.ErrUnavailable) || errors.Is(err, runtime.ErrOutcomeUnknown) {
+		t.Fatalf("write stuck in one session = %v, want ErrUnavailable: the fence settles it", err)
+	}
+	px.Resume()
+	time.Sleep(300 * time.Millisecond) // the stuck session runs its batch, COMMIT included
+	if got := committedCount(t, b); got != "1" {
+		t.Errorf("a write reported as failed committed later: Postgres holds %q", got)
 	}
 }

@@ -90,6 +90,7 @@ func Redis(t testing.TB) (redis.UniversalClient, string) {
 	if err != nil {
 		t.Fatalf("parse %s: %v", RedisURL(), err)
 	}
+	opts.ContextTimeoutEnabled = true // as the README advises: deadlines bound socket reads
 	client := redis.NewClient(opts)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

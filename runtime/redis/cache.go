@@ -109,12 +109,19 @@ func honoursDeadlines(client goredis.UniversalClient) bool {
 	return false
 }
 
-// call runs fn, which talks to Redis, and returns its error; on a client
-// that ignores deadlines it returns ctx's error at ctx's deadline even if
-// fn has not returned. fn then finishes in the background, and what it
-// wrote is never read.
+// mustBound reports whether a call under ctx must go through call: ctx
+// has a deadline, and the client would not honour it on sockets.
+func (c *Cache) mustBound(ctx context.Context) bool {
+	_, ok := ctx.Deadline()
+	return ok && c.bounded
+}
+
+// call runs fn, which talks to Redis, and returns its error; when ctx has a
+// deadline that the client would not honour, it returns ctx's error at the
+// deadline even if fn has not returned. fn then finishes in the background,
+// and what it wrote is never read.
 func (c *Cache) call(ctx context.Context, fn func(context.Context) error) error {
-	if _, ok := ctx.Deadline(); !ok || !c.bounded {
+	if !c.mustBound(ctx) {
 		return fn(ctx)
 	}
 	done := make(chan error, 1)
@@ -131,24 +138,30 @@ func (c *Cache) call(ctx context.Context, fn func(context.Context) error) error 
 // MGET on a single node, a pipeline of GETs otherwise (one round trip per
 // cluster node involved, in parallel).
 func (c *Cache) Get(ctx context.Context, keys []string) ([]runtime.CacheResult, error) {
+	if !c.mustBound(ctx) {
+		return c.get(ctx, keys)
+	}
 	var res []runtime.CacheResult
 	err := c.call(ctx, func(ctx context.Context) (err error) {
-		switch {
-		case len(keys) == 0:
-			res = []runtime.CacheResult{}
-		case len(keys) == 1:
-			res, err = c.getOne(ctx, keys[0])
-		case c.multi:
-			res, err = c.mget(ctx, keys)
-		default:
-			res, err = c.getPipelined(ctx, keys)
-		}
+		res, err = c.get(ctx, keys)
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, err // res may still be written by an abandoned call
 	}
 	return res, nil
+}
+
+func (c *Cache) get(ctx context.Context, keys []string) ([]runtime.CacheResult, error) {
+	switch {
+	case len(keys) == 0:
+		return []runtime.CacheResult{}, nil
+	case len(keys) == 1:
+		return c.getOne(ctx, keys[0])
+	case c.multi:
+		return c.mget(ctx, keys)
+	}
+	return c.getPipelined(ctx, keys)
 }
 
 // getOne is the hot path: one GET, one result slice, the value shared with
