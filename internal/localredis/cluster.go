@@ -33,7 +33,8 @@ type Cluster struct {
 // StartCluster starts masters*(1+replicasPerMaster) nodes, spreads the hash
 // slots evenly over the masters, gives each master replicasPerMaster
 // replicas, and waits until every node reports cluster_state:ok and sees
-// the same topology, and every replica is in sync.
+// the same topology, and every replica is in sync and receives its master's
+// writes as they are made.
 func StartCluster(ctx context.Context, masters, replicasPerMaster int) (*Cluster, error) {
 	if masters < 1 || replicasPerMaster < 0 {
 		return nil, fmt.Errorf("localredis: a cluster of %d masters with %d replicas each: need at least one master and no negative count", masters, replicasPerMaster)

@@ -54,7 +54,16 @@ func (c *Cluster) form(ctx context.Context, masters, replicasPerMaster int) erro
 			return err
 		}
 	}
-	return waitFor(ctx, "the cluster to be ready", c.ready(want))
+	if err := waitFor(ctx, "the cluster to be ready", c.ready(want)); err != nil {
+		return err
+	}
+	for _, master := range c.nodes[:masters] {
+		streaming := func(ctx context.Context) error { return master.streamsTo(ctx, replicasPerMaster) }
+		if err := waitFor(ctx, master.Addr()+" to stream its writes to its replicas", streaming); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // readIDs asks every node for its node ID.

@@ -68,6 +68,32 @@ func (s *Server) syncedWith(ctx context.Context, master *Server) error {
 	return nil
 }
 
+// streamsTo checks that s streams its writes to n replicas. After a full
+// sync, a Redis 7 master holds the stream back until the replica's next
+// acknowledgement, up to a second later, although the replica already
+// reports its link up. So this sends a FLUSHALL, which travels the stream,
+// and WAITs briefly for n replicas to acknowledge it. Only for a server
+// whose data may be thrown away: one just started.
+func (s *Server) streamsTo(ctx context.Context, n int) error {
+	client, err := s.admin("check the replication stream of")
+	if err != nil {
+		return err
+	}
+	conn := client.Conn() // WAIT counts acknowledgements of this connection's writes
+	defer conn.Close()
+	if err := conn.FlushAll(ctx).Err(); err != nil {
+		return fmt.Errorf("localredis: FLUSHALL on %s: %w", s.Addr(), err)
+	}
+	got, err := conn.Wait(ctx, n, 100).Result()
+	if err != nil {
+		return fmt.Errorf("localredis: WAIT on %s: %w", s.Addr(), err)
+	}
+	if got < int64(n) {
+		return fmt.Errorf("%d of %d replicas of %s acknowledged a write within 100ms", got, n, s.Addr())
+	}
+	return nil
+}
+
 // allRunning checks that every server is running.
 func allRunning(servers []*Server) error {
 	for _, s := range servers {

@@ -20,8 +20,9 @@ type Sentinel struct {
 }
 
 // StartSentinel starts the master, its replica and the sentinels, and waits
-// until the replica is in sync and every sentinel sees the master, the
-// replica and the other two sentinels.
+// until the replica is in sync and receives the master's writes as they are
+// made, and every sentinel sees the master, the replica and the other two
+// sentinels.
 func StartSentinel(ctx context.Context) (*Sentinel, error) {
 	s := &Sentinel{}
 	err := s.startData(ctx)
@@ -137,7 +138,11 @@ func (s *Sentinel) startData(ctx context.Context) error {
 		return err
 	}
 	synced := func(ctx context.Context) error { return replica.syncedWith(ctx, master) }
-	return waitFor(ctx, "the replica "+replica.Addr()+" to sync with "+master.Addr(), synced)
+	if err := waitFor(ctx, "the replica "+replica.Addr()+" to sync with "+master.Addr(), synced); err != nil {
+		return err
+	}
+	streaming := func(ctx context.Context) error { return master.streamsTo(ctx, 1) }
+	return waitFor(ctx, master.Addr()+" to stream its writes to "+replica.Addr(), streaming)
 }
 
 // other returns the data server that is not d.
