@@ -139,7 +139,8 @@ func (c *Cache) call(ctx context.Context, fn func(context.Context) error) error 
 // cluster node involved, in parallel).
 func (c *Cache) Get(ctx context.Context, keys []string) ([]runtime.CacheResult, error) {
 	if !c.mustBound(ctx) {
-		return c.get(ctx, keys)
+		res, err := c.get(ctx, keys)
+		return res, c.failed(err)
 	}
 	var res []runtime.CacheResult
 	err := c.call(ctx, func(ctx context.Context) (err error) {
@@ -147,9 +148,23 @@ func (c *Cache) Get(ctx context.Context, keys []string) ([]runtime.CacheResult, 
 		return err
 	})
 	if err != nil {
-		return nil, err // res may still be written by an abandoned call
+		return nil, c.failed(err) // res may still be written by an abandoned call
 	}
 	return res, nil
+}
+
+// failed returns err, after asking a Cluster client to reload the cluster's
+// layout when err is not an answer from Redis: the node it used may have
+// died, and go-redis itself reloads only every ClusterStateReloadInterval
+// (a minute by default) or when a node answers MOVED, so that after a
+// failover every call for the dead master's slots would fail until then.
+// The reload runs in the background, one at a time.
+func (c *Cache) failed(err error) error {
+	var reply goredis.Error
+	if cc, ok := c.client.(*goredis.ClusterClient); ok && err != nil && !errors.As(err, &reply) {
+		cc.ReloadState(context.Background())
+	}
+	return err
 }
 
 func (c *Cache) get(ctx context.Context, keys []string) ([]runtime.CacheResult, error) {
@@ -245,7 +260,7 @@ func (c *Cache) Fill(ctx context.Context, entries []runtime.Entry) error {
 			return fmt.Errorf("redis: fill %q: negative epoch or version (%d, %d)", e.Key, e.Epoch, e.Version)
 		}
 	}
-	return c.call(ctx, func(ctx context.Context) error {
+	return c.failed(c.call(ctx, func(ctx context.Context) error {
 		switch len(entries) {
 		case 0:
 			return nil
@@ -253,7 +268,7 @@ func (c *Cache) Fill(ctx context.Context, entries []runtime.Entry) error {
 			return c.fillOne(ctx, entries[0])
 		}
 		return c.fillPipelined(ctx, entries)
-	})
+	}))
 }
 
 // fillOne runs the script once; Script.Run falls back from EVALSHA to EVAL.
@@ -305,7 +320,7 @@ func (c *Cache) runFills(ctx context.Context, entries []runtime.Entry, eval eval
 // Delete implements runtime.Cache: it removes keys unconditionally, with one
 // DEL on a single node and a pipeline of single-key DELs otherwise.
 func (c *Cache) Delete(ctx context.Context, keys []string) error {
-	return c.call(ctx, func(ctx context.Context) error { return c.del(ctx, keys) })
+	return c.failed(c.call(ctx, func(ctx context.Context) error { return c.del(ctx, keys) }))
 }
 
 func (c *Cache) del(ctx context.Context, keys []string) error {

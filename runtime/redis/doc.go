@@ -100,5 +100,9 @@
 // with the client's ContextTimeoutEnabled option set, go-redis applies the
 // deadline to socket reads and writes itself; without it (the default),
 // the Cache returns at the deadline and leaves the command to finish in
-// the background, within the client's ReadTimeout.
+// the background, within the client's ReadTimeout. When a call to a Cluster
+// fails other than with an answer from Redis, the Cache has the client
+// reload the cluster's layout, so that after a failover it finds the new
+// master at once rather than at its next periodic reload (a minute by
+// default).
 package redis
