@@ -77,6 +77,7 @@ func openRedis(ctx context.Context, url string) (goredis.UniversalClient, error)
 	if err != nil {
 		return nil, err
 	}
+	opts.ContextTimeoutEnabled = true // deadlines bound socket reads
 	rdb := goredis.NewClient(opts)
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()

@@ -242,10 +242,7 @@ type migrationQueries struct {
 }
 
 func newMigrationQueries(schema string) migrationQueries {
-	r := strings.NewReplacer(
-		"{migrations}", qualify(schema, migrationsTable),
-		"{meta}", qualify(schema, metaTable),
-	)
+	r := namer(schema)
 	return migrationQueries{
 		createMigrations: r.Replace(createMigrationsSQL),
 		listMigrations:   r.Replace(listMigrationsSQL),

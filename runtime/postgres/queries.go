@@ -8,16 +8,24 @@ type queries struct {
 	fence, changeVersion, changeWrites                       string
 }
 
-// newQueries qualifies every name with schema (see qualify).
-func newQueries(schema string) queries {
-	r := strings.NewReplacer(
+// namer returns the replacer that fills the store's SQL in: every
+// {name} placeholder becomes that table's or function's name qualified
+// with schema (see qualify).
+func namer(schema string) *strings.Replacer {
+	return strings.NewReplacer(
 		"{values}", qualify(schema, valuesTable),
 		"{history}", qualify(schema, historyTable),
 		"{conflict}", qualify(schema, conflictFunc),
 		"{check_deadline}", qualify(schema, checkDeadlineFunc),
 		"{meta}", qualify(schema, metaTable),
 		"{changes}", qualify(schema, changesTable),
+		"{migrations}", qualify(schema, migrationsTable),
 	)
+}
+
+// newQueries fills in the store's SQL for schema.
+func newQueries(schema string) queries {
+	r := namer(schema)
 	return queries{
 		load:          r.Replace(loadSQL),
 		since:         r.Replace(sinceSQL),
