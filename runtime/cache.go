@@ -189,8 +189,9 @@ func entryOf(f *fieldInfo, r Record, asOf time.Time) Entry {
 	return Entry{Key: f.cacheKey, Epoch: r.Epoch, Version: r.Version, Set: r.Set, Value: r.Value, AsOf: asOf}
 }
 
-// drop deletes a malformed or undecodable entry, so the next fill replaces
-// it, and counts it.
+// drop deletes an entry that cannot be served — malformed, undecodable, or
+// contradicted by the store — so that the next fill replaces it, and counts
+// it (Client.CorruptEntries).
 func (l *cacheLayer) drop(ctx context.Context, f *fieldInfo, why error) {
 	l.corrupt.Add(1)
 	l.log.Warn("sysconfig: dropping corrupt cache entry", "path", f.path, "key", f.cacheKey, "error", why)
