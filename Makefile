@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
-.PHONY: demo generate check-generated test lint bench services
+.PHONY: demo generate check-generated test lint bench soak services
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
@@ -32,6 +32,11 @@ lint:
 ## bench: every performance figure beside its target (PASS/MISS), in one run on the local servers
 bench: services
 	go run ./internal/bench
+
+## soak: a randomized fault soak on a private PostgreSQL and Redis (DURATION=2m; SOAK_FLAGS="-seed N" replays); exit 1 on a violation
+DURATION ?= 2m
+soak:
+	go run ./internal/soak -duration $(DURATION) $(SOAK_FLAGS)
 
 ## services: start local PostgreSQL and Redis if installed but stopped
 services:
