@@ -677,3 +677,71 @@ func TestWriteWhoseAnswerIsLostIsResolved(t *testing.T) {
 		t.Errorf("after failed writes the client reads %d, want 5", got)
 	}
 }
+
+// stallingStore answers a Load, then stalls once before returning it, as
+// a process paused between the store's answer and the end of its load.
+type stallingStore struct {
+	runtime.Store
+	stall    atomic.Int64 // nanoseconds; used once
+	answered chan struct{}
+}
+
+func (s *stallingStore) Load(ctx context.Context, paths []string) ([]runtime.Record, error) {
+	recs, err := s.Store.Load(ctx, paths)
+	if d := s.stall.Swap(0); d > 0 {
+		close(s.answered)
+		time.Sleep(time.Duration(d))
+	}
+	return recs, err
+}
+
+// TestReadJoiningAnOldLoadIsNotServedAsCurrent: reader A's store load is
+// answered, then A stalls; meanwhile another process commits; reader B,
+// starting more than the bound after that commit, must not be handed A's
+// older result as current by joining A's load.
+func TestReadJoiningAnOldLoadIsNotServedAsCurrent(t *testing.T) {
+	const bound = 200 * time.Millisecond
+	store := memory.NewStore()
+	writer, _ := runtime.NewClient(testSchema, store, runtime.Options{Secrets: testKeys})
+	if err := maxField.Set(ctx, writer, 1); err != nil {
+		t.Fatal(err)
+	}
+	ss := &stallingStore{Store: store, answered: make(chan struct{})}
+	reader, _ := runtime.NewClient(testSchema, ss, runtime.Options{StalenessBound: bound, Secrets: testKeys})
+	ss.stall.Store(int64(3 * bound))
+	go func() { _, _ = maxField.Get(ctx, reader) }() // reader A
+	<-ss.answered
+	if err := maxField.Set(ctx, writer, 2); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(bound + 50*time.Millisecond)
+	v, err := maxField.Lookup(ctx, reader) // reader B
+	if err != nil || (v.Value != int64(2) && v.Source != runtime.SourceStale) {
+		t.Errorf("a read %v after the commit of 2 = %+v, %v; want 2, or the old value labelled stale", bound+50*time.Millisecond, v, err)
+	}
+}
+
+// TestFloorServedForAnOlderReadTakesThatReadsSource: the client has served
+// version 2 from the store; the cache then holds version 1, fresh (Redis
+// restored from an old save). The read serves 2, never 1, and says it came
+// through the cache, which vouches for it, not from the store, which it
+// did not ask (and which may be down).
+func TestFloorServedForAnOlderReadTakesThatReadsSource(t *testing.T) {
+	cache := memory.NewCache()
+	c, _ := runtime.NewClient(testSchema, memory.NewStore(), runtime.Options{Cache: cache, Secrets: testKeys})
+	if err := maxField.Set(ctx, c, 1); err != nil {
+		t.Fatal(err)
+	}
+	res, _ := cache.Get(ctx, []string{maxField.CacheKey()})
+	old := res[0].Entry
+	if err := maxField.Set(ctx, c, 2); err != nil {
+		t.Fatal(err)
+	}
+	old.AsOf = time.Now()
+	_ = cache.Delete(ctx, []string{old.Key})
+	_ = cache.Fill(ctx, []runtime.Entry{old})
+	v, err := maxField.Lookup(ctx, c)
+	if err != nil || v.Value != int64(2) || v.Source != runtime.SourceCache {
+		t.Errorf("read over an older fresh entry = %+v, %v; want 2, labelled as read through the cache", v, err)
+	}
+}

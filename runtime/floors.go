@@ -19,8 +19,10 @@ type floors struct {
 }
 
 // raise returns the newer of st and f's floor, by (epoch, version), and
-// makes it the floor. When both are the same version st is returned, with
-// its own source.
+// makes it the floor. The result has st's source, even when it is the
+// floor: st's source is where the read went, and it vouches for the floor
+// as well, which is newer than st (a value newer than one that was current
+// within the staleness bound is itself current within it).
 func (fl *floors) raise(f *fieldInfo, st state) state {
 	p := fl.slot(f)
 	for {
@@ -29,7 +31,9 @@ func (fl *floors) raise(f *fieldInfo, st state) state {
 			if cur.epoch == st.epoch && cur.version == st.version {
 				return st
 			}
-			return *cur
+			floor := *cur
+			floor.source = st.source // what vouches for it now (see raise's doc)
+			return floor
 		}
 		if next := st; p.CompareAndSwap(cur, &next) { // allocates only on a change
 			return st

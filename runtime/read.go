@@ -57,14 +57,28 @@ func (c *Client) read(ctx context.Context, f *fieldInfo) (state, error) {
 // Reads never go backwards: a result older than what the client has
 // already served is replaced by that.
 func (c *Client) readThrough(ctx context.Context, f *fieldInfo) (state, error) {
+	start := time.Now()
 	var cached state
 	if r, ok := c.cache.getOne(ctx, f); ok {
 		var fresh bool
-		if cached, fresh = c.cachedState(ctx, f, r, c.epoch.Load(), time.Now()); fresh {
+		if cached, fresh = c.cachedState(ctx, f, r, c.epoch.Load(), start); fresh {
 			return c.floors.raise(f, cached), nil
 		}
 	}
-	st, err := c.flights.do(ctx, f.path, c.opts.LoadTimeout, func(ctx context.Context) (state, error) {
+	st, err := c.loadShared(ctx, f, cached, start)
+	if err != nil {
+		return c.lastKnown(f, cached, err)
+	}
+	return c.floors.raise(f, st), nil
+}
+
+// loadShared loads f from the store, sharing the load with concurrent
+// readers, and returns a state no older than the staleness bound before
+// start: a load joined under way that began longer ago is not served as
+// current; a second one is, since it can only have begun after this
+// reader joined the first.
+func (c *Client) loadShared(ctx context.Context, f *fieldInfo, cached state, start time.Time) (state, error) {
+	load := func(ctx context.Context) (state, error) {
 		floor, hasFloor := c.floors.get(f)
 		sts, err := c.loadFromStore(ctx, []*fieldInfo{f})
 		if err != nil {
@@ -72,11 +86,12 @@ func (c *Client) readThrough(ctx context.Context, f *fieldInfo) (state, error) {
 		}
 		c.believeStore(ctx, f, cached, floor, hasFloor, sts[0])
 		return sts[0], nil
-	})
-	if err != nil {
-		return c.lastKnown(f, cached, err)
 	}
-	return c.floors.raise(f, st), nil
+	st, began, err := c.flights.do(ctx, f.path, c.opts.LoadTimeout, load)
+	if err == nil && start.Sub(began) > c.opts.StalenessBound {
+		st, _, err = c.flights.do(ctx, f.path, c.opts.LoadTimeout, load)
+	}
+	return st, err
 }
 
 // errContradicted is why an entry the store contradicts is dropped.
