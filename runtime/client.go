@@ -87,6 +87,10 @@ type Options struct {
 	// after a cache failure before it probes the cache again. Zero means
 	// DefaultCacheRetry (1 s).
 	CacheRetryInterval time.Duration
+	// MaxValueSize is the largest value a write accepts, in bytes of its
+	// canonical text (before a secret is sealed): a larger one is an
+	// invalid value (ErrInvalid). Zero means DefaultMaxValueSize (64 KiB).
+	MaxValueSize int
 	// DisableSnapshot makes every read go through the cache (and the store
 	// on a miss), as before Start; Start then only marks the client ready.
 	DisableSnapshot bool
@@ -136,6 +140,9 @@ func (o Options) withDefaults() Options {
 	o.CacheTimeout = orDefault(o.CacheTimeout, DefaultCacheTimeout)
 	o.CacheRetryInterval = orDefault(o.CacheRetryInterval, DefaultCacheRetry)
 	o.ReconcileInterval = orDefault(o.ReconcileInterval, o.StalenessBound*2/5)
+	if o.MaxValueSize <= 0 {
+		o.MaxValueSize = DefaultMaxValueSize
+	}
 	return o
 }
 

@@ -120,21 +120,24 @@ func (f *Field[T]) DefaultText() string {
 // Choices returns the allowed values of a select field, else nil.
 func (f *Field[T]) Choices() []string { return slices.Clone(f.info.choices) }
 
-// Parse turns operator text into a typed value (a T) and validates it.
+// Parse turns operator text into a typed value (a T) and validates it, as
+// Validate does.
 func (f *Field[T]) Parse(text string) (any, error) {
 	v, err := f.info.parse(text)
 	if err != nil {
 		return nil, &ValidationError{Path: f.info.path, Problems: []string{err.Error()}}
 	}
-	if err := f.info.validate(v); err != nil {
+	if err := f.info.validate(v, DefaultMaxValueSize); err != nil {
 		return nil, err
 	}
 	return v, nil
 }
 
-// Validate checks v against the field's choices and validators and returns a
-// *ValidationError listing every problem, or nil.
-func (f *Field[T]) Validate(v T) error { return f.info.validate(v) }
+// Validate checks v as a write would: CheckValue, a size of at most
+// DefaultMaxValueSize bytes (a Client applies its Options.MaxValueSize),
+// the field's choices and validators. It returns a *ValidationError
+// listing every problem, or nil.
+func (f *Field[T]) Validate(v T) error { return f.info.validate(v, DefaultMaxValueSize) }
 
 // CacheKey implements Descriptor.
 func (f *Field[T]) CacheKey() string { return f.info.cacheKey }

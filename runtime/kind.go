@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -67,11 +68,25 @@ func ParseKind(name string) (Kind, bool) {
 
 // ParseValue parses text into the Go value a field of kind k holds:
 // string, int64, float64, decimal.Decimal, bool, time.Duration, []string or
-// Secret. Select values are returned as plain strings; checking them against
-// their choices is the field's job. The text form is the one operators type
-// and the one stored in the database, so ParseValue(k, FormatValue(k, v))
-// returns v.
+// Secret, and checks it with CheckValue. Select values are returned as
+// plain strings; checking them against their choices is the field's job.
+// The text form is the one operators type and the one stored in the
+// database, so ParseValue(k, FormatValue(k, v)) returns v. Its errors
+// describe the problem without quoting the text.
 func ParseValue(k Kind, text string) (any, error) {
+	v, err := parseText(k, text)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckValue(k, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// parseText parses text as kind k without CheckValue's checks: reads use it,
+// so that a value stored before a check existed still reads.
+func parseText(k Kind, text string) (any, error) {
 	switch k {
 	case KindString, KindText, KindSelect:
 		return text, nil
@@ -84,7 +99,7 @@ func ParseValue(k Kind, text string) (any, error) {
 	case KindDecimal:
 		d, err := decimal.NewFromString(strings.TrimSpace(text))
 		if err != nil {
-			return nil, fmt.Errorf("%q is not a decimal number", text)
+			return nil, errors.New("is not a decimal number")
 		}
 		return d, nil
 	case KindBool:
@@ -92,7 +107,7 @@ func ParseValue(k Kind, text string) (any, error) {
 	case KindDuration:
 		d, err := time.ParseDuration(strings.TrimSpace(text))
 		if err != nil {
-			return nil, fmt.Errorf("%q is not a duration (use Go syntax such as 1m30s)", text)
+			return nil, errors.New("is not a duration (use Go syntax such as 1m30s)")
 		}
 		return d, nil
 	case KindStringList:
@@ -149,18 +164,18 @@ func parseInt(text string) (int64, error) {
 		return n, nil
 	}
 	if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-		return 0, fmt.Errorf("%q is out of range for a 64-bit integer", text)
+		return 0, errors.New("is out of range for a 64-bit integer")
 	}
 	if _, ferr := strconv.ParseFloat(t, 64); ferr == nil {
-		return 0, fmt.Errorf("%q is not a whole number", text)
+		return 0, errors.New("is not an integer written in decimal digits (no fraction, no exponent)")
 	}
-	return 0, fmt.Errorf("%q is not an integer", text)
+	return 0, errors.New("is not an integer")
 }
 
 func parseFloat(text string) (float64, error) {
 	f, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0, fmt.Errorf("%q is not a finite number", text)
+		return 0, errors.New("is not a finite number")
 	}
 	return f, nil
 }
@@ -172,20 +187,25 @@ func parseBool(text string) (bool, error) {
 	case "false", "no", "off", "0":
 		return false, nil
 	}
-	return false, fmt.Errorf("%q is not a boolean (use true or false)", text)
+	return false, errors.New("is not a boolean (use true or false)")
 }
 
-// parseList accepts a JSON array of strings. An empty text is an empty list.
+// parseList accepts a JSON array of strings; a null item is refused (write
+// "" for an empty one). An empty or blank text is an empty list, like "[]".
 func parseList(text string) ([]string, error) {
 	if strings.TrimSpace(text) == "" {
 		return []string{}, nil
 	}
-	var list []string
-	if err := json.Unmarshal([]byte(text), &list); err != nil {
-		return nil, fmt.Errorf("%q is not a JSON array of strings", text)
+	var items []*string
+	if err := json.Unmarshal([]byte(text), &items); err != nil {
+		return nil, errors.New(`is not a JSON array of strings, such as ["a","b"]`)
 	}
-	if list == nil {
-		list = []string{}
+	list := make([]string, len(items))
+	for i, item := range items {
+		if item == nil {
+			return nil, fmt.Errorf(`item %d is null; write "" for an empty item`, i+1)
+		}
+		list[i] = *item
 	}
 	return list, nil
 }

@@ -194,7 +194,7 @@ func (c *Client) decode(f *fieldInfo, r Record, src Source) (state, error) {
 	if err != nil {
 		return state{}, err
 	}
-	v, err := f.parse(text)
+	v, err := f.decodeText(text)
 	if err != nil {
 		return state{}, &DecodeError{Path: f.path, Kind: f.kind, Err: err}
 	}

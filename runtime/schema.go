@@ -145,8 +145,8 @@ type fieldInfo struct {
 	toBase func(any) any
 }
 
-// parse turns canonical text into the field's typed value (as any), checking
-// select choices but not validators.
+// parse turns text written at a door into the field's typed value (as
+// any): ParseValue, so CheckValue, and the select choices; not validators.
 func (f *fieldInfo) parse(text string) (any, error) {
 	v, err := ParseValue(f.kind, text)
 	if err != nil {
@@ -154,6 +154,20 @@ func (f *fieldInfo) parse(text string) (any, error) {
 	}
 	if f.kind == KindSelect && !f.isChoice(v.(string)) {
 		return nil, fmt.Errorf("must be one of %s", strings.Join(f.choices, ", "))
+	}
+	return f.fromBase(v), nil
+}
+
+// decodeText turns stored text into the field's typed value, without the
+// checks of the doors, so that a value stored before a check existed still
+// reads; a select value must still be one of the choices.
+func (f *fieldInfo) decodeText(text string) (any, error) {
+	v, err := parseText(f.kind, text)
+	if err != nil {
+		return nil, err
+	}
+	if f.kind == KindSelect && !f.isChoice(v.(string)) {
+		return nil, fmt.Errorf("is not one of %s", strings.Join(f.choices, ", "))
 	}
 	return f.fromBase(v), nil
 }
@@ -167,9 +181,14 @@ func (f *fieldInfo) isChoice(s string) bool {
 	return false
 }
 
-// validate runs every validator and collects all problems in one error.
-func (f *fieldInfo) validate(v any) error {
+// validate checks v as every door does: CheckValue and the size of its
+// text, at most maxSize bytes, first (a value that fails them is reported
+// alone), then the choices and every validator, all problems in one error.
+func (f *fieldInfo) validate(v any, maxSize int) error {
 	base := f.toBase(v)
+	if err := checkSized(f.kind, base, maxSize); err != nil {
+		return &ValidationError{Path: f.path, Problems: []string{err.Error()}}
+	}
 	var problems []string
 	if f.kind == KindSelect && !f.isChoice(base.(string)) {
 		problems = append(problems, "must be one of "+strings.Join(f.choices, ", "))

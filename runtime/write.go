@@ -109,12 +109,14 @@ func (c *Client) valueOf(f *fieldInfo, u Update) (any, error) {
 			return nil, &ValidationError{Path: f.path, Problems: []string{err.Error()}}
 		}
 	}
-	return v, f.validate(v)
+	return v, f.validate(v, c.opts.MaxValueSize)
 }
 
-// storeError wraps a store failure; conflicts pass through unchanged.
+// storeError wraps a store failure in an *UnavailableError; a conflict, or
+// input the store refused (ErrInvalid), passes through unchanged, since
+// retrying would not help.
 func storeError(op string, err error) error {
-	if errors.Is(err, ErrConflict) {
+	if errors.Is(err, ErrConflict) || errors.Is(err, ErrInvalid) {
 		return err
 	}
 	return &UnavailableError{Backend: "store", Op: op, Err: err}

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
@@ -50,9 +51,25 @@ func (l *loader) fieldDefault(f *Field, keys map[string]pair, what string) {
 		return
 	}
 	v, ok := l.parseDefault(f, p.val, what)
-	if ok && l.checkDefault(f, p.val, v, what) {
+	if ok && l.checkValue(f, p.val, v, what) && l.checkDefault(f, p.val, v, what) {
 		f.Default, f.HasDefault = v, true
 	}
+}
+
+// checkValue reports a default that fails runtime.CheckValue, the check of
+// every door (a list default does not pass through ParseValue, which
+// makes it for text). Sizes are the writers' limit, so a default must fit
+// runtime.DefaultMaxValueSize too.
+func (l *loader) checkValue(f *Field, n *yaml.Node, v any, what string) bool {
+	err := runtime.CheckValue(f.Kind, v)
+	if size := len(runtime.FormatValue(f.Kind, v)); err == nil && size > runtime.DefaultMaxValueSize {
+		err = fmt.Errorf("is %d bytes long, more than the limit of %d", size, runtime.DefaultMaxValueSize)
+	}
+	if err != nil {
+		l.errorf(n, "default of %s %v", what, err)
+		return false
+	}
+	return true
 }
 
 // parseDefault parses the default node as the field's kind.
@@ -69,7 +86,7 @@ func (l *loader) parseDefault(f *Field, n *yaml.Node, what string) (any, bool) {
 		if err == nil {
 			return v, true
 		}
-		l.errorf(n, "default of %s is not a valid %s: %v", what, f.Kind, err)
+		l.errorf(n, "default %s of %s is not a valid %s: %v", quoteShort(n.Value), what, f.Kind, err)
 	}
 	return nil, false
 }

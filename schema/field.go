@@ -183,6 +183,10 @@ func (l *loader) choiceValue(n *yaml.Node, what string) bool {
 		l.errorf(n, "a choice of %s is empty; every choice needs a value", what)
 		return false
 	}
+	if err := runtime.CheckValue(runtime.KindSelect, n.Value); err != nil {
+		l.errorf(n, "a choice of %s %v", what, err)
+		return false
+	}
 	return true
 }
 

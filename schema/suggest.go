@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -150,4 +151,17 @@ func quoteList(words []string) string {
 		q[i] = fmt.Sprintf("%q", w)
 	}
 	return strings.Join(q, ", ")
+}
+
+// maxQuote is how many characters of a value a message quotes.
+const maxQuote = 40
+
+// quoteShort quotes s for a message, cut to maxQuote characters: values in
+// a schema file are not secret (secrets have no default), but a message
+// must stay short whatever the value.
+func quoteShort(s string) string {
+	if r := []rune(s); len(r) > maxQuote {
+		return strconv.Quote(string(r[:maxQuote])) + "…"
+	}
+	return strconv.Quote(s)
 }

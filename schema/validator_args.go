@@ -161,7 +161,7 @@ func (l *loader) bound(f *Field, keys map[string]pair, key string, dst *any, wha
 	}
 	v, err := runtime.ParseValue(f.Kind, p.val.Value)
 	if err != nil {
-		l.errorf(p.val, "%s of range on %s is not a valid %s: %v", key, what, f.Kind, err)
+		l.errorf(p.val, "%s %s of range on %s is not a valid %s: %v", key, quoteShort(p.val.Value), what, f.Kind, err)
 		return false
 	}
 	*dst = v
@@ -267,7 +267,7 @@ func (l *loader) oneOfValue(f *Field, n *yaml.Node, in string) (any, bool) {
 	}
 	val, err := runtime.ParseValue(kind, n.Value)
 	if err != nil {
-		l.errorf(n, "value of %s is not a valid %s: %v", in, kind, err)
+		l.errorf(n, "value %s of %s is not a valid %s: %v", quoteShort(n.Value), in, kind, err)
 		return nil, false
 	}
 	if f.Kind == runtime.KindSelect && len(f.Choices) > 0 && !f.isChoice(n.Value) {

@@ -56,7 +56,7 @@ func TestEveryValidatorRejectsOverRealBackends(t *testing.T) {
 		{"email", "shop.email.from_address", "not-an-email", "email"},
 		{"hostname", "shop.email.smtp_host", "-bad-", "host"},
 		{"port", "shop.email.smtp_port", "70000", "port"},
-		{"int syntax", "shop.email.smtp_port", "587.5", "whole number"},
+		{"int syntax", "shop.email.smtp_port", "587.5", "integer written in decimal digits"},
 		{"not_empty (secret)", "shop.email.smtp_password", "", "empty"},
 		{"bool syntax", "shop.email.use_ssl", "maybe", "boolean"},
 		{"ip (each item)", "shop.security.admin_ip_allowlist", `["10.0.0.1","nope"]`, "item 2"},

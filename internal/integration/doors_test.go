@@ -1,0 +1,329 @@
+package integration
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/memory"
+)
+
+// The doors schema: one field of every kind, app "doors".
+type doorsTheme string
+
+var (
+	dString   = runtime.StringField("string", runtime.Meta{}, "")
+	dText     = runtime.TextField("text", runtime.Meta{}, "")
+	dInt      = runtime.IntField("int", runtime.Meta{}, 0)
+	dFloat    = runtime.FloatField("float", runtime.Meta{}, 0)
+	dDecimal  = runtime.DecimalField("decimal", runtime.Meta{}, decimal.Zero)
+	dBool     = runtime.BoolField("bool", runtime.Meta{}, false)
+	dSelect   = runtime.SelectField("select", runtime.Meta{}, doorsTheme("light"), "light", "dark")
+	dDuration = runtime.DurationField("duration", runtime.Meta{}, 0)
+	dList     = runtime.StringListField("list", runtime.Meta{}, nil)
+	dSecret   = runtime.SecretField("secret", runtime.Meta{})
+
+	doorsSchema = runtime.NewSchema("doors", runtime.NewSection("all", "All", "",
+		dString, dText, dInt, dFloat, dDecimal, dBool, dSelect, dDuration, dList, dSecret))
+)
+
+// hostile is one input at every door of one field: typed (nil when the
+// input has no typed form) and as text, and whether the runtime takes it.
+type hostile struct {
+	name   string
+	typed  any    // a value of the field's Go type, or nil
+	text   string // the same input as text; "" with noText when none
+	noText bool
+	ok     bool // accepted, and reads back identical
+}
+
+var (
+	mega    = strings.Repeat("x", 1<<20)
+	badUTF8 = "ok\xff\xfeok"
+)
+
+// hostileInputs lists, per field, what the doors must accept and refuse.
+var hostileInputs = map[runtime.Descriptor][]hostile{
+	dString: {
+		{"plain", "Hello, wörld", "Hello, wörld", false, true},
+		{"empty", "", "", false, true},
+		{"NUL", "a\x00b", "a\x00b", false, false},
+		{"invalid UTF-8", badUTF8, badUTF8, false, false},
+		{"LF", "X-\nInjected", "X-\nInjected", false, false},
+		{"CR", "a\rb", "a\rb", false, false},
+		{"1 MB", mega, mega, false, false},
+	},
+	dText: {
+		{"lines", "one\r\ntwo\n", "one\r\ntwo\n", false, true},
+		{"NUL", "a\x00b", "a\x00b", false, false},
+		{"invalid UTF-8", badUTF8, badUTF8, false, false},
+		{"1 MB", mega, mega, false, false},
+		{"64 KiB exactly", strings.Repeat("y", 64<<10), strings.Repeat("y", 64<<10), false, true},
+	},
+	dInt: {
+		{"max", int64(math.MaxInt64), "9223372036854775807", false, true},
+		{"min", int64(math.MinInt64), "-9223372036854775808", false, true},
+		{"overflow", nil, "9223372036854775808", true, false},
+		{"fraction", nil, "1.5", true, false},
+		{"exponent", nil, "1e3", true, false},
+		{"empty", nil, "", true, false},
+		{"NaN", nil, "NaN", true, false},
+	},
+	dFloat: {
+		{"NaN", math.NaN(), "NaN", false, false},
+		{"+Inf", math.Inf(1), "+Inf", false, false},
+		{"-Inf", math.Inf(-1), "-Inf", false, false},
+		{"overflow", nil, "1e309", true, false},
+		{"-0", math.Copysign(0, -1), "-0", false, true},
+		{"max", math.MaxFloat64, "1.7976931348623157e+308", false, true},
+		{"smallest", math.SmallestNonzeroFloat64, "5e-324", false, true},
+		{"empty", nil, "", true, false},
+	},
+	dDecimal: {
+		{"scale kept", decimal.RequireFromString("49.90"), "49.90", false, true},
+		{"1000 digits after the point", decimal.New(1, -1000), "1e-1000", false, true},
+		{"10001 digits after the point", decimal.New(1, -10001), "1e-10001", false, false},
+		{"1001 digits before the point", decimal.New(1, 1000), "1e1000", false, false},
+		{"NaN", nil, "NaN", true, false},
+		{"empty", nil, "", true, false},
+	},
+	dBool: {
+		{"true", true, "yes", false, true},
+		{"maybe", nil, "maybe", true, false},
+		{"empty", nil, "", true, false},
+	},
+	dSelect: {
+		{"choice", doorsTheme("dark"), "dark", false, true},
+		{"not a choice", doorsTheme("purple"), "purple", false, false},
+		{"LF", doorsTheme("dark\n"), "dark\n", false, false},
+		{"NUL", doorsTheme("da\x00rk"), "da\x00rk", false, false},
+	},
+	dDuration: {
+		{"negative", -90 * time.Second, "-1m30s", false, true},
+		{"max", time.Duration(math.MaxInt64), time.Duration(math.MaxInt64).String(), false, true},
+		{"min", time.Duration(math.MinInt64), time.Duration(math.MinInt64).String(), false, true},
+		{"unit", nil, "1y", true, false},
+		{"empty", nil, "", true, false},
+	},
+	dList: {
+		{"items", []string{"a", "", "é"}, `["a","","é"]`, false, true},
+		{"empty", []string{}, "[]", false, true},
+		{"null item", nil, `["a",null]`, true, false},
+		{"LF in an item", []string{"a", "b\nc"}, `["a","b\nc"]`, false, false},
+		{"NUL in an item", []string{"a\x00"}, `["a\u0000"]`, false, false},
+		{"invalid UTF-8 item", []string{badUTF8}, "", true, false},
+		{"not an array", nil, `"a"`, true, false},
+	},
+	dSecret: {
+		{"lines", runtime.NewSecret("-----BEGIN KEY-----\nabc\n"), "-----BEGIN KEY-----\nabc\n", false, true},
+		{"NUL", runtime.NewSecret("s\x00"), "s\x00", false, false},
+		{"invalid UTF-8", runtime.NewSecret(badUTF8), badUTF8, false, false},
+		{"1 MB", runtime.NewSecret(mega), mega, false, false},
+	},
+}
+
+// TestEveryDoorRefusesHostileValues writes every input of hostileInputs
+// through every door — the typed setter, the text setter, SetMany typed
+// and as text, Field.Validate — on the memory backends and on the real
+// Postgres and Redis. An accepted value reads back identical; a refused one
+// is ErrInvalid (never ErrUnavailable), its message does not quote it, and
+// nothing is written: the stored record, the history and the cache entry
+// are as they were.
+func TestEveryDoorRefusesHostileValues(t *testing.T) {
+	t.Run("memory", func(t *testing.T) {
+		testDoors(t, memory.NewStore(), memory.NewCache())
+	})
+	t.Run("postgres+redis", func(t *testing.T) {
+		b := newBackends(t)
+		testDoors(t, b.store, b.cache)
+	})
+}
+
+func testDoors(t *testing.T, store runtime.Store, cache runtime.Cache) {
+	c, err := runtime.NewClient(doorsSchema, store, runtime.Options{Cache: cache, Secrets: oldKeys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for d, inputs := range hostileInputs {
+		for _, in := range inputs {
+			for _, door := range doorsOf(d, in) {
+				t.Run(fmt.Sprintf("%s/%s/%s", d.Kind(), in.name, door.name), func(t *testing.T) {
+					checkDoor(t, c, store, cache, d, in, door)
+				})
+			}
+		}
+	}
+}
+
+// door is one way into the runtime: it writes (or validates) an input.
+type door struct {
+	name   string
+	writes bool // false for Validate, which stores nothing
+	enter  func(c *runtime.Client) error
+}
+
+// doorsOf returns the doors an input can go through.
+func doorsOf(d runtime.Descriptor, in hostile) []door {
+	var doors []door
+	if in.typed != nil {
+		doors = append(doors,
+			door{"typed Set", true, func(c *runtime.Client) error { return c.SetMany(ctx, assign(d, in.typed)) }},
+			door{"SetMany typed", true, func(c *runtime.Client) error {
+				return c.SetMany(ctx, assign(d, in.typed), runtime.Unassign(partner(d)))
+			}},
+			door{"Validate", false, func(*runtime.Client) error { return validate(d, in.typed) }})
+	}
+	if !in.noText {
+		doors = append(doors,
+			door{"text Set", true, func(c *runtime.Client) error { return c.Set(ctx, d.Path(), in.text) }},
+			door{"SetMany text", true, func(c *runtime.Client) error {
+				return c.SetMany(ctx, runtime.AssignText(d.Path(), in.text), runtime.Unassign(partner(d)))
+			}},
+			door{"Parse", false, func(*runtime.Client) error { _, err := d.Parse(in.text); return err }})
+	}
+	return doors
+}
+
+// partner is the other field a SetMany door resets with d, in one change.
+func partner(d runtime.Descriptor) string {
+	if d == runtime.Descriptor(dBool) {
+		return dInt.Path()
+	}
+	return dBool.Path()
+}
+
+// checkDoor enters in through door and checks the outcome.
+func checkDoor(t *testing.T, c *runtime.Client, store runtime.Store, cache runtime.Cache,
+	d runtime.Descriptor, in hostile, door door) {
+	before := observe(t, store, cache, d)
+	err := door.enter(c)
+	if in.ok {
+		if err != nil {
+			t.Fatalf("refused: %v", err)
+		}
+		if door.writes {
+			checkReadBack(t, c, d, in)
+		}
+		return
+	}
+	if !errors.Is(err, runtime.ErrInvalid) || errors.Is(err, runtime.ErrUnavailable) {
+		t.Fatalf("error = %v, want ErrInvalid (and not ErrUnavailable)", err)
+	}
+	if msg := err.Error(); len(msg) > 500 || (len(in.text) > 2 && strings.Contains(msg, in.text)) {
+		t.Errorf("the error quotes the value (%d bytes): %.200q", len(msg), msg)
+	}
+	if after := observe(t, store, cache, d); after != before {
+		t.Errorf("a refused write changed the backends:\nbefore %s\nafter  %s", before, after)
+	}
+}
+
+// checkReadBack reads d back through a fresh client and compares it with
+// the input.
+func checkReadBack(t *testing.T, c *runtime.Client, d runtime.Descriptor, in hostile) {
+	v, err := c.Get(ctx, d.Path())
+	if err != nil {
+		t.Fatalf("read back: %v", err)
+	}
+	want := in.typed
+	if want == nil {
+		parsed, err := d.Parse(in.text)
+		if err != nil {
+			t.Fatalf("Parse of an accepted text: %v", err)
+		}
+		want = parsed
+	}
+	if got, wantText := v.Text(), runtime.FormatValue(d.Kind(), baseOf(want)); d.Kind() != runtime.KindSecret && got != wantText {
+		t.Errorf("read back %.80q, want %.80q", got, wantText)
+	}
+	if s, ok := v.Value.(runtime.Secret); ok && s.Reveal() != want.(runtime.Secret).Reveal() {
+		t.Error("the secret does not read back identical")
+	}
+	if f, ok := v.Value.(float64); ok && math.Float64bits(f) != math.Float64bits(want.(float64)) {
+		t.Errorf("read back float bits %x, want %x", math.Float64bits(f), math.Float64bits(want.(float64)))
+	}
+}
+
+// observe describes what the backends hold for d: the stored record, the
+// number of history entries and the cache entry.
+func observe(t *testing.T, store runtime.Store, cache runtime.Cache, d runtime.Descriptor) string {
+	t.Helper()
+	recs, err := store.Load(ctx, []string{d.Path()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist, err := store.History(ctx, d.Path(), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := cache.Get(ctx, []string{d.CacheKey()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := recs[0]
+	return fmt.Sprintf("record v%d set=%v len=%d; %d history entries; cache found=%v v%d",
+		r.Version, r.Set, len(r.Value), len(hist), res[0].Found, res[0].Version)
+}
+
+// assign returns the typed update of d to v.
+func assign(d runtime.Descriptor, v any) runtime.Update {
+	switch f := d.(type) {
+	case *runtime.Field[string]:
+		return f.Assign(v.(string))
+	case *runtime.Field[int64]:
+		return f.Assign(v.(int64))
+	case *runtime.Field[float64]:
+		return f.Assign(v.(float64))
+	case *runtime.Field[decimal.Decimal]:
+		return f.Assign(v.(decimal.Decimal))
+	case *runtime.Field[bool]:
+		return f.Assign(v.(bool))
+	case *runtime.Field[doorsTheme]:
+		return f.Assign(v.(doorsTheme))
+	case *runtime.Field[time.Duration]:
+		return f.Assign(v.(time.Duration))
+	case *runtime.Field[[]string]:
+		return f.Assign(v.([]string))
+	case *runtime.Field[runtime.Secret]:
+		return f.Assign(v.(runtime.Secret))
+	}
+	panic(fmt.Sprintf("no typed door for %T", d))
+}
+
+// validate runs d's typed Validate on v.
+func validate(d runtime.Descriptor, v any) error {
+	switch f := d.(type) {
+	case *runtime.Field[string]:
+		return f.Validate(v.(string))
+	case *runtime.Field[int64]:
+		return f.Validate(v.(int64))
+	case *runtime.Field[float64]:
+		return f.Validate(v.(float64))
+	case *runtime.Field[decimal.Decimal]:
+		return f.Validate(v.(decimal.Decimal))
+	case *runtime.Field[bool]:
+		return f.Validate(v.(bool))
+	case *runtime.Field[doorsTheme]:
+		return f.Validate(v.(doorsTheme))
+	case *runtime.Field[time.Duration]:
+		return f.Validate(v.(time.Duration))
+	case *runtime.Field[[]string]:
+		return f.Validate(v.([]string))
+	case *runtime.Field[runtime.Secret]:
+		return f.Validate(v.(runtime.Secret))
+	}
+	panic(fmt.Sprintf("no Validate for %T", d))
+}
+
+// baseOf returns v in ParseValue's form (a select enum as a plain string).
+func baseOf(v any) any {
+	if t, ok := v.(doorsTheme); ok {
+		return string(t)
+	}
+	return v
+}
