@@ -159,14 +159,29 @@ func (c *Client) values(ctx context.Context, ds []Descriptor) ([]Value, error) {
 }
 
 // History returns the most recent changes of the field at path, newest
-// first, at most limit.
+// first, at most limit. The values of a secret field are Redacted (an
+// empty value, as a reset has, stays empty).
 func (c *Client) History(ctx context.Context, path string, limit int) ([]HistoryEntry, error) {
-	if _, err := c.lookup(path); err != nil {
+	f, err := c.lookup(path)
+	if err != nil {
 		return nil, err
 	}
 	h, err := c.store.History(ctx, path, limit)
 	if err != nil {
 		return nil, storeError("history", err)
 	}
+	if f.kind == KindSecret {
+		for i := range h {
+			h[i].Value, h[i].OldValue = redact(h[i].Set, h[i].Value), redact(h[i].OldSet, h[i].OldValue)
+		}
+	}
 	return h, nil
+}
+
+// redact returns Redacted for a set value, else "".
+func redact(set bool, _ string) string {
+	if set {
+		return Redacted
+	}
+	return ""
 }

@@ -114,8 +114,10 @@ type HistoryEntry struct {
 //     failed version check returns a *ConflictError and writes nothing.
 //     Writing a path twice in one change is an error. When Apply cannot
 //     tell whether the change committed (the connection broke after the
-//     commit was sent) its error matches ErrOutcomeUnknown; any other
-//     error means the change did not commit, and never will.
+//     commit was sent) its error matches ErrOutcomeUnknown (see
+//     OutcomeUnknown); any other error means the change did not commit,
+//     and never will. Data the backend refuses is an error matching
+//     ErrInvalid (see InvalidInput), not an outage.
 //   - Resolve reports whether the change with the given ID committed. When
 //     it reports that it did not, it has made sure it never will: an Apply
 //     of that ID still in flight, or sent later, fails.

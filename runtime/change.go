@@ -74,15 +74,16 @@ func (c *Client) resolveAfter(ctx context.Context, id string, cause error) ([]Ap
 	return nil, &UnavailableError{Backend: "store", Op: "apply", Err: fenced(id, cause)}
 }
 
-// fenced is the error of a change whose Apply failed with cause, an error
+// fenced is the error of a change whose Apply failed with err, an error
 // matching ErrOutcomeUnknown, and that Resolve then found uncommitted: it
 // no longer matches ErrOutcomeUnknown, but still matches the context error
-// that cause matched, if any.
-func fenced(id string, cause error) error {
-	msg := fmt.Sprintf("change %s did not commit, and never will (the store stopped answering, so the client fenced it): %v", id, cause)
+// that err matched, if any.
+func fenced(id string, err error) error {
+	msg := fmt.Sprintf("change %s did not commit, and never will (the store stopped answering, so the client fenced it): %s",
+		id, cause(err))
 	for _, ctxErr := range []error{context.DeadlineExceeded, context.Canceled} {
-		if errors.Is(cause, ctxErr) {
-			return fmt.Errorf("%s: %w", msg, ctxErr)
+		if errors.Is(err, ctxErr) {
+			return wrap(ctxErr, msg)
 		}
 	}
 	return errors.New(msg)

@@ -634,7 +634,7 @@ func (s *lostAnswerStore) Apply(ctx context.Context, ch runtime.Change) ([]runti
 			return nil, err
 		}
 	}
-	return nil, fmt.Errorf("connection reset after the commit was sent: %w", runtime.ErrOutcomeUnknown)
+	return nil, runtime.OutcomeUnknown(errors.New("connection reset after the commit was sent"))
 }
 
 func (s *lostAnswerStore) Resolve(ctx context.Context, app, id string) (runtime.Resolution, error) {
@@ -743,5 +743,32 @@ func TestFloorServedForAnOlderReadTakesThatReadsSource(t *testing.T) {
 	v, err := maxField.Lookup(ctx, c)
 	if err != nil || v.Value != int64(2) || v.Source != runtime.SourceCache {
 		t.Errorf("read over an older fresh entry = %+v, %v; want 2, labelled as read through the cache", v, err)
+	}
+}
+
+// TestErrorsSaySysconfigOnce: a chain of errors carries the package prefix
+// once, however many layers wrap it.
+func TestErrorsSaySysconfigOnce(t *testing.T) {
+	without, _ := runtime.NewClient(testSchema, memory.NewStore(), runtime.Options{Logger: slog.New(slog.NewTextHandler(&syncWriter{}, nil))})
+	down := newEnv(t, func(s runtime.Store, _ runtime.Cache) (runtime.Store, runtime.Cache) { return failingStore{s}, nil })
+	ls := &lostAnswerStore{}
+	lost := newEnv(t, func(s runtime.Store, c runtime.Cache) (runtime.Store, runtime.Cache) { ls.Store = s; return ls, c })
+	ls.lose.Store(true)
+	ls.deaf.Store(true)
+	errs := map[string]error{
+		"secret without a keyring":   apiKeyField.Set(ctx, without, runtime.NewSecret("x")),
+		"rotation without a keyring": func() error { _, err := without.RotateSecrets(ctx); return err }(),
+		"store down":                 maxField.Set(ctx, down.client, 5),
+		"outcome unknown":            maxField.Set(ctx, lost.client, 5),
+		"invalid":                    maxField.Set(ctx, down.client, 1000),
+	}
+	for name, err := range errs {
+		if err == nil {
+			t.Errorf("%s: no error", name)
+			continue
+		}
+		if n := strings.Count(err.Error(), "sysconfig"); n != 1 {
+			t.Errorf("%s: %q says sysconfig %d times", name, err, n)
+		}
 	}
 }

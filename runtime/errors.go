@@ -61,7 +61,7 @@ type UnavailableError struct {
 }
 
 func (e *UnavailableError) Error() string {
-	return fmt.Sprintf("sysconfig: %s %s failed: %v", e.Backend, e.Op, e.Err)
+	return fmt.Sprintf("sysconfig: %s %s failed: %s", e.Backend, e.Op, cause(e.Err))
 }
 
 // Is makes errors.Is(err, ErrUnavailable) true.
@@ -87,8 +87,8 @@ type OutcomeUnknownError struct {
 }
 
 func (e *OutcomeUnknownError) Error() string {
-	return fmt.Sprintf("sysconfig: change %s may or may not have committed (resolve it with Client.Resolve): %v",
-		e.ChangeID, e.Err)
+	return fmt.Sprintf("sysconfig: change %s may or may not have committed (resolve it with Client.Resolve): %s",
+		e.ChangeID, cause(e.Err))
 }
 
 // Is makes errors.Is(err, ErrOutcomeUnknown) true.
@@ -120,7 +120,7 @@ type DecodeError struct {
 }
 
 func (e *DecodeError) Error() string {
-	return fmt.Sprintf("sysconfig: stored value of %s is not a valid %s: %v", e.Path, e.Kind, e.Err)
+	return fmt.Sprintf("sysconfig: stored value of %s is not a valid %s: %s", e.Path, e.Kind, cause(e.Err))
 }
 
 // Is makes errors.Is(err, ErrDecode) true.
@@ -128,3 +128,50 @@ func (e *DecodeError) Is(target error) bool { return target == ErrDecode }
 
 // Unwrap returns the parse error.
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// OutcomeUnknown returns err, with its message unchanged, marked to match
+// ErrOutcomeUnknown: Store implementations return it from Apply when the
+// change was sent and no answer came (see Store).
+func OutcomeUnknown(err error) error { return &marked{sentinel: ErrOutcomeUnknown, err: err} }
+
+// InvalidInput returns err, with its message unchanged, marked to match
+// ErrInvalid: Store implementations return it when the backend refused
+// the data it was given, so that it is not taken for an outage.
+func InvalidInput(err error) error { return &marked{sentinel: ErrInvalid, err: err} }
+
+// marked is an error that also matches a sentinel.
+type marked struct {
+	sentinel error
+	err      error
+}
+
+func (m *marked) Error() string        { return m.err.Error() }
+func (m *marked) Is(target error) bool { return target == m.sentinel }
+func (m *marked) Unwrap() error        { return m.err }
+
+// wrapped is an error with a message of its own and a cause, which it
+// shows after the message, once, without the cause's own package prefix.
+type wrapped struct {
+	msg string
+	err error
+}
+
+// wrap returns err behind msg: "msg: cause", matching err with errors.Is
+// and errors.As.
+func wrap(err error, msg string) error { return &wrapped{msg: msg, err: err} }
+
+func (w *wrapped) Error() string { return w.msg + ": " + cause(w.err) }
+func (w *wrapped) Unwrap() error { return w.err }
+
+// cause returns err's message without a leading "sysconfig: " or
+// "sysconfig/<package>: ", so that a chain of errors says "sysconfig" once.
+func cause(err error) string {
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "sysconfig") {
+		return msg
+	}
+	if i := strings.Index(msg, ": "); i >= 0 && !strings.ContainsAny(msg[:i], " \t") {
+		return msg[i+2:]
+	}
+	return msg
+}

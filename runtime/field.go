@@ -1,6 +1,9 @@
 package runtime
 
 import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -89,6 +92,24 @@ func SelectField[T ~string](name string, meta Meta, def T, choices ...T) *Field[
 	f.info.fromBase = func(v any) any { return T(v.(string)) }
 	f.info.toBase = func(v any) any { return string(v.(T)) }
 	return f
+}
+
+// String describes the field, without its default: "shop.site.title
+// (string)".
+func (f *Field[T]) String() string { return f.info.path + " (" + f.info.kind.String() + ")" }
+
+// Format implements fmt.Formatter: every verb prints String.
+func (f *Field[T]) Format(s fmt.State, _ rune) { _, _ = s.Write([]byte(f.String())) }
+
+// LogValue implements slog.LogValuer, as String.
+func (f *Field[T]) LogValue() slog.Value { return slog.StringValue(f.String()) }
+
+// MarshalJSON encodes the field as {"path": ..., "kind": ...}.
+func (f *Field[T]) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Path string `json:"path"`
+		Kind string `json:"kind"`
+	}{f.info.path, f.info.kind.String()})
 }
 
 // Path returns the field's full path, "app.section.field".

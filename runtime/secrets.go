@@ -3,7 +3,6 @@ package runtime
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 )
@@ -19,11 +18,11 @@ func (c *Client) seal(f *fieldInfo, text string) (string, error) {
 		return text, nil
 	}
 	if c.opts.Secrets == nil {
-		return "", fmt.Errorf("sysconfig: cannot store secret %s: %w", f.path, ErrNoKeyring)
+		return "", wrap(ErrNoKeyring, "sysconfig: cannot store secret "+f.path)
 	}
 	sealed, err := c.opts.Secrets.Seal(f.path, text)
 	if err != nil {
-		return "", fmt.Errorf("sysconfig: cannot encrypt %s: %w", f.path, err)
+		return "", wrap(err, "sysconfig: cannot encrypt "+f.path)
 	}
 	return sealed, nil
 }
@@ -74,7 +73,7 @@ type RotationReport struct {
 // primary can be removed from the keyring.
 func (c *Client) RotateSecrets(ctx context.Context) (RotationReport, error) {
 	if c.opts.Secrets == nil {
-		return RotationReport{}, fmt.Errorf("sysconfig: cannot rotate secrets: %w", ErrNoKeyring)
+		return RotationReport{}, wrap(ErrNoKeyring, "sysconfig: cannot rotate secrets")
 	}
 	d, err := c.store.Since(ctx, c.schema.app, Position{})
 	if err != nil {

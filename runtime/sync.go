@@ -3,7 +3,6 @@ package runtime
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -51,7 +50,7 @@ func (c *Client) Start(ctx context.Context) error {
 	}
 	c.startBackground(ctx)
 	if err != nil {
-		return fmt.Errorf("sysconfig: started without the store; serving cached values and defaults until it answers: %w", err)
+		return wrap(err, "sysconfig: started without the store; serving cached values and defaults until it answers")
 	}
 	return nil
 }

@@ -2,8 +2,10 @@ package runtime
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -38,6 +40,31 @@ func (u Update) IfVersion(version int64) Update {
 
 // Path returns the path the update changes.
 func (u Update) Path() string { return u.path }
+
+// String describes the update without its value, which may be a secret:
+// "set shop.site.title" or "reset shop.site.title".
+func (u Update) String() string {
+	if u.reset {
+		return "reset " + u.path
+	}
+	return "set " + u.path
+}
+
+// Format implements fmt.Formatter: every verb prints String, so that no
+// verb (%v, %+v, %#v...) reaches the value through the unexported fields.
+func (u Update) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(u.String())) }
+
+// LogValue implements slog.LogValuer, without the value.
+func (u Update) LogValue() slog.Value { return slog.StringValue(u.String()) }
+
+// MarshalJSON encodes the update as {"path": ..., "reset": ...}, without
+// the value.
+func (u Update) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Path  string `json:"path"`
+		Reset bool   `json:"reset"`
+	}{u.path, u.reset})
+}
 
 // SetMany applies updates atomically: all are validated first, then written
 // in one store transaction; if anything fails nothing is written. After the

@@ -116,7 +116,7 @@ func (s *Store) runWrites(ctx context.Context, ch runtime.Change, b budget, resu
 		rollback(ctx, conn)
 		return applyError(ctx, b, err)
 	}
-	return applyError(ctx, b, fmt.Errorf("%w: %w", runtime.ErrOutcomeUnknown, err))
+	return applyError(ctx, b, runtime.OutcomeUnknown(fmt.Errorf("no answer to the commit: %w", err)))
 }
 
 // refused reports whether err, from a batch, proves that its transaction
@@ -196,7 +196,7 @@ func applyError(ctx context.Context, b budget, err error) error {
 		return c
 	}
 	if isDataException(err) {
-		return fmt.Errorf("sysconfig/postgres: apply: %w: %w", runtime.ErrInvalid, err)
+		err = runtime.InvalidInput(err)
 	}
 	ctxErr := ctx.Err()
 	if ctxErr == nil && b.fromCtx && serverTimedOut(err) {
