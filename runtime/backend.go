@@ -112,16 +112,19 @@ type HistoryEntry struct {
 //     is. Each applied write gets a version greater than every version the
 //     store has handed out before in its epoch, and adds a HistoryEntry. A
 //     failed version check returns a *ConflictError and writes nothing.
-//     Writing a path twice in one change is an error. When Apply cannot
-//     tell whether the change committed (the connection broke after the
-//     commit was sent) its error matches ErrOutcomeUnknown (see
+//     Writing a path twice in one change, and data the backend refuses,
+//     are errors matching ErrInvalid (see InvalidInput), not outages. When
+//     Apply cannot tell whether the change committed (the connection broke
+//     after the commit was sent) its error matches ErrOutcomeUnknown (see
 //     OutcomeUnknown); any other error means the change did not commit,
-//     and never will. Data the backend refuses is an error matching
-//     ErrInvalid (see InvalidInput), not an outage.
+//     and never will.
 //   - Resolve reports whether the change with the given ID committed. When
 //     it reports that it did not, it has made sure it never will: an Apply
 //     of that ID still in flight, or sent later, fails.
 //   - History returns a path's entries, newest first, at most limit.
+//   - A backend that answers but cannot serve as it is set up (missing
+//     tables, privileges, database) returns errors matching
+//     ErrMisconfigured (see Misconfigured).
 //   - Errors that come from the backend itself are returned as they are; the
 //     Client wraps them in *UnavailableError.
 //   - All methods are safe for concurrent use.

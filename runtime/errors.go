@@ -20,6 +20,13 @@ var (
 	// ErrOutcomeUnknown: a write may or may not have committed; the client
 	// could not find out in time. See OutcomeUnknownError.
 	ErrOutcomeUnknown = errors.New("sysconfig: write outcome unknown")
+	// ErrMisconfigured: the store answered, but cannot serve this program
+	// as it is set up — the database does not exist, authentication
+	// failed, a table is missing (EnsureSchema has not run), a privilege
+	// is lacking. Unlike ErrUnavailable it does not pass by itself:
+	// retrying is pointless until an operator fixes it. Start returns it
+	// and does not start (see Client.Start).
+	ErrMisconfigured = errors.New("sysconfig: store misconfigured")
 	// ErrDecode: a stored value could not be decoded into the field's type.
 	ErrDecode = errors.New("sysconfig: stored value cannot be decoded")
 	// ErrCorruptEntry: a cache entry is malformed. Caches report it; the
@@ -133,6 +140,11 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 // ErrOutcomeUnknown: Store implementations return it from Apply when the
 // change was sent and no answer came (see Store).
 func OutcomeUnknown(err error) error { return &marked{sentinel: ErrOutcomeUnknown, err: err} }
+
+// Misconfigured returns err, with its message unchanged, marked to match
+// ErrMisconfigured: Store implementations return it when the backend
+// refuses for a reason of its setup rather than of availability.
+func Misconfigured(err error) error { return &marked{sentinel: ErrMisconfigured, err: err} }
 
 // InvalidInput returns err, with its message unchanged, marked to match
 // ErrInvalid: Store implementations return it when the backend refused

@@ -171,7 +171,7 @@ func (c *Client) loadFromStore(ctx context.Context, fields []*fieldInfo) ([]stat
 	asOf := time.Now()
 	recs, err := c.store.Load(ctx, paths)
 	if err != nil {
-		return nil, &UnavailableError{Backend: "store", Op: "load", Err: err}
+		return nil, storeError("load", err)
 	}
 	sts := make([]state, len(fields))
 	for i, f := range fields {

@@ -30,6 +30,12 @@ type syncState struct {
 // Notifier) and a reconcile every ReconcileInterval. From then on reads
 // are served from memory.
 //
+// If the store answers that it cannot serve this program (an error
+// matching ErrMisconfigured: the database or a table does not exist,
+// authentication failed, a privilege is missing), Start returns that error
+// and does not start: the client stays as NewClient left it, and Start may
+// be called again once the setup is fixed.
+//
 // If the store cannot be reached, Start returns an error matching
 // ErrUnavailable but leaves the client running: it serves what the cache
 // holds (reported as stale, whatever its age) and defaults for the rest,
@@ -45,6 +51,11 @@ func (c *Client) Start(ctx context.Context) error {
 	}
 	c.snap.Store(newSnapshot(c.schema))
 	err := c.syncOnce(ctx)
+	if errors.Is(err, ErrMisconfigured) {
+		c.snap.Store(nil)
+		c.sync.started.Store(false)
+		return wrap(err, "sysconfig: not started")
+	}
 	if err != nil {
 		c.fallBackToCache(ctx)
 	}
@@ -177,7 +188,7 @@ func (c *Client) syncOnce(ctx context.Context) error {
 	d, err := c.store.Since(ctx, c.schema.app, s.at)
 	if err != nil {
 		c.syncFailed(err)
-		return &UnavailableError{Backend: "store", Op: "sync", Err: err}
+		return storeError("sync", err)
 	}
 	c.sawEpoch(d.At.Epoch)
 	var changes []fieldChange
@@ -197,13 +208,18 @@ func (c *Client) syncOnce(ctx context.Context) error {
 	return nil
 }
 
+// syncFailed logs the start of a run of failed syncs, once: as an error
+// when the store is misconfigured (an operator must act), else as a
+// warning. The client keeps trying at every reconcile.
 func (c *Client) syncFailed(err error) {
-	if errors.Is(err, context.Canceled) {
-		return // Close
+	if errors.Is(err, context.Canceled) || !c.sync.failing.CompareAndSwap(false, true) {
+		return // Close, or already logged
 	}
-	if c.sync.failing.CompareAndSwap(false, true) {
-		c.log.Warn("sysconfig: store unreachable; serving the last known values", "error", err)
+	if errors.Is(err, ErrMisconfigured) {
+		c.log.Error("sysconfig: store misconfigured; serving the last known values until it is fixed", "error", err)
+		return
 	}
+	c.log.Warn("sysconfig: store unreachable; serving the last known values", "error", err)
 }
 
 func (c *Client) syncRecovered() {

@@ -96,7 +96,7 @@ func (c *Client) prepare(updates []Update) ([]*fieldInfo, []Write, error) {
 	var errs []error
 	for i, u := range updates {
 		if seen[u.path] {
-			errs = append(errs, fmt.Errorf("sysconfig: %s is changed twice in one batch", u.path))
+			errs = append(errs, &ValidationError{Path: u.path, Problems: []string{"is changed twice in one SetMany"}})
 			continue
 		}
 		seen[u.path] = true
@@ -139,11 +139,12 @@ func (c *Client) valueOf(f *fieldInfo, u Update) (any, error) {
 	return v, f.validate(v, c.opts.MaxValueSize)
 }
 
-// storeError wraps a store failure in an *UnavailableError; a conflict, or
-// input the store refused (ErrInvalid), passes through unchanged, since
-// retrying would not help.
+// storeError wraps a store failure in an *UnavailableError; a conflict,
+// input the store refused (ErrInvalid) or a misconfigured store
+// (ErrMisconfigured) passes through unchanged, since retrying would not
+// help.
 func storeError(op string, err error) error {
-	if errors.Is(err, ErrConflict) || errors.Is(err, ErrInvalid) {
+	if errors.Is(err, ErrConflict) || errors.Is(err, ErrInvalid) || errors.Is(err, ErrMisconfigured) {
 		return err
 	}
 	return &UnavailableError{Backend: "store", Op: op, Err: err}

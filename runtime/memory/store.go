@@ -115,7 +115,7 @@ func (s *Store) check(ch runtime.Change) error {
 	seen := make(map[string]bool, len(ch.Writes))
 	for _, w := range ch.Writes {
 		if seen[w.Path] {
-			return fmt.Errorf("memory: path %s written twice in one batch", w.Path)
+			return runtime.InvalidInput(fmt.Errorf("memory: path %s written twice in one change", w.Path))
 		}
 		seen[w.Path] = true
 		if cur := s.record(w.Path); w.CheckVersion && cur.Version != w.Version {

@@ -187,17 +187,15 @@ func rollback(ctx context.Context, conn *pgxpool.Conn) {
 }
 
 // applyError is Apply's error for err: a *runtime.ConflictError when a
-// version check failed, an error matching runtime.ErrInvalid when the
-// server refused the data, otherwise err wrapped, and matching the caller's
+// version check failed, otherwise err classified (see classify) and
+// wrapped, and matching the caller's
 // context error with errors.Is when its context has ended or its deadline
 // made the server give up.
 func applyError(ctx context.Context, b budget, err error) error {
 	if c := conflictOf(err); c != nil {
 		return c
 	}
-	if isDataException(err) {
-		err = runtime.InvalidInput(err)
-	}
+	err = classify(err)
 	ctxErr := ctx.Err()
 	if ctxErr == nil && b.fromCtx && serverTimedOut(err) {
 		ctxErr = context.DeadlineExceeded
@@ -206,15 +204,6 @@ func applyError(ctx context.Context, b budget, err error) error {
 		return fmt.Errorf("sysconfig/postgres: apply: %w (%w)", err, ctxErr)
 	}
 	return fmt.Errorf("sysconfig/postgres: apply: %w", err)
-}
-
-// isDataException reports whether the server refused err's statement for
-// the data it was given (SQLSTATE class 22: a NUL byte, invalid UTF-8, a
-// value out of range): bad input, not an outage. The runtime checks values
-// before they reach the store, so this is a second line.
-func isDataException(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "22")
 }
 
 // serverTimedOut reports whether err is the server stopping a transaction
@@ -266,8 +255,17 @@ func applied(writes []runtime.Write, results []writeResult) []runtime.Applied {
 	return out
 }
 
-// checkChange rejects what Apply refuses before touching the database.
+// checkChange rejects what Apply refuses before touching the database, as
+// invalid input (runtime.ErrInvalid).
 func checkChange(ch runtime.Change) error {
+	if err := changeProblem(ch); err != nil {
+		return runtime.InvalidInput(err)
+	}
+	return nil
+}
+
+// changeProblem describes what is wrong with ch, if anything.
+func changeProblem(ch runtime.Change) error {
 	if ch.App == "" || strings.Contains(ch.App, ".") {
 		return fmt.Errorf("sysconfig/postgres: apply: app %q is not a single path segment", ch.App)
 	}

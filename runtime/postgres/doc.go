@@ -32,6 +32,28 @@
 // After a point-in-time restore or a failover to a replica that may have
 // lost commits, call [Store.NewEpoch].
 //
+// # Privileges
+//
+// The role that runs EnsureSchema the first time, and after each upgrade
+// of this package, owns the tables: it needs CREATE on the schema (or on
+// the database, to create the schema). Programs that only read and write
+// need no more than this, with the schema and role of your own:
+//
+//	GRANT USAGE ON SCHEMA sysconfig TO app;
+//	GRANT SELECT, INSERT, UPDATE ON sysconfig.sysconfig_values TO app;
+//	GRANT SELECT, INSERT ON sysconfig.sysconfig_history, sysconfig.sysconfig_changes TO app;
+//	GRANT SELECT ON sysconfig.sysconfig_meta, sysconfig.sysconfig_migrations TO app;
+//	GRANT USAGE ON SEQUENCE sysconfig.sysconfig_version, sysconfig.sysconfig_history_id_seq TO app;
+//
+// (The functions are executable by PUBLIC, as Postgres creates them;
+// LISTEN and NOTIFY need no grant.) Such a role may call EnsureSchema: on a
+// current store it only reads. A test runs the client under exactly these
+// grants.
+//
+// An error that says the store is set up wrong rather than down — the
+// database or a table does not exist, authentication failed, a privilege
+// is missing — matches runtime.ErrMisconfigured, not ErrUnavailable.
+//
 // # Tables
 //
 // sysconfig_values holds one row per path ever written: the app, the value

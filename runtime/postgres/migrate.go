@@ -2,7 +2,9 @@ package postgres
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -94,12 +96,52 @@ func (e *SchemaTooNewError) Error() string {
 // A database set up by the former schema.sql records no migration: the
 // first migration, all IF NOT EXISTS, changes nothing on it, and the
 // later ones upgrade it.
+//
+// It first checks, reading only, whether there is anything to do; on a
+// store that is current it changes nothing and needs no privilege beyond
+// reading sysconfig_migrations and sysconfig_meta, so that every process
+// may call it at start-up under a role that cannot create tables (see the
+// grants in the package documentation).
 func (s *Store) EnsureSchema(ctx context.Context) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return s.migrate(ctx, tx) })
+	current, err := s.isCurrent(ctx)
+	if err == nil && !current {
+		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return s.migrate(ctx, tx) })
+	}
 	if err != nil {
-		return fmt.Errorf("sysconfig/postgres: ensure schema: %w", err)
+		return fmt.Errorf("sysconfig/postgres: ensure schema: %w", classify(err))
 	}
 	return nil
+}
+
+// isCurrent reports, reading only, whether the store needs nothing from
+// EnsureSchema: every migration recorded (or a *SchemaTooNewError if a
+// newer one is), the functions tagged as this package's, and the epoch
+// begun with the current sysconfig_values.
+func (s *Store) isCurrent(ctx context.Context) (bool, error) {
+	var exists bool
+	if err := s.pool.QueryRow(ctx, s.m.migrationsExist, s.m.migrationsName).Scan(&exists); err != nil || !exists {
+		return false, err
+	}
+	rows, _ := s.pool.Query(ctx, s.m.listMigrations)
+	versions, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	if err != nil {
+		return false, err
+	}
+	known := migrations[len(migrations)-1].Version
+	if newest := slices.Max(append(versions, 0)); newest > known {
+		return false, &SchemaTooNewError{Database: newest, Known: known}
+	}
+	if len(versions) != known {
+		return false, nil
+	}
+	var tag *string
+	var epochOK *bool
+	err = s.pool.QueryRow(ctx, s.m.currentState, s.m.conflictSignature, s.m.valuesName).Scan(&tag, &epochOK)
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "42P01" { // sysconfig_meta dropped: migrate explains
+		return false, nil
+	}
+	return err == nil && tag != nil && *tag == functionsTag && epochOK != nil && *epochOK, err
 }
 
 // migrate does EnsureSchema's work in tx.
@@ -120,6 +162,9 @@ func (s *Store) migrate(ctx context.Context, tx pgx.Tx) error {
 		return err
 	}
 	if _, err := tx.Exec(ctx, functionsSQL); err != nil {
+		return fmt.Errorf("functions.sql: %w", err)
+	}
+	if _, err := tx.Exec(ctx, s.m.tagFunctions); err != nil {
 		return fmt.Errorf("functions.sql: %w", err)
 	}
 	if _, err := tx.Exec(ctx, s.m.ensureEpoch, s.m.valuesName); err != nil {
@@ -235,23 +280,45 @@ func (s *Store) NewEpoch(ctx context.Context) (int64, error) {
 type migrationQueries struct {
 	createMigrations, listMigrations, recordMigration string
 	epoch, ensureEpoch, newEpoch                      string
+	migrationsExist, currentState, tagFunctions       string
 
-	// valuesName is sysconfig_values' qualified name, as text for
-	// ::regclass, which reads it as SQL would.
-	valuesName string
+	// Qualified names as text, for ::regclass and to_regprocedure, which
+	// read them as SQL would: sysconfig_values, sysconfig_migrations, and
+	// sysconfig_conflict with its argument types.
+	valuesName, migrationsName, conflictSignature string
 }
 
 func newMigrationQueries(schema string) migrationQueries {
 	r := namer(schema)
 	return migrationQueries{
-		createMigrations: r.Replace(createMigrationsSQL),
-		listMigrations:   r.Replace(listMigrationsSQL),
-		recordMigration:  r.Replace(recordMigrationSQL),
-		epoch:            r.Replace(epochSQL),
-		ensureEpoch:      r.Replace(ensureEpochSQL),
-		newEpoch:         r.Replace(newEpochSQL),
-		valuesName:       qualify(schema, valuesTable),
+		createMigrations:  r.Replace(createMigrationsSQL),
+		listMigrations:    r.Replace(listMigrationsSQL),
+		recordMigration:   r.Replace(recordMigrationSQL),
+		epoch:             r.Replace(epochSQL),
+		ensureEpoch:       r.Replace(ensureEpochSQL),
+		newEpoch:          r.Replace(newEpochSQL),
+		migrationsExist:   migrationsExistSQL,
+		currentState:      r.Replace(currentStateSQL),
+		tagFunctions:      strings.ReplaceAll(r.Replace(tagFunctionsSQL), "{functions_tag}", functionsTag),
+		valuesName:        qualify(schema, valuesTable),
+		migrationsName:    qualify(schema, migrationsTable),
+		conflictSignature: qualify(schema, conflictFunc) + conflictArgs,
 	}
+}
+
+// conflictArgs are sysconfig_conflict's argument types, which name it.
+const conflictArgs = "(text, bigint, bigint)"
+
+// functionsTag is the comment EnsureSchema puts on sysconfig_conflict once
+// it has run functions.sql: a digest of that file, so that the next
+// EnsureSchema can tell, reading only, that the functions are this
+// package's.
+var functionsTag = "sysconfig functions " + digest(functionsSQL)
+
+// digest returns the first 16 hex digits of s's SHA-256.
+func digest(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:8])
 }
 
 const (
@@ -267,6 +334,20 @@ const (
 	recordMigrationSQL = `INSERT INTO {migrations} (version, name) VALUES ($1, $2)`
 
 	epochSQL = `SELECT epoch FROM {meta}`
+
+	// migrationsExistSQL tells whether sysconfig_migrations exists ($1: its
+	// qualified name), without failing when it does not.
+	migrationsExistSQL = `SELECT to_regclass($1) IS NOT NULL`
+
+	// currentStateSQL reads what else EnsureSchema would change: the
+	// functions' tag ($1: sysconfig_conflict's signature) and whether the
+	// epoch began with the current sysconfig_values ($2).
+	currentStateSQL = `SELECT obj_description(to_regprocedure($1), 'pg_proc'),
+		(SELECT values_oid = to_regclass($2) FROM {meta})`
+
+	// tagFunctionsSQL marks the functions as this package's (see
+	// functionsTag); the tag is a literal, as COMMENT takes no parameter.
+	tagFunctionsSQL = `COMMENT ON FUNCTION {conflict}` + conflictArgs + ` IS '` + "{functions_tag}" + `'`
 
 	// startEpochSQL inserts the meta row ($1: sysconfig_values' name) with
 	// a new epoch, now in microseconds, or, if the row exists, moves it to

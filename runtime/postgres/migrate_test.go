@@ -170,12 +170,12 @@ func assertSecondRunChangesNothing(t *testing.T, schema string, epoch int64) {
 	if err := s.EnsureSchema(testCtx(t)); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Contains(tracer.statements(), postgres.FunctionsSQL()) {
-		t.Error("the second EnsureSchema did not run functions.sql, or the tracer saw nothing")
+	if len(tracer.statements()) == 0 {
+		t.Error("the tracer saw nothing")
 	}
-	for _, m := range postgres.Migrations() {
-		if slices.Contains(tracer.statements(), m.SQL) {
-			t.Errorf("the second EnsureSchema ran migration %d again", m.Version)
+	for _, stmt := range tracer.statements() { // a current store is checked, not migrated
+		if !strings.HasPrefix(strings.TrimSpace(stmt), "SELECT") {
+			t.Errorf("the second EnsureSchema ran more than reads: %.80q", stmt)
 		}
 	}
 	if got := queryString(t, pool, `SELECT json_agg(m ORDER BY version)::text FROM sysconfig_migrations AS m`); got != recorded {

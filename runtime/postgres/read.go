@@ -70,7 +70,7 @@ func (s *Store) History(ctx context.Context, path string, limit int) ([]runtime.
 	rows, _ := s.pool.Query(ctx, s.q.history, path, limit)
 	entries, err := pgx.CollectRows(rows, scanEntry)
 	if err != nil {
-		return nil, fmt.Errorf("sysconfig/postgres: history: %w", err)
+		return nil, fmt.Errorf("sysconfig/postgres: history: %w", classify(err))
 	}
 	return entries, nil
 }
@@ -93,10 +93,10 @@ func (s *Store) records(ctx context.Context, op, sql string, args ...any) (int64
 		return nil
 	})
 	if err == nil && epoch == 0 {
-		err = errNoEpoch
+		err = runtime.Misconfigured(errNoEpoch)
 	}
 	if err != nil {
-		return 0, nil, fmt.Errorf("sysconfig/postgres: %s: %w", op, err)
+		return 0, nil, fmt.Errorf("sysconfig/postgres: %s: %w", op, classify(err))
 	}
 	return epoch, records, nil
 }

@@ -29,7 +29,7 @@ func (s *Store) Resolve(ctx context.Context, app, id string) (runtime.Resolution
 	}
 	tag, err := s.pool.Exec(ctx, s.q.fence, id, app)
 	if err != nil {
-		return runtime.Resolution{}, fmt.Errorf("sysconfig/postgres: resolve: %w", err)
+		return runtime.Resolution{}, fmt.Errorf("sysconfig/postgres: resolve: %w", classify(err))
 	}
 	if tag.RowsAffected() == 1 {
 		return runtime.Resolution{}, nil // fenced: it never committed, and never will
@@ -38,14 +38,14 @@ func (s *Store) Resolve(ctx context.Context, app, id string) (runtime.Resolution
 	var epoch int64
 	err = s.pool.QueryRow(ctx, s.q.changeVersion, id).Scan(&version, &epoch)
 	if err != nil {
-		return runtime.Resolution{}, fmt.Errorf("sysconfig/postgres: resolve: %w", err)
+		return runtime.Resolution{}, fmt.Errorf("sysconfig/postgres: resolve: %w", classify(err))
 	}
 	if !version.Valid {
 		return runtime.Resolution{}, nil // fenced before
 	}
 	applied, err := s.changeWrites(ctx, id, epoch)
 	if err != nil {
-		return runtime.Resolution{}, fmt.Errorf("sysconfig/postgres: resolve: %w", err)
+		return runtime.Resolution{}, fmt.Errorf("sysconfig/postgres: resolve: %w", classify(err))
 	}
 	return runtime.Resolution{Committed: true, Applied: applied}, nil
 }

@@ -170,8 +170,8 @@ func storeCheckVersion(t *testing.T, s runtime.Store) {
 
 func storeDuplicatePath(t *testing.T, s runtime.Store) {
 	_, err := apply(s, app, set(path(1), "a"), set(path(1), "b"))
-	if err == nil {
-		t.Fatal("Apply with a path written twice succeeded")
+	if !errors.Is(err, runtime.ErrInvalid) {
+		t.Fatalf("Apply with a path written twice = %v, want an error matching ErrInvalid", err)
 	}
 	if r := mustLoad(t, s, path(1))[0]; r.Set {
 		t.Errorf("after rejected batch: %+v, want nothing written", r)
