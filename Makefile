@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
-.PHONY: demo generate check-generated test lint bench soak services
+.PHONY: demo generate check-generated test lint fuzz bench soak services
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
@@ -18,9 +18,21 @@ check-generated:
 	go run ./cmd/sysconfig-gen check -schema schema.example.yaml -out generated -package generated
 	go run ./cmd/sysconfig-gen docs -schema schema.example.yaml -o schema.example.md -check
 
-## test: start the services, lint, and run every test with the race detector
+## test: start the services, lint, run every test with the race detector, then fuzz each target briefly
 test: services lint
 	go test -race -count=1 ./...
+	@$(MAKE) --no-print-directory fuzz
+
+## fuzz: run each fuzz target for FUZZTIME (5s; FUZZTIME=10m for a longer hunt); a crasher lands in the package's testdata/fuzz and stays as a regression case
+FUZZTIME ?= 5s
+FUZZ_TARGETS := ./runtime:FuzzValueRoundTrip ./schema:FuzzParse ./runtime/redis:FuzzParse \
+	./runtime/redis:FuzzRoundTrip ./runtime/keyring:FuzzOpen
+fuzz:
+	@for target in $(FUZZ_TARGETS); do \
+		pkg=$${target%%:*}; name=$${target##*:}; \
+		echo "go test -run '^$$' -fuzz '^$$name\$$' -fuzztime $(FUZZTIME) $$pkg"; \
+		go test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
 
 ## lint: gofmt, go vet and staticcheck
 lint:

@@ -24,6 +24,7 @@ func collect(ctx context.Context, e *env, s settings, progress io.Writer) *repor
 	rep.inProcess(r, progress)
 	rep.propagation(r, progress)
 	rep.giveUps(r, progress)
+	rep.outage(r, progress)
 	rep.race(r, progress)
 	rep.elapsed = time.Since(start)
 	return rep
@@ -134,6 +135,16 @@ func (rep *report) giveUps(r *rig, progress io.Writer) {
 		return
 	}
 	rep.set("9", giveUpResult(g))
+}
+
+// outage measures row 10.
+func (rep *report) outage(r *rig, progress io.Writer) {
+	o, err := measureOutage(r.ctx, r, progress)
+	if err != nil {
+		rep.fail("10", err)
+		return
+	}
+	rep.set("10", outageResult(o))
 }
 
 // race runs the race harness for rows 7a and 7b.

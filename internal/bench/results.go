@@ -3,10 +3,12 @@ package main
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/go-sysconfig/sysconfig/internal/raceharness"
+	"github.com/go-sysconfig/sysconfig/runtime"
 )
 
 // The targets (see the Targets table of the design brief).
@@ -142,5 +144,19 @@ func giveUpResult(g giveUps) result {
 		detail: fmt.Sprintf("%d writes, %v deadline: %d outcome unknown (%d found committed by Resolve), %d reported failed, %d other",
 			len(g.late), giveUpDeadline, g.unknown, g.resolvedCommitted, g.failed, g.reportedOK+g.others),
 		verdict: judge(len(g.late) > 0 && p99 <= maxGiveUpP99 && g.failed == 0 && g.others == 0),
+	}
+}
+
+// outageResult judges figure 10: the first read with Redis unreachable
+// costs at most the cache timeout and a store read (with room for a noisy
+// machine), and the client logs the outage once.
+func outageResult(o outage) result {
+	p50, p99 := percentile(o.first, 0.50), percentile(o.first, 0.99)
+	lines := slices.Max(o.logLines)
+	return result{
+		measured: fmt.Sprintf("first p50 %s, p99 %s; later %s; %d log line(s)",
+			fmtLatency(p50, true), fmtLatency(p99, true), fmtLatency(percentile(o.later, 0.5), true), lines),
+		detail:  fmt.Sprintf("%d clients, Redis a closed port, reads through the cache (no snapshot)", len(o.first)),
+		verdict: judge(len(o.first) > 0 && p99 <= runtime.DefaultCacheTimeout+50*time.Millisecond && lines == 1),
 	}
 }
