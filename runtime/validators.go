@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/mail"
 	"net/netip"
 	"net/url"
 	"path"
@@ -31,7 +30,9 @@ type requiredValidator struct {
 
 // Required fails on an empty value ("", a zero Secret, an empty list) with
 // "is required". Numbers, bools and durations are never empty, so it always
-// passes them.
+// passes them. White space is a value, not emptiness: " " passes (values
+// are stored as written, and a space may be a meaningful separator); add
+// NotBlank to refuse text made only of white space.
 func Required() Validator { return &requiredValidator{name: "required", problem: "is required"} }
 
 // NotEmpty behaves like Required under the schema name "not_empty"; its
@@ -144,26 +145,44 @@ func Regex(pattern string, inverse bool) Validator {
 	return &textValidator{name: "regex", desc: desc, check: predicate(problem, valid)}
 }
 
-// Email fails unless the value is a plain email address such as
-// "name@example.com": net/mail must parse it as exactly that address, with
-// no display name, angle brackets or comments, and the domain must contain
-// a dot that neither starts nor ends it.
+// Email fails unless the value is a plain address such as
+// "name@example.com", at most 254 characters long: a local part of at most
+// 64 characters that is an RFC 5322 dot-atom (ASCII letters, digits and
+// !#$%&'*+-/=?^_`{|}~ in words joined by single dots), "@", and a domain
+// name (see Domain). Quoted local parts, display names, comments, IP
+// literals ("a@[192.0.2.1]") and bare IP addresses are refused.
 func Email() Validator {
 	return formatValidator("email", "must be a valid email address", isEmail)
 }
 
 func isEmail(s string) bool {
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Name != "" || a.Address != s {
-		return false
-	}
-	domain := s[strings.LastIndexByte(s, '@')+1:]
-	return strings.Contains(domain, ".") && domain[0] != '.' && domain[len(domain)-1] != '.'
+	at := strings.LastIndexByte(s, '@')
+	return at > 0 && at <= 64 && len(s) <= 254 && isDotAtom(s[:at]) && isDomain(s[at+1:])
 }
 
-// URL fails unless the value is an absolute URL with a host, such as
-// "https://example.com/path", whose scheme is one of schemes (compared
-// case-insensitively; http and https when none are given). URLs containing
+// isDotAtom reports whether s is words of atext joined by single dots.
+func isDotAtom(s string) bool {
+	for word := range strings.SplitSeq(s, ".") {
+		if word == "" || strings.ContainsFunc(word, func(r rune) bool { return !isAtext(r) }) {
+			return false
+		}
+	}
+	return true
+}
+
+// isAtext reports whether r may appear in an RFC 5322 atom.
+func isAtext(r rune) bool {
+	return isASCIILetter(r) || isDigit(r) || strings.ContainsRune("!#$%&'*+-/=?^_`{|}~", r)
+}
+
+// URL fails unless the value is an absolute URL such as
+// "https://user:pw@example.com:8443/path?q#f" whose scheme is one of
+// schemes (compared case-insensitively; http and https when none are
+// given). After "//" comes an optional user name (with ":password") and
+// one "@", then the host: a host name (see Hostname, which takes a
+// dotted-decimal IPv4 address too) or an IPv6 address in brackets, as in
+// "http://[::1]:8080/" (a zone is written "%25eth0", per RFC 6874). A
+// port, when the host is followed by ":", is 1 to 65535. URLs containing
 // white space are rejected.
 func URL(schemes ...string) Validator {
 	allowed := urlSchemes(schemes)
@@ -192,8 +211,43 @@ func isURL(s string, schemes []string) bool {
 	if strings.ContainsFunc(s, unicode.IsSpace) {
 		return false
 	}
-	u, err := url.Parse(s) // lower-cases the scheme
-	return err == nil && u.Hostname() != "" && slices.Contains(schemes, u.Scheme)
+	u, err := url.Parse(s) // lower-cases the scheme, checks escapes and the user info
+	if err != nil || !slices.Contains(schemes, u.Scheme) {
+		return false
+	}
+	authority, ok := rawAuthority(s[len(u.Scheme)+1:])
+	if !ok || strings.Count(authority, "@") > 1 || u.User != nil && u.User.Username() == "" {
+		return false
+	}
+	return isURLHost(u.Host)
+}
+
+// rawAuthority returns the authority of a URL after its "scheme:", as
+// written (url.Parse reads "a@b@host" as the user "a@b"); ok is false when
+// there is no "//".
+func rawAuthority(rest string) (authority string, ok bool) {
+	authority, ok = strings.CutPrefix(rest, "//")
+	if end := strings.IndexAny(authority, "/?#"); end >= 0 {
+		authority = authority[:end]
+	}
+	return authority, ok
+}
+
+// isURLHost reports whether hostport, a URL's authority without its user
+// info, is a host name or a bracketed IPv6 address, with an optional port.
+func isURLHost(hostport string) bool {
+	host := hostport
+	if i := strings.LastIndexByte(hostport, ':'); i > strings.LastIndexByte(hostport, ']') {
+		if !isPort(portText(hostport[i+1:])) {
+			return false // also refuses the empty port of "http://host:/"
+		}
+		host = hostport[:i]
+	}
+	if inner, ok := strings.CutPrefix(host, "["); ok {
+		a, err := netip.ParseAddr(strings.TrimSuffix(inner, "]")) // url.Parse checked the "]"
+		return err == nil && a.Is6()
+	}
+	return isHostname(host)
 }
 
 // joinOr joins words as "a", "a or b", "a, b or c".
@@ -234,7 +288,10 @@ func IP() Validator {
 // Hostname fails unless the value is an RFC 1123 host name: at most 253
 // characters of dot-separated labels, each 1 to 63 ASCII letters, digits
 // and hyphens, not starting or ending with a hyphen. A single label such as
-// "localhost" is allowed; a trailing dot is not.
+// "localhost" is allowed; a trailing dot is not. A name whose last label is
+// all digits is read as an IPv4 address, as RFC 1123 asks, and must be one
+// in dotted-decimal form: "192.0.2.1" passes, "1.1.1.1.1" and "3628126748"
+// fail.
 func Hostname() Validator {
 	return formatValidator("hostname", "must be a valid hostname", isHostname)
 }
@@ -248,7 +305,12 @@ func isHostname(s string) bool {
 			return false
 		}
 	}
-	return true
+	last := s[strings.LastIndexByte(s, '.')+1:]
+	if strings.ContainsFunc(last, func(r rune) bool { return !isDigit(r) }) {
+		return true
+	}
+	a, err := netip.ParseAddr(s) // all digits: an IPv4 address or nothing
+	return err == nil && a.Is4()
 }
 
 func isLabel(l string) bool {
@@ -256,11 +318,13 @@ func isLabel(l string) bool {
 		return false
 	}
 	return !strings.ContainsFunc(l, func(r rune) bool {
-		return r != '-' && !isASCIILetter(r) && (r < '0' || r > '9')
+		return r != '-' && !isASCIILetter(r) && !isDigit(r)
 	})
 }
 
 func isASCIILetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
 // Domain fails unless the value is a host name (see Hostname) of at least
 // two labels whose last label, the top-level domain, is alphabetic and at
@@ -541,14 +605,16 @@ func (portValidator) Validate(v any) error {
 	if !ok {
 		return notApplicable("port", v)
 	}
-	if n < 1 || n > 65535 {
+	if !isPort(n) {
 		return errPort
 	}
 	return nil
 }
 
-// portNumber returns an int64 as is and parses a string of at most five
-// digits; other strings give -1, an invalid port.
+// isPort reports whether n is a TCP or UDP port number, 1 to 65535.
+func isPort(n int64) bool { return n >= 1 && n <= 65535 }
+
+// portNumber returns an int64 as is and a string's portText.
 func portNumber(v any) (int64, bool) {
 	if n, ok := v.(int64); ok {
 		return n, true
@@ -557,11 +623,17 @@ func portNumber(v any) (int64, bool) {
 	if !ok {
 		return 0, false
 	}
-	if len(s) > 5 || strings.ContainsFunc(s, func(r rune) bool { return r < '0' || r > '9' }) {
-		return -1, true
+	return portText(s), true
+}
+
+// portText parses a port written as one to five decimal digits; any other
+// text, the empty one included, gives -1, an invalid port.
+func portText(s string) int64 {
+	if s == "" || len(s) > 5 || strings.ContainsFunc(s, func(r rune) bool { return !isDigit(r) }) {
+		return -1
 	}
-	n, _ := strconv.ParseInt(s, 10, 64) // at most five digits: cannot fail
-	return n, true
+	n, _ := strconv.ParseInt(s, 10, 64) // one to five digits: cannot fail
+	return n
 }
 
 // ---- OneOf ----

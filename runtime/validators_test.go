@@ -143,8 +143,38 @@ func TestValidatorsRegexPanicsOnBadPattern(t *testing.T) {
 	Regex("a(", false)
 }
 
+// vector is one input of a format validator and whether it must pass;
+// name, when set, stands for an input too long to name a subtest.
+type vector struct {
+	in   string
+	ok   bool
+	name string
+}
+
+// formatCases turns vectors into cases of v, which reports problem.
+func formatCases(v Validator, problem string, vectors []vector) []validatorCase {
+	cases := make([]validatorCase, len(vectors))
+	for i, vec := range vectors {
+		name := vec.name
+		if name == "" {
+			name = vec.in
+		}
+		cases[i] = validatorCase{name, v, vec.in, wantIf(vec.ok, problem)}
+	}
+	return cases
+}
+
+// repeatLabels returns n labels of 63 letters and a last one of last
+// letters, joined by dots: 64*n + last characters.
+func repeatLabels(n, last int) string {
+	return strings.Repeat(strings.Repeat("a", 63)+".", n) + strings.Repeat("b", last)
+}
+
 func TestValidatorsEmail(t *testing.T) {
 	const bad = "must be a valid email address"
+	local64 := strings.Repeat("l", 64)
+	label63, label64 := strings.Repeat("d", 63), strings.Repeat("d", 64)
+	domain189 := repeatLabels(2, 61) // with a 64-character local part: 254 in all
 	cases := []validatorCase{
 		{"empty", Email(), "", ""},
 		{"empty list", Email(), []string{}, ""},
@@ -152,16 +182,66 @@ func TestValidatorsEmail(t *testing.T) {
 		{"secret", Email(), NewSecret("nope"), bad},
 		{"int", Email(), int64(3), "email validator cannot check int values"},
 	}
-	for in, ok := range map[string]bool{
-		"a@example.com": true, "first.last+tag@sub.example.co.uk": true, "A@EXAMPLE.COM": true,
-		"a@localhost": false, "Name <a@example.com>": false, "<a@example.com>": false,
-		" a@example.com": false, "a@example.com ": false, "a@.example.com": false,
-		"a@example.com.": false, "a.example.com": false, "@example.com": false,
-		"a@": false, "a@@example.com": false, "a b@example.com": false,
-		"a@example.com (comment)": false, "a@b@example.com": false,
-	} {
-		cases = append(cases, validatorCase{in, Email(), in, wantIf(ok, bad)})
-	}
+	cases = append(cases, formatCases(Email(), bad, []vector{
+		// valid: a dot-atom local part, "@", a domain name
+		{in: "a@example.com", ok: true},
+		{in: "first.last+tag@sub.example.co.uk", ok: true},
+		{in: "A@EXAMPLE.COM", ok: true},
+		{in: "o'neil@example.ie", ok: true},
+		{in: "user_name-1@my-host.example.com", ok: true},
+		{in: "1234567890@example.com", ok: true},
+		{in: "!#$%&'*+-/=?^_`{|}~@example.com", ok: true},
+		{in: "x@a.co", ok: true},
+		{in: "x@xn--bcher-kva.example", ok: true},
+		{in: "x@example.xn--p1ai", ok: true},
+		{in: "x@1e100.net", ok: true},
+		{in: "x@" + label63 + ".com", ok: true, name: "63-character label"},
+		{in: local64 + "@example.com", ok: true, name: "64-character local part"},
+		{in: local64 + "@" + domain189, ok: true, name: "254 characters"},
+		// the domain is not a domain name
+		{in: "user@exa!mple.com"},
+		{in: "user@a+b.com"},
+		{in: "user@exa_mple.com"},
+		{in: "email@127.0.0.1"},
+		{in: "email@[127.0.0.1]"},
+		{in: "email@[IPv6:2001:db8::1]"},
+		{in: "example@invalid.com-"},
+		{in: "user@-example.com"},
+		{in: "user@example-.com"},
+		{in: "user@example..com"},
+		{in: "a@.example.com"},
+		{in: "a@example.com."},
+		{in: "a@localhost"},
+		{in: "a@example.c"},
+		{in: "a@example.c0m"},
+		{in: "a@bücher.example"},
+		{in: "a@example.com:25"},
+		{in: "x@" + label64 + ".com", name: "64-character label"},
+		{in: "l" + local64 + "@example.com", name: "65-character local part"},
+		{in: local64 + "@b" + domain189, name: "255 characters"},
+		// the local part is not a dot-atom
+		{in: ".a@example.com"},
+		{in: "a.@example.com"},
+		{in: "a..b@example.com"},
+		{in: `"john doe"@example.com`},
+		{in: `"a"@example.com`},
+		{in: "a b@example.com"},
+		{in: "a,b@example.com"},
+		{in: "a(comment)@example.com"},
+		{in: "ü@example.com"},
+		// not one plain address
+		{in: "Name <a@example.com>"},
+		{in: "<a@example.com>"},
+		{in: "a@example.com (comment)"},
+		{in: " a@example.com"},
+		{in: "a@example.com "},
+		{in: "a.example.com"},
+		{in: "@example.com"},
+		{in: "a@"},
+		{in: "a@@example.com"},
+		{in: "a@b@example.com"},
+		{in: "foo@bar@example.com"},
+	})...)
 	runValidatorCases(t, cases)
 }
 
@@ -175,26 +255,100 @@ func wantIf(ok bool, problem string) string {
 
 func TestValidatorsURL(t *testing.T) {
 	const web = "must be a valid URL with scheme http or https"
+	label63, label64 := strings.Repeat("d", 63), strings.Repeat("d", 64)
 	cases := []validatorCase{
 		{"empty", URL(), "", ""},
 		{"ftp", URL("ftp"), "ftp://files.example.com/x", ""},
 		{"https only", URL("https"), "http://example.com", "must be a valid URL with scheme https"},
 		{"upper scheme option", URL("HTTPS"), "https://example.com", ""},
 		{"three schemes", URL("a", "b", "c"), "d://x", "must be a valid URL with scheme a, b or c"},
+		{"other scheme", URL("git+ssh"), "git+ssh://git@example.com/repo.git", ""},
 		{"list", URL(), []string{"https://a.example", "b.example"}, "item 2: " + web},
 		{"secret", URL(), NewSecret("https://user:pw@example.com"), ""},
 		{"bool", URL(), true, "url validator cannot check bool values"},
 	}
-	for in, ok := range map[string]bool{
-		"http://example.com": true, "https://example.com:8443/a?b=c#d": true,
-		"HTTPS://EXAMPLE.COM": true, "http://localhost": true, "http://[::1]:80/": true,
-		"http://192.0.2.1": true, "example.com": false, "//example.com": false,
-		"/path": false, "http://": false, "http:///path": false, "http://:80": false,
-		"ftp://example.com": false, "mailto:a@example.com": false,
-		"http://example.com/a b": false, "http://exa mple.com": false, "http:example.com": false,
-	} {
-		cases = append(cases, validatorCase{in, URL(), in, wantIf(ok, web)})
-	}
+	cases = append(cases, formatCases(URL(), web, []vector{
+		// valid host names
+		{in: "http://example.com", ok: true},
+		{in: "https://example.com:8443/a?b=c#d", ok: true},
+		{in: "HTTPS://EXAMPLE.COM", ok: true},
+		{in: "http://localhost", ok: true},
+		{in: "http://redis:6379", ok: true},
+		{in: "http://my-host.example.co.uk/", ok: true},
+		{in: "http://xn--bcher-kva.example/", ok: true},
+		{in: "http://example.xn--p1ai", ok: true},
+		{in: "http://example.com?q=1", ok: true},
+		{in: "http://example.com#top", ok: true},
+		{in: "http://example.com/a%20b/ü", ok: true},
+		{in: "http://" + label63 + ".com/", ok: true, name: "63-character label"},
+		{in: "http://" + repeatLabels(3, 61) + "/", ok: true, name: "253-character host"},
+		// valid IP literals
+		{in: "http://192.0.2.1", ok: true},
+		{in: "http://0.0.0.0:8000/", ok: true},
+		{in: "http://[::1]/", ok: true},
+		{in: "http://[::1]:8080/", ok: true},
+		{in: "http://[2001:db8::1]:443/x", ok: true},
+		{in: "http://[::ffff:192.0.2.1]/", ok: true},
+		{in: "http://[fe80::1%25eth0]:8080/", ok: true},
+		// valid ports and user info
+		{in: "http://example.com:1", ok: true},
+		{in: "http://example.com:65535", ok: true},
+		{in: "http://example.com:08080", ok: true},
+		{in: "http://user:pass@example.com/", ok: true},
+		{in: "http://user@example.com", ok: true},
+		{in: "http://us%40er:p%40ss@example.com/", ok: true},
+		{in: "http://user:@example.com", ok: true},
+		// hosts that are not names
+		{in: "http://.com"},
+		{in: "http://example..com/"},
+		{in: "http://example.com./"},
+		{in: "http://-invalid.com"},
+		{in: "http://invalid-.com"},
+		{in: "http://exa_mple.com"},
+		{in: "http://ex!ample.com"},
+		{in: "http://ex$ample.com"},
+		{in: "http://bücher.example/"},
+		{in: "http://" + label64 + ".com/", name: "64-character label"},
+		{in: "http://" + repeatLabels(3, 62) + "/", name: "254-character host"},
+		// bad IP literals
+		{in: "http://1.1.1.1.1"},
+		{in: "http://3628126748"},
+		{in: "http://256.0.0.1/"},
+		{in: "http://192.0.2.01/"},
+		{in: "http://[1.2.3.4]/"},
+		{in: "http://[example.com]/"},
+		{in: "http://[::1/"},
+		{in: "http://::1/"},
+		{in: "http://[::1]x/"},
+		// bad ports and user info
+		{in: "http://example.com:99999"},
+		{in: "http://example.com:65536"},
+		{in: "http://example.com:0"},
+		{in: "http://example.com:000080"},
+		{in: "http://host:/"},
+		{in: "http://[::1]:/"},
+		{in: "http://example.com:http"},
+		{in: "http://example.com:-80"},
+		{in: "http://foo@bar@example.com"},
+		{in: "http://u:p@ss@example.com"},
+		{in: "http://@example.com"},
+		{in: "http://:pass@example.com"},
+		{in: `http://example.com\@evil.com`},
+		// not an absolute URL with a host
+		{in: "example.com"},
+		{in: "//example.com"},
+		{in: "/path"},
+		{in: "http://"},
+		{in: "http:///path"},
+		{in: "http://:80"},
+		{in: "http://user@"},
+		{in: "http:example.com"},
+		{in: "ftp://example.com"},
+		{in: "mailto:a@example.com"},
+		{in: "http://example.com/a b"},
+		{in: "http://exa mple.com"},
+		{in: "http://example.com/%zz"},
+	})...)
 	runValidatorCases(t, cases)
 }
 
@@ -267,6 +421,16 @@ func TestValidatorsHostnameAndDomain(t *testing.T) {
 		"bücher.example":         {false, false},
 		"example.com:80":         {false, false},
 		"http://example.com/foo": {false, false},
+		"1e100.net":              {true, true},
+		"1-2":                    {true, false},
+		"123":                    {false, false},
+		"a.1":                    {false, false},
+		"1.1.1.1.1":              {false, false},
+		"3628126748":             {false, false},
+		"256.0.0.1":              {false, false},
+		"192.0.2.01":             {false, false},
+		"0x7f.0.0.1":             {false, false},
+		"::1":                    {false, false},
 	} {
 		cases = append(cases,
 			validatorCase{in, Hostname(), in, wantIf(want[0], host)},

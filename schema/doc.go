@@ -161,7 +161,8 @@
 // by runtime.ValidatorApplies) are:
 //
 //	required, not_empty      the value must not be empty ("", an empty
-//	                         list, an unset secret); every kind but bool
+//	                         list, an unset secret); every kind but bool.
+//	                         White space is not empty: add not_blank
 //	not_blank                not only white space; text kinds
 //	min_length: N            at least N characters (runes), or N items of
 //	max_length: N            a list; at most N. N is a whole number >= 0,
