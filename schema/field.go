@@ -33,9 +33,10 @@ func (l *loader) field(s *Section, p pair) *Field {
 	l.fieldText(f, keys, what)
 	l.deprecated(f, keys, what)
 	l.goName(f, keys, what)
-	if l.fieldType(f, p, keys, what) {
-		l.choices(f, keys, what)
-		l.validators(f, keys, what)
+	known := l.fieldType(f, p, keys, what)
+	l.choices(f, keys, what)
+	l.validators(f, keys, what)
+	if known {
 		l.fieldDefault(f, keys, what)
 	}
 	return f
@@ -170,9 +171,14 @@ func kindNames() []string {
 func kindList() string { return strings.Join(kindNames(), ", ") }
 
 // choices reads the choices of a select field and rejects them elsewhere.
+// When the field's type is unknown (and reported), choices are read for
+// their own errors.
 func (l *loader) choices(f *Field, keys map[string]pair, what string) {
 	p, ok := keys["choices"]
 	switch {
+	case f.Kind == 0 && ok:
+		l.choiceList(p, what)
+	case f.Kind == 0:
 	case f.Kind != runtime.KindSelect && ok:
 		l.errorf(p.key, "choices are only allowed on select fields; use \"type: select\" or remove the choices of %s", what)
 	case f.Kind == runtime.KindSelect && !ok:
