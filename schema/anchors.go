@@ -36,8 +36,8 @@ func (l *loader) duplicateAnchors(root *yaml.Node) {
 // places at the start of the node's properties (its tag may come first).
 func (l *loader) anchorPos(n *yaml.Node) Pos {
 	pos := l.pos(n)
-	line := splitLines(l.src).text(n.Line)
-	from := len(string([]rune(line)[:min(max(n.Column-1, 0), len([]rune(line)))]))
+	line := l.source().text(n.Line)
+	from := byteOffset(line, n.Column)
 	if i := strings.Index(line[from:], "&"+n.Anchor); i >= 0 {
 		pos.Col = column(line, from+i)
 	}

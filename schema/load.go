@@ -35,8 +35,9 @@ func Parse(filename string, data []byte) (*Schema, error) {
 // found so far.
 type loader struct {
 	file  string
-	src   []byte // the file's text
-	app   string // the app name, for field paths
+	src   []byte      // the file's text
+	lines sourceLines // src split into lines, once needed (see source)
+	app   string      // the app name, for field paths
 	errs  ErrorList
 	typos map[typo]bool // keys reported as likely misspelt
 }
@@ -92,6 +93,14 @@ func (l *loader) noSecondDocument(dec *yaml.Decoder) {
 	}
 }
 
+// source returns the file split into lines.
+func (l *loader) source() sourceLines {
+	if l.lines.lines == nil {
+		l.lines = splitLines(l.src)
+	}
+	return l.lines
+}
+
 // yamlError reports a syntax error, placed at its problem (see
 // locateSyntaxError).
 func (l *loader) yamlError(err error) {
@@ -99,7 +108,7 @@ func (l *loader) yamlError(err error) {
 		l.errs.Add(Pos{File: l.file}, `the file is empty; a schema needs "app" and "sections"`)
 		return
 	}
-	e := locateSyntaxError(l.src, err)
+	e := locateSyntaxError(l.source(), err)
 	l.errs.Add(Pos{File: l.file, Line: e.line, Col: e.col}, e.String())
 }
 

@@ -47,14 +47,13 @@ func (e syntaxError) String() string {
 	return "YAML syntax error: " + e.msg + "; " + e.hint
 }
 
-// locateSyntaxError places err, which decoding src returned, in src.
-func locateSyntaxError(src []byte, err error) syntaxError {
+// locateSyntaxError places err, which decoding f returned, in f.
+func locateSyntaxError(f sourceLines, err error) syntaxError {
 	m := yamlLineRE.FindStringSubmatch(err.Error())
 	if m == nil {
 		return syntaxError{msg: err.Error()}
 	}
 	e := syntaxError{msg: m[2]}
-	f := splitLines(src)
 	if len(f.lines) == 0 {
 		e.line, _ = strconv.Atoi(m[1])
 		return e

@@ -140,6 +140,17 @@ func hexDigits(s string, i, n int) bool {
 // yaml.v3 counts them.
 func column(s string, offset int) int { return utf8.RuneCountInString(s[:offset]) + 1 }
 
+// byteOffset converts a 1-based column of s to a byte offset, the length
+// of s past its end.
+func byteOffset(s string, col int) int {
+	for i := range s {
+		if col--; col <= 0 {
+			return i
+		}
+	}
+	return len(s)
+}
+
 // indentation returns the number of spaces that start s.
 func indentation(s string) int { return len(s) - len(strings.TrimLeft(s, " ")) }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -103,5 +104,34 @@ func TestSyntaxErrorLineAfterLongFile(t *testing.T) {
 	want := "s.yaml:" + strconv.Itoa(lines) + ":8: YAML syntax error: did not find expected key; this line is indented 7 spaces"
 	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("got %v\nwant %s", err, want)
+	}
+}
+
+// TestScanLine checks the marks scanLine finds, and that quotes and
+// comments hide what they hold.
+func TestScanLine(t *testing.T) {
+	tests := []struct {
+		line                          string
+		open                          []int
+		quote, escape, after, comment int
+		colons                        []int
+	}{
+		{`a: [x, "]", {y: z}`, []int{3}, -1, -1, -1, -1, []int{1, 14}},
+		{`a: 'it''s # not a comment' # but this is`, nil, -1, -1, -1, 27, []int{1}},
+		{`a: "x\"y`, nil, 3, -1, -1, -1, []int{1}},
+		{`a: "\d+" b`, nil, -1, 4, 9, -1, []int{1}},
+		{`a: "\x41\u00e9\n"`, nil, -1, -1, -1, -1, []int{1}},
+		{`a: it's: "x`, nil, 9, -1, -1, -1, []int{1, 7}},
+		{`# "[`, nil, -1, -1, -1, 0, nil},
+	}
+	for _, tt := range tests {
+		r := scanLine(tt.line)
+		if !slices.Equal(r.open, tt.open) || r.openQuote != tt.quote || r.badEscape != tt.escape ||
+			r.afterQuote != tt.after || r.comment != tt.comment || !slices.Equal(r.colons, tt.colons) {
+			t.Errorf("scanLine(%q) = %+v", tt.line, r)
+		}
+	}
+	if got := byteOffset("é: x", 3); got != 3 {
+		t.Errorf("byteOffset = %d, want 3", got)
 	}
 }
