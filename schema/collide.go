@@ -25,22 +25,24 @@ type decl struct {
 	choiceOf string
 }
 
-// checkNames reports generated identifiers that collide: package-level ones
-// across the schema, and method names within each section's type.
+// checkNames reports generated identifiers that collide: method names
+// within each section's type, and package-level ones across the schema.
+// Two declarations colliding in several identifiers (a section's type and
+// variable, or two fields' getters and descriptors) are reported once.
 func (l *loader) checkNames(s *Schema) {
-	l.collisions(packageDecls(s))
+	reported := map[[2]Pos]bool{}
 	for _, sec := range s.Sections {
-		l.collisions(methodDecls(sec))
+		l.collisions(methodDecls(sec), reported)
 	}
+	l.collisions(packageDecls(s), reported)
 }
 
 // collisions reports every decl whose identifier an earlier one already
-// uses, at the later of the two. Two declarations colliding in several
-// identifiers (a section's type and variable) are reported once.
-func (l *loader) collisions(decls []decl) {
+// uses, at the later of the two, unless that pair of declarations is
+// already in reported.
+func (l *loader) collisions(decls []decl, reported map[[2]Pos]bool) {
 	sort.SliceStable(decls, func(i, j int) bool { return decls[i].pos.before(decls[j].pos) })
 	first := map[string]decl{}
-	reported := map[[2]Pos]bool{}
 	for _, d := range decls {
 		f, dup := first[d.ident]
 		if !dup {
@@ -113,9 +115,15 @@ func fieldDecls(f *Field) []decl {
 	return decls
 }
 
-// fieldFix suggests renaming f.
+// fieldFix suggests renaming f or, when its Go name comes from go_name,
+// changing that.
 func fieldFix(f *Field) string {
-	return fmt.Sprintf("rename one of them, for example field %s.%s to %q", f.Section.Name, f.Name, f.Name+"_value")
+	if f.ExplicitGoName != "" {
+		return fmt.Sprintf("change the go_name %q of field %s.%s, for example to %q",
+			f.ExplicitGoName, f.Section.Name, f.Name, f.ExplicitGoName+"Value")
+	}
+	return fmt.Sprintf("rename one of them, for example field %s.%s to %q, or give it a go_name",
+		f.Section.Name, f.Name, f.Name+"_value")
 }
 
 // methodDecls lists the methods generated on a section's type: each

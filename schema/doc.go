@@ -21,8 +21,12 @@
 //	}
 //
 // Positions are those of the offending YAML node; a declaration (a section,
-// field, choice or validator) is positioned at its name. YAML syntax errors
-// are reported at the line yaml.v3 gives, without a column.
+// field, choice or validator) is positioned at its name. A YAML syntax error
+// stops the parse, so it comes alone; it is placed at the problem itself
+// (the badly indented line, the tab, the quote or bracket left open), which
+// yaml.v3 does not say, with a hint, and without a column when the line's
+// text does not show where the problem is. An anchor defined twice is an
+// error too, reported with the others.
 //
 // # File format
 //
@@ -88,6 +92,11 @@
 //     get a "Deprecated:" paragraph.
 //   - choices: select fields only, where they are required; see Choices.
 //   - validators: a list; see Validators.
+//   - go_name: the Go name of the field's getter, instead of the one derived
+//     from its name (see Field.GoName and GoName): an exported Go identifier
+//     in ASCII, such as Http2Enabled to keep a name that the naming rules
+//     would now write HTTP2Enabled. The setter, resetter, descriptor and enum
+//     type are named from it, and it is checked for collisions like them.
 //
 // # Kinds
 //
@@ -193,6 +202,9 @@
 // validator except required and not_empty accepts an empty value, so that
 // optional fields may be left empty. A validator may appear once per field,
 // except regex and custom, which may repeat with different arguments.
+// Validators written as a mapping ({required: true, min_length: 3}) are an
+// error, but each entry is still checked as the list item it stands for,
+// so that its own errors come in the same run.
 // Validator.Runtime builds the runtime.Validator a declaration stands for.
 //
 // # Generated names
@@ -200,8 +212,10 @@
 // The model owns the Go names of generated declarations: Section.TypeName,
 // Section.VarName, Field.GoName, Field.Setter, Field.Resetter,
 // Field.VarName, Field.EnumType and Field.ConstName, all built with GoName,
-// which capitalises words and writes common initialisms in upper case
-// ("api_url" → APIURL). Different schema names can produce the same Go name
+// which capitalises words and writes common initialisms in upper case,
+// alone or followed by digits ("api_url" → APIURL, "http2_enabled" →
+// HTTP2Enabled), or from a field's go_name. Different schema names can
+// produce the same Go name
 // ("x_1" and "x1" are both X1; a field "set_title" has the getter SetTitle,
 // which is also the setter of "title"), so Parse reports every collision
 // among the package-level names (section types and variables, field

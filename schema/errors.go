@@ -14,8 +14,8 @@ type Error struct {
 }
 
 // Error formats the problem as "file:line:col: message". A position without
-// a column (YAML syntax errors only report a line) prints as "file:line",
-// and one without a line as "file".
+// a column (a YAML syntax error whose line does not show where it is) prints
+// as "file:line", and one without a line (an empty file) as "file".
 func (e *Error) Error() string { return e.Pos.where() + ": " + e.Msg }
 
 // where is Pos.String leaving out the parts that are unknown.

@@ -51,24 +51,6 @@ func TestLoadMissingFile(t *testing.T) {
 	}
 }
 
-func TestSyntaxErrorLines(t *testing.T) {
-	tests := []struct{ src, want string }{
-		{"app: shop\nsections:\n  site:\n x: 1\n", "s.yaml:4: YAML syntax error: did not find expected key"},
-		{"app: shop\nsections: [a, b\nother: 1\n", "s.yaml:2: YAML syntax error: did not find expected ',' or ']'"},
-		{"app: shop\nsections: @x\n", "s.yaml:2: YAML syntax error: found character that cannot start any token"},
-		{"app: shop\nsections: a: b\n", "s.yaml:2: YAML syntax error: mapping values are not allowed in this context"},
-		{"app: *nope\n", "s.yaml: YAML syntax error: unknown anchor 'nope' referenced"},
-		{"", `s.yaml: the file is empty; a schema needs "app" and "sections"`},
-		{"# only a comment\n", `s.yaml: the file is empty; a schema needs "app" and "sections"`},
-	}
-	for _, tt := range tests {
-		_, err := Parse("s.yaml", []byte(tt.src))
-		if err == nil || err.Error() != tt.want {
-			t.Errorf("Parse(%q) = %v\nwant %s", tt.src, err, tt.want)
-		}
-	}
-}
-
 func TestAliasesAndMergeKeys(t *testing.T) {
 	src := `app: shop
 sections:

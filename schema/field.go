@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
@@ -9,7 +10,7 @@ import (
 )
 
 // fieldKeys are the keys of a field.
-var fieldKeys = []string{"type", "label", "description", "default", "deprecated", "choices", "validators"}
+var fieldKeys = []string{"type", "label", "description", "default", "deprecated", "choices", "validators", "go_name"}
 
 // DeprecatedNoNote is Field.Deprecated for a field marked "deprecated: true".
 const DeprecatedNoNote = "This field is deprecated."
@@ -31,9 +32,11 @@ func (l *loader) field(s *Section, p pair) *Field {
 	keys := l.object(p.val, what, fieldKeys...)
 	l.fieldText(f, keys, what)
 	l.deprecated(f, keys, what)
-	if l.fieldType(f, p, keys, what) {
-		l.choices(f, keys, what)
-		l.validators(f, keys, what)
+	l.goName(f, keys, what)
+	known := l.fieldType(f, p, keys, what)
+	l.choices(f, keys, what)
+	l.validators(f, keys, what)
+	if known {
 		l.fieldDefault(f, keys, what)
 	}
 	return f
@@ -77,6 +80,51 @@ func (l *loader) deprecated(f *Field, keys map[string]pair, what string) {
 			"remove the key if the field is not deprecated", what, describe(n))
 	}
 }
+
+// goNameRE matches a go_name: an exported Go identifier in ASCII, as every
+// Go name derived from a snake_case field name is. identRE matches any ASCII
+// identifier, exported or not (keywords are all lower case).
+var (
+	goNameRE = regexp.MustCompile(`^[A-Z][A-Za-z0-9_]*$`)
+	identRE  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+)
+
+// goName reads the go_name that replaces the Go name derived from the
+// field's name. Collisions with other generated names are reported with
+// the others (see loader.checkNames).
+func (l *loader) goName(f *Field, keys map[string]pair, what string) {
+	p, ok := keys["go_name"]
+	if !ok {
+		return
+	}
+	n := p.val
+	switch {
+	case n.Kind != yaml.ScalarNode || isNull(n):
+		l.errorf(n, "go_name of %s must be a Go identifier such as %q, not %s", what, GoName(f.Name), describe(n))
+	case !identRE.MatchString(n.Value):
+		l.errorf(n, "go_name %s of %s is not a Go identifier; use ASCII letters, digits and underscores, "+
+			"starting with an upper-case letter, such as %q", quoteShort(n.Value), what, goNameLike(f, n.Value))
+	case !goNameRE.MatchString(n.Value):
+		l.errorf(n, "go_name %q of %s is not exported, so code outside the generated package could not "+
+			"call its accessors; start it with an upper-case letter, such as %q", n.Value, what, goNameLike(f, n.Value))
+	default:
+		f.ExplicitGoName = n.Value
+	}
+}
+
+// goNameLike suggests a go_name close to value, or else the one derived
+// from the field's name when value's first word does not start with an
+// ASCII letter ("2fa", "été").
+func goNameLike(f *Field, value string) string {
+	ws := words(value)
+	if like := GoName(value); len(ws) > 0 && isASCIILetter(ws[0][0]) && goNameRE.MatchString(like) {
+		return like
+	}
+	return GoName(f.Name)
+}
+
+// isASCIILetter reports whether c is an ASCII letter.
+func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 // isTrue reports whether a YAML boolean is true.
 func isTrue(v string) bool { return strings.EqualFold(v, "true") }
@@ -123,9 +171,14 @@ func kindNames() []string {
 func kindList() string { return strings.Join(kindNames(), ", ") }
 
 // choices reads the choices of a select field and rejects them elsewhere.
+// When the field's type is unknown (and reported), choices are read for
+// their own errors.
 func (l *loader) choices(f *Field, keys map[string]pair, what string) {
 	p, ok := keys["choices"]
 	switch {
+	case f.Kind == 0 && ok:
+		l.choiceList(p, what)
+	case f.Kind == 0:
 	case f.Kind != runtime.KindSelect && ok:
 		l.errorf(p.key, "choices are only allowed on select fields; use \"type: select\" or remove the choices of %s", what)
 	case f.Kind == runtime.KindSelect && !ok:

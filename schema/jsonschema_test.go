@@ -41,8 +41,8 @@ import (
 //     a whole number in JSON, so only the loader rejects it).
 //
 // The loader also accepts a few values that the JSON Schema, sensibly,
-// does not: "app: true" (the name "true") and a URL scheme written as
-// true.
+// does not: "app: true" (the name "true"), a URL scheme written as true,
+// and "go_name: True" (the Go name True, a boolean in JSON).
 
 // rootDir is the repository root, relative to this package's directory.
 const rootDir = ".."
@@ -210,6 +210,7 @@ var agreementCases = []struct {
 		"  - regex: '^[a-z]+$'", "  - regex: {pattern: '^x', inverse: true}", "  - one_of: [ab, cd]",
 		"  - custom: first", "  - custom: second"), ""},
 	{"deprecated note", doc("type: string", "deprecated: use site.title instead"), ""},
+	{"go_name", doc("type: bool", "go_name: Http2_Enabled9"), ""},
 	{"deprecated true", doc("type: bool", "deprecated: true"), ""},
 	{"choices in both forms", doc("type: select", "choices: [light, 2, {value: dark, label: Dark mode}]", "default: light"), ""},
 	{"string list defaults", doc("type: string_list", "default: [a, 1, true]"), ""},
@@ -247,6 +248,11 @@ var agreementCases = []struct {
 	{"deprecated false", doc("type: string", "deprecated: false"), "deprecated of field site.f must be"},
 	{"deprecated 0", doc("type: string", "deprecated: 0"), "deprecated of field site.f must be"},
 	{"deprecated empty", doc("type: string", "deprecated:"), "deprecated of field site.f must be"},
+	{"go_name not an identifier", doc("type: bool", "go_name: HTTP-2"), "is not a Go identifier"},
+	{"go_name not ASCII", doc("type: bool", "go_name: Été"), "is not a Go identifier"},
+	{"go_name unexported", doc("type: bool", "go_name: http2Enabled"), "is not exported"},
+	{"go_name empty", doc("type: bool", `go_name: ""`), "is not a Go identifier"},
+	{"go_name as a list", doc("type: bool", "go_name: [A]"), "go_name of field site.f must be a Go identifier"},
 
 	// Defaults.
 	{"secret with a default", doc("type: secret", "default: hunter2"), "cannot have a default"},

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"io"
 	"os"
-	"regexp"
-	"strconv"
 
 	"gopkg.in/yaml.v3"
 )
@@ -24,7 +22,7 @@ func Load(path string) (*Schema, error) {
 // positions only. The error, when not nil, is an ErrorList holding every
 // problem found, sorted by position; the Schema is then nil.
 func Parse(filename string, data []byte) (*Schema, error) {
-	l := &loader{file: filename, typos: map[typo]bool{}}
+	l := &loader{file: filename, src: data, typos: map[typo]bool{}}
 	s := l.parse(data)
 	l.errs.Sort()
 	if err := l.errs.Err(); err != nil {
@@ -37,7 +35,9 @@ func Parse(filename string, data []byte) (*Schema, error) {
 // found so far.
 type loader struct {
 	file  string
-	app   string // the app name, for field paths
+	src   []byte      // the file's text
+	lines sourceLines // src split into lines, once needed (see source)
+	app   string      // the app name, for field paths
 	errs  ErrorList
 	typos map[typo]bool // keys reported as likely misspelt
 }
@@ -71,6 +71,7 @@ func (l *loader) document(data []byte) (*yaml.Node, bool) {
 		return nil, false
 	}
 	l.noSecondDocument(dec)
+	l.duplicateAnchors(&doc)
 	if len(doc.Content) == 0 {
 		l.errs.Add(Pos{File: l.file}, `the file is empty; a schema needs "app" and "sections"`)
 		return nil, false
@@ -92,45 +93,23 @@ func (l *loader) noSecondDocument(dec *yaml.Decoder) {
 	}
 }
 
-// yamlLineRE extracts the line number from a yaml.v3 syntax error.
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// parserProblems are the yaml.v3 syntax errors raised by its parser rather
-// than its scanner. For those, yaml.v3 reports the zero-based line of the
-// construct being parsed (or of the problem), so one is added to it.
-var parserProblems = map[string]bool{
-	"did not find expected ',' or ']'": true, "did not find expected ',' or '}'": true,
-	"did not find expected '-' indicator": true, "did not find expected <document start>": true,
-	"did not find expected key": true, "did not find expected node content": true,
-	"found duplicate %TAG directive": true, "found duplicate %YAML directive": true,
-	"found incompatible YAML document": true, "found undefined tag handle": true,
+// source returns the file split into lines.
+func (l *loader) source() sourceLines {
+	if l.lines.lines == nil {
+		l.lines = splitLines(l.src)
+	}
+	return l.lines
 }
 
-// yamlError reports a syntax error, positioned at its line when yaml.v3
-// gives one (it never gives a column).
+// yamlError reports a syntax error, placed at its problem (see
+// locateSyntaxError).
 func (l *loader) yamlError(err error) {
 	if errors.Is(err, io.EOF) {
 		l.errs.Add(Pos{File: l.file}, `the file is empty; a schema needs "app" and "sections"`)
 		return
 	}
-	msg := err.Error()
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		if parserProblems[m[2]] {
-			line++
-		}
-		l.errs.Add(Pos{File: l.file, Line: line}, "YAML syntax error: "+m[2])
-		return
-	}
-	l.errs.Add(Pos{File: l.file}, "YAML syntax error: "+trimYAMLPrefix(msg))
-}
-
-// trimYAMLPrefix removes the "yaml: " prefix of yaml.v3 errors.
-func trimYAMLPrefix(msg string) string {
-	if len(msg) > 6 && msg[:6] == "yaml: " {
-		return msg[6:]
-	}
-	return msg
+	e := locateSyntaxError(l.source(), err)
+	l.errs.Add(Pos{File: l.file, Line: e.line, Col: e.col}, e.String())
 }
 
 // topKeys are the keys of a schema file's top-level mapping.

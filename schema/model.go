@@ -50,6 +50,10 @@ type Field struct {
 	Label       string
 	Description string
 	Deprecated  string // empty unless deprecated; the text says what to use instead
+	// ExplicitGoName is the field's go_name: the Go name of its getter, from
+	// which its other declarations are named (see Field.GoName). It is empty
+	// when the schema gives none and the name is derived from Name.
+	ExplicitGoName string
 	// Default is the default in runtime.ParseValue's form (string, int64,
 	// float64, decimal.Decimal, bool, time.Duration, []string,
 	// runtime.Secret). When the schema gives none it is the kind's zero value

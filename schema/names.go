@@ -12,7 +12,8 @@ import (
 // emitters never assemble identifiers from strings and the loader can report
 // collisions before any code is generated.
 
-// commonInitialisms are written in upper case when they form a whole word.
+// commonInitialisms are written in upper case when they form a whole word,
+// alone or followed by digits (see initialism).
 var commonInitialisms = map[string]bool{
 	"acl": true, "api": true, "ascii": true, "cpu": true, "css": true, "dns": true,
 	"eof": true, "guid": true, "html": true, "http": true, "https": true, "id": true,
@@ -25,16 +26,17 @@ var commonInitialisms = map[string]bool{
 
 // GoName converts a name to an exported Go identifier. The name is split
 // into words at every character that is not a letter or a digit; each word
-// gets an upper-case first letter, and common initialisms are written all
-// in upper case: "api_url" → "APIURL", "max_ttl" → "MaxTTL",
-// "dark-mode" → "DarkMode", "EUR" → "EUR". When the result would not be an
-// exported identifier (it would be empty or start with a digit), it is
-// prefixed with "V": "1080p" → "V1080p".
+// gets an upper-case first letter, and common initialisms, alone or
+// followed by digits, are written all in upper case: "api_url" → "APIURL",
+// "max_ttl" → "MaxTTL", "http2_enabled" → "HTTP2Enabled" (as "http_2" →
+// "HTTP2"), "dark-mode" → "DarkMode", "EUR" → "EUR". When the result would
+// not be an exported identifier (it would be empty or start with a digit),
+// it is prefixed with "V": "1080p" → "V1080p".
 func GoName(name string) string {
 	var b strings.Builder
 	for _, word := range words(name) {
-		if commonInitialisms[strings.ToLower(word)] {
-			b.WriteString(strings.ToUpper(word))
+		if up, ok := initialism(word); ok {
+			b.WriteString(up)
 			continue
 		}
 		b.WriteString(capitalize(word))
@@ -44,6 +46,20 @@ func GoName(name string) string {
 		id = "V" + id
 	}
 	return id
+}
+
+// initialism returns word in upper case when it is a common initialism,
+// alone or followed by digits: "url" → "URL", "http2" → "HTTP2", but not
+// "ipv4" ("ipv" is not one). Digits after an initialism are read as a
+// version or an index, so a word and the same letters and digits split in
+// two ("http2", "http_2") get the same Go name.
+func initialism(word string) (string, bool) {
+	lower := strings.ToLower(word)
+	letters := strings.TrimRightFunc(lower, func(r rune) bool { return r >= '0' && r <= '9' })
+	if commonInitialisms[lower] || commonInitialisms[letters] {
+		return strings.ToUpper(word), true
+	}
+	return "", false
 }
 
 // words splits name at every character that is not a letter or a digit.
@@ -81,12 +97,13 @@ func titleLabel(name string) string {
 	return strings.Join(ws, " ")
 }
 
-// labelWords splits a snake_case name into words, upper-casing initialisms.
+// labelWords splits a snake_case name into words, upper-casing initialisms
+// as GoName does: "http2_enabled" → "HTTP2", "enabled".
 func labelWords(name string) []string {
 	ws := words(name)
 	for i, w := range ws {
-		if commonInitialisms[w] {
-			ws[i] = strings.ToUpper(w)
+		if up, ok := initialism(w); ok {
+			ws[i] = up
 		}
 	}
 	return ws
@@ -108,8 +125,15 @@ func (s *Section) VarName() string { return "section" + s.GoName() }
 // "section_site.go".
 func (s *Section) FileName() string { return "section_" + s.Name + ".go" }
 
-// GoName returns the getter's name: "title" → "Title".
-func (f *Field) GoName() string { return GoName(f.Name) }
+// GoName returns the getter's name: the field's go_name when the schema
+// gives one, else its name converted by GoName: "title" → "Title". The
+// setter, resetter, descriptor and enum type are derived from it.
+func (f *Field) GoName() string {
+	if f.ExplicitGoName != "" {
+		return f.ExplicitGoName
+	}
+	return GoName(f.Name)
+}
 
 // Setter returns the setter's name: "title" → "SetTitle".
 func (f *Field) Setter() string { return "Set" + f.GoName() }

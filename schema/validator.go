@@ -46,24 +46,18 @@ var plainValidators = map[string]func() runtime.Validator{
 	"port": runtime.Port,
 }
 
-// validatorsHint shows the two forms of a validator list item.
-const validatorsHint = `; write each validator as "- name" or "- name: argument"`
-
-// validators reads a field's validator list into f.Validators.
+// validators reads a field's validators into f.Validators. A list is the
+// only form, but the entries of a mapping and a single name are still read
+// as items (see validatorItems), so that their own errors come in the same
+// run as the one about the shape.
 func (l *loader) validators(f *Field, keys map[string]pair, what string) {
 	p, ok := keys["validators"]
 	if !ok {
 		return
 	}
-	if isNull(p.val) || !l.isList(p.val, "validators of "+what, validatorsHint) {
-		if isNull(p.val) {
-			l.errorf(p.key, "validators of %s is empty; list validators or remove the key", what)
-		}
-		return
-	}
 	seen := map[string]Validator{}
-	for _, item := range p.val.Content {
-		v, ok := l.validator(f, resolve(item), what)
+	for _, it := range l.validatorItems(p, what) {
+		v, ok := l.validator(f, it, what)
 		if ok && !l.duplicateValidator(v, seen, what) {
 			f.Validators = append(f.Validators, v)
 		}
@@ -71,40 +65,17 @@ func (l *loader) validators(f *Field, keys map[string]pair, what string) {
 	l.lengthOrder(f, what)
 }
 
-// validator reads one validator list item.
-func (l *loader) validator(f *Field, n *yaml.Node, what string) (Validator, bool) {
-	nameNode, arg, ok := l.validatorItem(n, what)
-	if !ok || !l.knownValidator(f, nameNode, what) {
+// validator reads one validator item.
+func (l *loader) validator(f *Field, it item, what string) (Validator, bool) {
+	if !l.knownValidator(f, it.name, what) {
 		return Validator{}, false
 	}
-	v := Validator{Name: nameNode.Value, Pos: l.pos(nameNode)}
+	v := Validator{Name: it.name.Value, Pos: l.pos(it.name)}
 	parse, ok := validatorArgs[v.Name]
 	if !ok {
 		parse = (*loader).noArg
 	}
-	return v, parse(l, f, &v, arg, what)
-}
-
-// validatorItem splits a list item into the validator's name and its
-// argument, which is nil when there is none.
-func (l *loader) validatorItem(n *yaml.Node, what string) (name, arg *yaml.Node, ok bool) {
-	switch {
-	case n.Kind == yaml.ScalarNode && !isNull(n):
-		return n, nil, true
-	case n.Kind == yaml.MappingNode && len(n.Content) == 2 && l.validKey(n.Content[0], "validators of "+what):
-		arg = resolve(n.Content[1])
-		if isNull(arg) {
-			arg = nil
-		}
-		return n.Content[0], arg, true
-	case n.Kind == yaml.MappingNode && len(n.Content) > 2:
-		l.errorf(n.Content[2], "a validator of %s has several keys (%s); put each validator in its own \"- \" item, "+
-			"with its arguments under its name as in \"- regex: {pattern: ..., inverse: true}\"", what, mappingKeys(n))
-	case n.Kind == yaml.MappingNode && len(n.Content) == 2:
-	default:
-		l.errorf(n, "a validator of %s must be a name or a one-key mapping, not %s%s", what, describe(n), validatorsHint)
-	}
-	return nil, nil, false
+	return v, parse(l, f, &v, it.arg, what)
 }
 
 // mappingKeys lists the keys of mapping n for messages.
@@ -117,7 +88,7 @@ func mappingKeys(n *yaml.Node) string {
 }
 
 // knownValidator reports an unknown validator name or one that does not
-// apply to the field's kind.
+// apply to the field's kind, when that is known.
 func (l *loader) knownValidator(f *Field, n *yaml.Node, what string) bool {
 	name := n.Value
 	switch {
@@ -127,7 +98,7 @@ func (l *loader) knownValidator(f *Field, n *yaml.Node, what string) bool {
 		} else {
 			l.errorf(n, "unknown validator %q on %s; validators for %s fields are: %s", name, what, f.Kind, applicable(f.Kind))
 		}
-	case !runtime.ValidatorApplies(name, f.Kind):
+	case f.Kind != 0 && !runtime.ValidatorApplies(name, f.Kind):
 		l.errorf(n, "%s does not apply to %s fields (%s); validators for %s fields are: %s",
 			name, f.Kind, what, f.Kind, applicable(f.Kind))
 	default:

@@ -39,10 +39,15 @@ var argExamples = map[string]string{
 
 // noArg rejects an argument given to a validator that takes none.
 func (l *loader) noArg(f *Field, v *Validator, arg *yaml.Node, what string) bool {
-	if arg == nil {
+	switch {
+	case arg == nil:
 		return true
+	case isBool(arg, false):
+		l.errorf(arg, "%s on %s takes no argument and cannot be turned off with false; remove it to leave it out",
+			v.Name, what)
+	default:
+		l.errorf(arg, "%s on %s takes no argument; write it as \"- %s\"", v.Name, what, v.Name)
 	}
-	l.errorf(arg, "%s on %s takes no argument; write it as \"- %s\"", v.Name, what, v.Name)
 	return false
 }
 
@@ -156,8 +161,11 @@ func (l *loader) bound(f *Field, keys map[string]pair, key string, dst *any, wha
 		return true
 	}
 	if p.val.Kind != yaml.ScalarNode || isNull(p.val) {
-		l.errorf(p.val, "%s of range on %s must be a single %s value, not %s", key, what, f.Kind, describe(p.val))
+		l.errorf(p.val, "%s of range on %s must be a single %s, not %s", key, what, valueOf(f.Kind), describe(p.val))
 		return false
+	}
+	if f.Kind == 0 {
+		return false // the type is unknown, and reported
 	}
 	v, err := runtime.ParseValue(f.Kind, p.val.Value)
 	if err != nil {
@@ -166,6 +174,15 @@ func (l *loader) bound(f *Field, keys map[string]pair, key string, dst *any, wha
 	}
 	*dst = v
 	return true
+}
+
+// valueOf names a value of kind k for messages: "int value", or just
+// "value" when the field's type is unknown.
+func valueOf(k runtime.Kind) string {
+	if k == 0 {
+		return "value"
+	}
+	return k.String() + " value"
 }
 
 // less compares two range bounds of the same kind.
@@ -262,8 +279,11 @@ func (l *loader) oneOfValue(f *Field, n *yaml.Node, in string) (any, bool) {
 		kind = runtime.KindString
 	}
 	if n.Kind != yaml.ScalarNode || isNull(n) {
-		l.errorf(n, "values of %s must be single %s values, not %s", in, kind, describe(n))
+		l.errorf(n, "values of %s must be single %ss, not %s", in, valueOf(kind), describe(n))
 		return nil, false
+	}
+	if kind == 0 {
+		return nil, false // the type is unknown, and reported
 	}
 	val, err := runtime.ParseValue(kind, n.Value)
 	if err != nil {

@@ -71,10 +71,25 @@ func (c *comparer) section(os *schema.Section) {
 
 // field compares a field present in both schemas.
 func (c *comparer) field(of, nf *schema.Field) {
+	c.goName(of, nf)
 	c.kind(of, nf)
 	c.choices(of, nf)
 	c.validators(of, nf)
 	c.defaultValue(of, nf)
+}
+
+// goName reports a field whose Go name changed because its go_name was
+// added, changed or removed: each of its accessors is renamed.
+func (c *comparer) goName(of, nf *schema.Field) {
+	if of.GoName() == nf.GoName() {
+		return
+	}
+	enum := ""
+	if of.EnumType() != "" && nf.EnumType() != "" {
+		enum = fmt.Sprintf(", nor does code using the enum type %s and its constants", of.EnumType())
+	}
+	c.add(Accessor, "FIELD_GO_NAME_CHANGED", nf.Pos, "the Go name of field %s changed from %s to %s: code using %s "+
+		"no longer compiles%s; keep the old names with \"go_name: %s\"", name(nf), of.GoName(), nf.GoName(), accessors(of), enum, of.GoName())
 }
 
 // sectionRemoved reports a removed section, as one change: its type and

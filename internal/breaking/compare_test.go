@@ -70,6 +70,11 @@ var compareTests = []struct {
 	{"string to int", site("a: {type: string}"), site("a: {type: int}"),
 		[]string{"ACCESSOR FIELD_TYPE_CHANGED new.yaml:5", "DATA FIELD_TYPE_INCOMPATIBLE new.yaml:5"}},
 	{"string to text", site("a: {type: string}"), site("a: {type: text}"), nil},
+	{"go_name added", site("http2_on: {type: bool}"), site("http2_on: {type: bool, go_name: Http2On}"),
+		[]string{"ACCESSOR FIELD_GO_NAME_CHANGED new.yaml:5"}},
+	{"go_name equal to the derived name", site("http2_on: {type: bool}"), site("http2_on: {type: bool, go_name: HTTP2On}"), nil},
+	{"go_name removed", site("m: {type: select, choices: [a], go_name: Mode}"), site("m: {type: select, choices: [a]}"),
+		[]string{"ACCESSOR FIELD_GO_NAME_CHANGED new.yaml:5"}},
 	{"text to string", site("a: {type: text}"), site("a: {type: string}"), nil},
 	{"int to string", site("a: {type: int}"), site("a: {type: string}"),
 		[]string{"ACCESSOR FIELD_TYPE_CHANGED new.yaml:5"}},
@@ -174,6 +179,16 @@ func TestChangeString(t *testing.T) {
 		if c.String() != want[i] {
 			t.Errorf("change %d:\n got %s\nwant %s", i, c, want[i])
 		}
+	}
+}
+
+func TestGoNameChangedMessage(t *testing.T) {
+	changes := compare(t, site("mode: {type: select, choices: [a], go_name: Mode2}"), site("mode: {type: select, choices: [a]}"))
+	want := `new.yaml:5:7: ACCESSOR FIELD_GO_NAME_CHANGED: the Go name of field site.mode changed from Mode2 to Mode: ` +
+		`code using SiteSection.Mode2 (and SetMode2, ResetMode2, SiteMode2Field) no longer compiles, ` +
+		`nor does code using the enum type SiteMode2 and its constants; keep the old names with "go_name: Mode2"`
+	if len(changes) != 1 || changes[0].String() != want {
+		t.Errorf("got %v\nwant %s", changes, want)
 	}
 }
 

@@ -32,6 +32,7 @@
 //	ACCESSOR FIELD_REMOVED                        a deprecated field was removed
 //	ACCESSOR FIELD_REMOVED_WITHOUT_DEPRECATION    a field that was not deprecated was removed
 //	ACCESSOR FIELD_TYPE_CHANGED                   the accessor's Go type changed (string ↔ text keeps it)
+//	ACCESSOR FIELD_GO_NAME_CHANGED                a go_name was added, changed or removed, renaming the accessors
 //	ACCESSOR CHOICE_REMOVED                       a select choice, and so its enum constant, was removed
 //	DATA     APP_RENAMED                          every path moved: no stored override is found any more
 //	DATA     FIELD_TYPE_INCOMPATIBLE              stored values may not parse as the new type

@@ -136,24 +136,14 @@ func hasValidator(f *schema.Field, names ...string) bool {
 // numericKinds are the kinds that numeric-bounds checks.
 var numericKinds = []runtime.Kind{runtime.KindInt, runtime.KindFloat, runtime.KindDecimal, runtime.KindDuration}
 
-// numericBounds reports a number or duration that any value may be set to.
+// numericBounds reports a number or duration that any value may be set
+// to, suggesting bounds that its default passes (see boundsHint).
 func numericBounds(f *schema.Field) []string {
 	bounded := hasValidator(f, "range", "positive", "non_negative", "one_of", "port")
-	return report(slices.Contains(numericKinds, f.Kind) && !bounded,
-		"%s field %s accepts any value; bound it with %s", f.Kind, fieldName(f), boundsHint(f.Kind))
-}
-
-// boundsHint lists the validators that bound a kind, with an example range.
-func boundsHint(k runtime.Kind) string {
-	example := "{min: 1, max: 100}"
-	if k == runtime.KindDuration {
-		example = "{min: 1s, max: 1h}"
+	if !slices.Contains(numericKinds, f.Kind) || bounded {
+		return nil
 	}
-	hint := "range: " + example + ", positive, non_negative or one_of"
-	if k == runtime.KindInt {
-		hint += " (port for port numbers)"
-	}
-	return hint
+	return []string{fmt.Sprintf("%s field %s accepts any value; bound it with %s", f.Kind, fieldName(f), boundsHint(f))}
 }
 
 // ---- deprecated-without-note ----

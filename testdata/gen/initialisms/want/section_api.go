@@ -17,6 +17,8 @@ var sectionAPI = runtime.NewSection("api", "API", "The upstream API.",
 	APIUserIDField,
 	APITLSModeField,
 	APIDBDsnJSONField,
+	APIHTTP2EnabledField,
+	APIUpstreamVersionField,
 )
 
 // APIAPIURLField describes svc.api.api_url.
@@ -54,6 +56,26 @@ var APITLSModeField = runtime.SelectField("tls_mode", runtime.Meta{
 var APIDBDsnJSONField = runtime.TextField("db_dsn_json", runtime.Meta{
 	Label: "DB dsn JSON",
 }, "")
+
+// APIHTTP2EnabledField describes svc.api.http2_enabled.
+var APIHTTP2EnabledField = runtime.BoolField("http2_enabled", runtime.Meta{
+	Label: "HTTP2 enabled",
+}, false)
+
+// APIUpstreamVersion is a value of svc.api.upstream_version.
+type APIUpstreamVersion string
+
+// The values of APIUpstreamVersion.
+const (
+	APIUpstreamVersionHTTP1 APIUpstreamVersion = "http_1"
+	APIUpstreamVersionHTTP2 APIUpstreamVersion = "http2"
+	APIUpstreamVersionHTTP3 APIUpstreamVersion = "http_3"
+)
+
+// APIUpstreamVersionField describes svc.api.upstream_version.
+var APIUpstreamVersionField = runtime.SelectField("upstream_version", runtime.Meta{
+	Label: "Upstream version",
+}, APIUpstreamVersionHTTP2, APIUpstreamVersionHTTP1, APIUpstreamVersionHTTP2, APIUpstreamVersionHTTP3)
 
 // APISection holds the accessors of the api section: The upstream API.
 type APISection struct {
@@ -138,4 +160,36 @@ func (s *APISection) SetDBDsnJSON(ctx context.Context, v string) error {
 // default again.
 func (s *APISection) ResetDBDsnJSON(ctx context.Context) error {
 	return APIDBDsnJSONField.Reset(ctx, s.client)
+}
+
+// HTTP2Enabled returns svc.api.http2_enabled.
+func (s *APISection) HTTP2Enabled(ctx context.Context) (bool, error) {
+	return APIHTTP2EnabledField.Get(ctx, s.client)
+}
+
+// SetHTTP2Enabled validates v and stores it as svc.api.http2_enabled.
+func (s *APISection) SetHTTP2Enabled(ctx context.Context, v bool) error {
+	return APIHTTP2EnabledField.Set(ctx, s.client, v)
+}
+
+// ResetHTTP2Enabled removes the override of svc.api.http2_enabled, so it reads
+// its default again.
+func (s *APISection) ResetHTTP2Enabled(ctx context.Context) error {
+	return APIHTTP2EnabledField.Reset(ctx, s.client)
+}
+
+// UpstreamVersion returns svc.api.upstream_version.
+func (s *APISection) UpstreamVersion(ctx context.Context) (APIUpstreamVersion, error) {
+	return APIUpstreamVersionField.Get(ctx, s.client)
+}
+
+// SetUpstreamVersion validates v and stores it as svc.api.upstream_version.
+func (s *APISection) SetUpstreamVersion(ctx context.Context, v APIUpstreamVersion) error {
+	return APIUpstreamVersionField.Set(ctx, s.client, v)
+}
+
+// ResetUpstreamVersion removes the override of svc.api.upstream_version, so it
+// reads its default again.
+func (s *APISection) ResetUpstreamVersion(ctx context.Context) error {
+	return APIUpstreamVersionField.Reset(ctx, s.client)
 }
