@@ -12,8 +12,8 @@ import (
 
 	"github.com/go-sysconfig/sysconfig/runtime"
 	"github.com/go-sysconfig/sysconfig/runtime/memory"
-	"github.com/go-sysconfig/sysconfig/runtime/postgres"
-	"github.com/go-sysconfig/sysconfig/runtime/redis"
+	"github.com/go-sysconfig/sysconfig/runtime/pgstore"
+	"github.com/go-sysconfig/sysconfig/runtime/rediscache"
 )
 
 // backends is the store and cache the demo runs on.
@@ -40,7 +40,7 @@ func connect(ctx context.Context, out io.Writer) (*backends, error) {
 		fmt.Fprintf(out, "Backends: in-memory store and cache (PostgreSQL unreachable at %s: %v)\n", dbURL, err)
 		return &backends{store: memory.NewStore(), cache: memory.NewCache(), close: func() {}}, nil
 	}
-	store := postgres.New(pool, postgres.Options{Schema: "sysconfig_demo"})
+	store := pgstore.New(pool, pgstore.Options{Schema: "sysconfig_demo"})
 	if err := store.EnsureSchema(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -52,7 +52,7 @@ func connect(ctx context.Context, out io.Writer) (*backends, error) {
 		fmt.Fprintf(out, "Backends: PostgreSQL (%s), no cache (Redis unreachable at %s: %v)\n", dbURL, redisURL, err)
 		return be, nil
 	}
-	be.cache = redis.New(rdb, redis.Options{Prefix: "sysconfig-demo:"})
+	be.cache = rediscache.New(rdb, rediscache.Options{Prefix: "sysconfig-demo:"})
 	be.close = func() { _ = rdb.Close(); pool.Close() }
 	fmt.Fprintf(out, "Backends: PostgreSQL (%s, schema sysconfig_demo) and Redis (%s)\n", dbURL, redisURL)
 	return be, nil

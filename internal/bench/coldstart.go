@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
-	"github.com/go-sysconfig/sysconfig/runtime/redis"
+	"github.com/go-sysconfig/sysconfig/runtime/rediscache"
 )
 
 // The cold-start fixture: coldFields fields, every coldOverrideEvery-th
@@ -24,7 +24,7 @@ const (
 type coldStart struct {
 	rig     *rig
 	schema  *runtime.Schema
-	cache   *redis.Cache
+	cache   *rediscache.Cache
 	keys    []string        // every field's cache key
 	entries []runtime.Entry // what Redis holds before each start
 }

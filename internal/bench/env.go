@@ -12,8 +12,8 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/go-sysconfig/sysconfig/internal/testenv"
-	"github.com/go-sysconfig/sysconfig/runtime/postgres"
-	"github.com/go-sysconfig/sysconfig/runtime/redis"
+	"github.com/go-sysconfig/sysconfig/runtime/pgstore"
+	"github.com/go-sysconfig/sysconfig/runtime/rediscache"
 )
 
 // howToStart is appended to connection errors.
@@ -76,14 +76,14 @@ func (e *env) close() {
 }
 
 // store returns a sysconfig store in the env's schema.
-func (e *env) store() *postgres.Store {
-	return postgres.New(e.pool, postgres.Options{Schema: e.schema})
+func (e *env) store() *pgstore.Store {
+	return pgstore.New(e.pool, pgstore.Options{Schema: e.schema})
 }
 
 // cache returns a sysconfig cache under the env's prefix plus sub, so that
 // figures do not share keys.
-func (e *env) cache(sub string) *redis.Cache {
-	return redis.New(e.rdb, redis.Options{Prefix: e.prefix + sub})
+func (e *env) cache(sub string) *rediscache.Cache {
+	return rediscache.New(e.rdb, rediscache.Options{Prefix: e.prefix + sub})
 }
 
 // createSchema creates the run's Postgres schema with an admin connection.

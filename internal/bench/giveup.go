@@ -15,7 +15,7 @@ import (
 	"github.com/go-sysconfig/sysconfig/internal/faultproxy"
 	"github.com/go-sysconfig/sysconfig/internal/testenv"
 	"github.com/go-sysconfig/sysconfig/runtime"
-	"github.com/go-sysconfig/sysconfig/runtime/postgres"
+	"github.com/go-sysconfig/sysconfig/runtime/pgstore"
 )
 
 // giveUpDeadline is the deadline of each write of figure 9.
@@ -40,7 +40,7 @@ func measureGiveUps(ctx context.Context, r *rig, n int, progress io.Writer) (giv
 	}
 	defer px.Close()
 	defer pool.Close()
-	c, err := runtime.NewClient(giveUpSchema, postgres.New(pool, postgres.Options{Schema: r.env.schema}), runtime.Options{})
+	c, err := runtime.NewClient(giveUpSchema, pgstore.New(pool, pgstore.Options{Schema: r.env.schema}), runtime.Options{})
 	if err != nil {
 		return giveUps{}, err
 	}

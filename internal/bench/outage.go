@@ -14,7 +14,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
-	"github.com/go-sysconfig/sysconfig/runtime/redis"
+	"github.com/go-sysconfig/sysconfig/runtime/rediscache"
 )
 
 // outageTrials is how many clients figure 10 starts with Redis unreachable.
@@ -50,7 +50,7 @@ func measureOutage(ctx context.Context, r *rig, progress io.Writer) (outage, err
 func (o *outage) trial(ctx context.Context, r *rig, rdb *goredis.Client) error {
 	logs := &lockedBuffer{}
 	c, err := runtime.NewClient(benchSchema, r.store, runtime.Options{
-		Cache: redis.New(rdb, redis.Options{}), Logger: slog.New(slog.NewTextHandler(logs, nil))})
+		Cache: rediscache.New(rdb, rediscache.Options{}), Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
-	"github.com/go-sysconfig/sysconfig/runtime/postgres"
+	"github.com/go-sysconfig/sysconfig/runtime/pgstore"
 )
 
 // rig is what the in-process figures share: the run's context, servers and
@@ -13,7 +13,7 @@ import (
 type rig struct {
 	ctx   context.Context
 	env   *env
-	store *postgres.Store
+	store *pgstore.Store
 }
 
 // newRig creates the sysconfig tables and the raw baseline table in the

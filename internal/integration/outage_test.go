@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
-	"github.com/go-sysconfig/sysconfig/runtime/postgres"
-	"github.com/go-sysconfig/sysconfig/runtime/redis"
+	"github.com/go-sysconfig/sysconfig/runtime/pgstore"
+	"github.com/go-sysconfig/sysconfig/runtime/rediscache"
 )
 
 func TestRoundTripThroughPostgresAndRedis(t *testing.T) {
@@ -28,7 +28,7 @@ func TestRoundTripThroughPostgresAndRedis(t *testing.T) {
 
 func TestRedisUnreachableReadsAndWritesSucceed(t *testing.T) {
 	b := newBackends(t)
-	dead := redis.New(deadRedis(), redis.Options{Prefix: b.prefix})
+	dead := rediscache.New(deadRedis(), rediscache.Options{Prefix: b.prefix})
 	c := b.client(t, b.store, dead)
 	for i := range 3 {
 		if err := countField.Set(ctx, c, int64(i)); err != nil {
@@ -47,7 +47,7 @@ func TestPostgresUnreachableIsAnErrorNotADefault(t *testing.T) {
 	if err := titleField.Set(ctx, healthy, "Cached"); err != nil {
 		t.Fatal(err)
 	}
-	dead := postgres.New(deadPostgres(t), postgres.Options{})
+	dead := pgstore.New(deadPostgres(t), pgstore.Options{})
 	c := b.client(t, dead, b.cache)
 
 	_, err := countField.Get(ctx, c)

@@ -12,7 +12,7 @@ import (
 
 	"github.com/go-sysconfig/sysconfig/internal/testenv"
 	"github.com/go-sysconfig/sysconfig/runtime"
-	"github.com/go-sysconfig/sysconfig/runtime/postgres"
+	"github.com/go-sysconfig/sysconfig/runtime/pgstore"
 )
 
 // runtimeGrants are the grants the package documentation gives a runtime
@@ -32,7 +32,7 @@ var runtimeGrants = []string{
 func TestRuntimeRoleNeedsOnlyTheDocumentedGrants(t *testing.T) {
 	b := newBackends(t)
 	role := newRole(t, b, runtimeGrants)
-	store := postgres.New(poolAs(t, b.schema, role), postgres.Options{Schema: b.schema})
+	store := pgstore.New(poolAs(t, b.schema, role), pgstore.Options{Schema: b.schema})
 	if err := store.EnsureSchema(ctx); err != nil {
 		t.Fatalf("EnsureSchema as the runtime role: %v", err)
 	}
@@ -57,10 +57,10 @@ func TestRuntimeRoleNeedsOnlyTheDocumentedGrants(t *testing.T) {
 func TestMisconfigurationIsNotAnOutage(t *testing.T) {
 	b := newBackends(t)
 	noSequence := newRole(t, b, runtimeGrants[:4]) // no USAGE on the sequences
-	cases := map[string]*postgres.Store{
-		"privilege missing": postgres.New(poolAs(t, b.schema, noSequence), postgres.Options{Schema: b.schema}),
-		"tables missing":    postgres.New(emptySchema(t), postgres.Options{}),
-		"no such database":  postgres.New(poolOn(t, "sysconfig_no_such_database"), postgres.Options{}),
+	cases := map[string]*pgstore.Store{
+		"privilege missing": pgstore.New(poolAs(t, b.schema, noSequence), pgstore.Options{Schema: b.schema}),
+		"tables missing":    pgstore.New(emptySchema(t), pgstore.Options{}),
+		"no such database":  pgstore.New(poolOn(t, "sysconfig_no_such_database"), pgstore.Options{}),
 	}
 	for name, store := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -18,8 +18,8 @@ import (
 	"github.com/go-sysconfig/sysconfig/internal/faultproxy"
 	"github.com/go-sysconfig/sysconfig/internal/testenv"
 	"github.com/go-sysconfig/sysconfig/runtime"
-	"github.com/go-sysconfig/sysconfig/runtime/postgres"
-	"github.com/go-sysconfig/sysconfig/runtime/redis"
+	"github.com/go-sysconfig/sysconfig/runtime/pgstore"
+	"github.com/go-sysconfig/sysconfig/runtime/rediscache"
 )
 
 // started returns a started client, closed when t ends.
@@ -122,7 +122,7 @@ func (l *logBuffer) count(s string) int {
 func (l *logBuffer) logger() *slog.Logger { return slog.New(slog.NewTextHandler(l, nil)) }
 
 // proxiedRedis returns a cache reaching Redis through a fault proxy.
-func proxiedRedis(t *testing.T, b *backends) (*faultproxy.Proxy, *redis.Cache) {
+func proxiedRedis(t *testing.T, b *backends) (*faultproxy.Proxy, *rediscache.Cache) {
 	opts, err := goredis.ParseURL(testenv.RedisURL())
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +132,7 @@ func proxiedRedis(t *testing.T, b *backends) (*faultproxy.Proxy, *redis.Cache) {
 	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = 200*time.Millisecond, 500*time.Millisecond, 500*time.Millisecond
 	rdb := goredis.NewClient(opts)
 	t.Cleanup(func() { _ = rdb.Close() })
-	return px, redis.New(rdb, redis.Options{Prefix: b.prefix})
+	return px, rediscache.New(rdb, rediscache.Options{Prefix: b.prefix})
 }
 
 func TestRedisOutage(t *testing.T) {
@@ -162,7 +162,7 @@ func TestRedisOutage(t *testing.T) {
 
 // proxiedStore returns a Postgres store reaching the test's schema through
 // a fault proxy.
-func proxiedStore(t *testing.T, schema string) (*faultproxy.Proxy, *postgres.Store) {
+func proxiedStore(t *testing.T, schema string) (*faultproxy.Proxy, *pgstore.Store) {
 	cfg, err := pgxpool.ParseConfig(testenv.DatabaseURL())
 	if err != nil {
 		t.Fatal(err)
@@ -177,7 +177,7 @@ func proxiedStore(t *testing.T, schema string) (*faultproxy.Proxy, *postgres.Sto
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	return px, postgres.New(pool, postgres.Options{Schema: schema})
+	return px, pgstore.New(pool, pgstore.Options{Schema: schema})
 }
 
 func TestPostgresOutage(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/go-sysconfig/sysconfig/internal/localredis"
 	"github.com/go-sysconfig/sysconfig/runtime"
-	"github.com/go-sysconfig/sysconfig/runtime/redis"
+	"github.com/go-sysconfig/sysconfig/runtime/rediscache"
 )
 
 // These sequences need a Redis of their own, to restore from an old save
@@ -64,7 +64,7 @@ func TestFillLostInAClusterFailover(t *testing.T) {
 	t.Parallel()
 	cluster := localredis.NewCluster(t, 3, 1)
 	rdb := goredis.NewClusterClient(&goredis.ClusterOptions{Addrs: cluster.Addrs(), ContextTimeoutEnabled: true})
-	cache, key := cacheOn(t, rdb), redis.DefaultPrefix+countField.CacheKey()
+	cache, key := cacheOn(t, rdb), rediscache.DefaultPrefix+countField.CacheKey()
 	master, err := cluster.MasterOf(ctx, key)
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +92,7 @@ func TestFillLostInASentinelFailover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loseFill(t, master, replica, redis.DefaultPrefix+countField.CacheKey(), false, cache, func() error { return s.Failover(ctx) })
+	loseFill(t, master, replica, rediscache.DefaultPrefix+countField.CacheKey(), false, cache, func() error { return s.Failover(ctx) })
 }
 
 // loseFill plays the lost fill: count = 1 reaches the replica; the replica
@@ -158,7 +158,7 @@ func loseFill(t *testing.T, master, replica *localredis.Server, key string, clus
 
 // cacheOn returns a cache over rdb under the default prefix, and closes
 // rdb when t ends.
-func cacheOn(t testing.TB, rdb goredis.UniversalClient) *redis.Cache {
+func cacheOn(t testing.TB, rdb goredis.UniversalClient) *rediscache.Cache {
 	t.Cleanup(func() { _ = rdb.Close() })
-	return redis.New(rdb, redis.Options{})
+	return rediscache.New(rdb, rediscache.Options{})
 }

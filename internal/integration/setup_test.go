@@ -11,8 +11,8 @@ import (
 
 	"github.com/go-sysconfig/sysconfig/internal/testenv"
 	"github.com/go-sysconfig/sysconfig/runtime"
-	"github.com/go-sysconfig/sysconfig/runtime/postgres"
-	"github.com/go-sysconfig/sysconfig/runtime/redis"
+	"github.com/go-sysconfig/sysconfig/runtime/pgstore"
+	"github.com/go-sysconfig/sysconfig/runtime/rediscache"
 )
 
 var ctx = context.Background()
@@ -33,22 +33,22 @@ var (
 type backends struct {
 	schema string
 	pool   *pgxpool.Pool
-	store  *postgres.Store
+	store  *pgstore.Store
 	redis  goredis.UniversalClient
 	prefix string
-	cache  *redis.Cache
+	cache  *rediscache.Cache
 }
 
 func newBackends(t testing.TB) *backends {
 	t.Helper()
 	pool, schema := testenv.Postgres(t)
-	store := postgres.New(pool, postgres.Options{Schema: schema})
+	store := pgstore.New(pool, pgstore.Options{Schema: schema})
 	if err := store.EnsureSchema(ctx); err != nil {
 		t.Fatalf("EnsureSchema: %v", err)
 	}
 	rdb, prefix := testenv.Redis(t)
 	return &backends{schema: schema, pool: pool, store: store, redis: rdb, prefix: prefix,
-		cache: redis.New(rdb, redis.Options{Prefix: prefix})}
+		cache: rediscache.New(rdb, rediscache.Options{Prefix: prefix})}
 }
 
 func (b *backends) client(t testing.TB, store runtime.Store, cache runtime.Cache) *runtime.Client {

@@ -11,7 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
-	"github.com/go-sysconfig/sysconfig/runtime/postgres"
+	"github.com/go-sysconfig/sysconfig/runtime/pgstore"
 )
 
 // checkTimeout bounds the leader's work with Postgres after the run.
@@ -65,7 +65,7 @@ func postgresFaults(events []event) []window {
 // every write of unknown outcome that no worker resolved, journals the
 // answers in the leader's journal and records them in j.
 func resolveLeftovers(ctx context.Context, pool *pgxpool.Pool, j *journals, dir string) error {
-	client, err := runtime.NewClient(soakSchema, postgres.New(pool, postgres.Options{}), runtime.Options{})
+	client, err := runtime.NewClient(soakSchema, pgstore.New(pool, pgstore.Options{}), runtime.Options{})
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 
 	"github.com/go-sysconfig/sysconfig/internal/localpg"
 	"github.com/go-sysconfig/sysconfig/internal/localredis"
-	"github.com/go-sysconfig/sysconfig/runtime/postgres"
+	"github.com/go-sysconfig/sysconfig/runtime/pgstore"
 )
 
 // restartTimeout bounds a restart of either server.
@@ -64,7 +64,7 @@ func (s *servers) ensureSchema(ctx context.Context) error {
 		return err
 	}
 	defer pool.Close()
-	return postgres.New(pool, postgres.Options{}).EnsureSchema(ctx)
+	return pgstore.New(pool, pgstore.Options{}).EnsureSchema(ctx)
 }
 
 // pool returns a pool on the store's database, checked with a ping.

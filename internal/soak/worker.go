@@ -17,8 +17,8 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
-	"github.com/go-sysconfig/sysconfig/runtime/postgres"
-	"github.com/go-sysconfig/sysconfig/runtime/redis"
+	"github.com/go-sysconfig/sysconfig/runtime/pgstore"
+	"github.com/go-sysconfig/sysconfig/runtime/rediscache"
 )
 
 // workerConfig is what a worker process is told on its command line.
@@ -92,8 +92,8 @@ func newWorker(cfg workerConfig, j *journal, stderr io.Writer) (*worker, error) 
 		return nil, fmt.Errorf("PostgreSQL pool: %w", err)
 	}
 	rdb := goredis.NewClient(&goredis.Options{Addr: cfg.redisAddr, ContextTimeoutEnabled: true})
-	client, err := runtime.NewClient(soakSchema, postgres.New(pool, postgres.Options{}), runtime.Options{
-		Cache:           redis.New(rdb, redis.Options{}),
+	client, err := runtime.NewClient(soakSchema, pgstore.New(pool, pgstore.Options{}), runtime.Options{
+		Cache:           rediscache.New(rdb, rediscache.Options{}),
 		Logger:          slog.New(slog.NewTextHandler(stderr, nil)),
 		StalenessBound:  bound,
 		DisableSnapshot: !cfg.snapshot,

@@ -1,4 +1,4 @@
-package redis_test
+package rediscache_test
 
 import (
 	"math"
@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
-	rediscache "github.com/go-sysconfig/sysconfig/runtime/redis"
+	rediscache "github.com/go-sysconfig/sysconfig/runtime/rediscache"
 )
 
 // at is a time with whole milliseconds, as entries keep it.

@@ -1,4 +1,4 @@
-package postgres_test
+package pgstore_test
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 
 	"github.com/go-sysconfig/sysconfig/internal/testenv"
 	"github.com/go-sysconfig/sysconfig/runtime"
-	"github.com/go-sysconfig/sysconfig/runtime/postgres"
+	"github.com/go-sysconfig/sysconfig/runtime/pgstore"
 )
 
 // schemaV0 is a frozen copy of schema.sql as it was before migrations were
@@ -27,7 +27,7 @@ const schemaV0 = "testdata/schema_v0.sql"
 // no gaps, and, together with functions.sql, the same DDL as schema_v0.sql
 // up to comments and layout, plus the later migrations.
 func TestMigrationFiles(t *testing.T) {
-	ms := postgres.Migrations()
+	ms := pgstore.Migrations()
 	for i, m := range ms {
 		if m.Version != i+1 || m.Name == "" || m.SQL == "" {
 			t.Errorf("Migrations()[%d] = %d %q (%d bytes of SQL)", i, m.Version, m.Name, len(m.SQL))
@@ -37,7 +37,7 @@ func TestMigrationFiles(t *testing.T) {
 		t.Fatalf("Migrations() = %+v", ms)
 	}
 	ms[0].SQL = "changed"
-	if postgres.Migrations()[0].SQL == "changed" {
+	if pgstore.Migrations()[0].SQL == "changed" {
 		t.Error("Migrations() returns the package's own slice")
 	}
 	v0, err := os.ReadFile(schemaV0)
@@ -45,10 +45,10 @@ func TestMigrationFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	tables, functions, _ := strings.Cut(normalizeSQL(string(v0)), "CREATE OR REPLACE FUNCTION")
-	if got := normalizeSQL(postgres.Migrations()[0].SQL); got != strings.TrimSpace(tables) {
+	if got := normalizeSQL(pgstore.Migrations()[0].SQL); got != strings.TrimSpace(tables) {
 		t.Errorf("0001_initial.sql is not schema_v0.sql's DDL:\n%s\nwant:\n%s", got, tables)
 	}
-	if got := normalizeSQL(postgres.FunctionsSQL()); got != "CREATE OR REPLACE FUNCTION"+functions {
+	if got := normalizeSQL(pgstore.FunctionsSQL()); got != "CREATE OR REPLACE FUNCTION"+functions {
 		t.Errorf("functions.sql is not schema_v0.sql's functions:\n%s", got)
 	}
 }
@@ -78,7 +78,7 @@ func TestUpgradeFromSchemaV0(t *testing.T) {
 	values, history := dumpData(t, pool), dumpHistory(t, pool)
 
 	before := time.Now()
-	s := postgres.New(pool, postgres.Options{Schema: schema})
+	s := pgstore.New(pool, pgstore.Options{Schema: schema})
 	if err := s.EnsureSchema(testCtx(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func assertSecondRunChangesNothing(t *testing.T, schema string, epoch int64) {
 	tracer := &sqlTracer{}
 	pool := tracedPool(t, schema, tracer)
 	recorded := queryString(t, pool, `SELECT json_agg(m ORDER BY version)::text FROM sysconfig_migrations AS m`)
-	s := postgres.New(pool, postgres.Options{Schema: schema})
+	s := pgstore.New(pool, pgstore.Options{Schema: schema})
 	if err := s.EnsureSchema(testCtx(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -200,11 +200,11 @@ func TestFreshInstall(t *testing.T) {
 // migrations without starting a new epoch.
 func TestMigrateByHand(t *testing.T) {
 	pool, schema := testenv.Postgres(t) // its search_path is the schema
-	for _, m := range postgres.Migrations() {
+	for _, m := range pgstore.Migrations() {
 		mustExec(t, pool, m.SQL)
 	}
-	mustExec(t, pool, postgres.FunctionsSQL())
-	s := postgres.New(pool, postgres.Options{Schema: schema})
+	mustExec(t, pool, pgstore.FunctionsSQL())
+	s := pgstore.New(pool, pgstore.Options{Schema: schema})
 	mustApply(t, s, "app", set("app.a.b", "1"))
 	epoch := mustEpoch(t, s)
 	if err := s.EnsureSchema(testCtx(t)); err != nil {
@@ -220,13 +220,13 @@ func TestMigrateByHand(t *testing.T) {
 // not know makes EnsureSchema fail with a *SchemaTooNewError, and change
 // nothing.
 func TestSchemaTooNew(t *testing.T) {
-	known := len(postgres.Migrations())
+	known := len(pgstore.Migrations())
 	t.Run("empty", func(t *testing.T) {
 		pool, schema := testenv.Postgres(t)
 		mustExec(t, pool, `CREATE TABLE sysconfig_migrations (
 			version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`)
 		mustExec(t, pool, `INSERT INTO sysconfig_migrations (version, name) VALUES (9999, 'from_the_future')`)
-		assertTooNew(t, postgres.New(pool, postgres.Options{Schema: schema}), 9999, known)
+		assertTooNew(t, pgstore.New(pool, pgstore.Options{Schema: schema}), 9999, known)
 		if got := queryString(t, pool, `SELECT coalesce(to_regclass('sysconfig_values')::text, 'none')`); got != "none" {
 			t.Errorf("a failed EnsureSchema created sysconfig_values")
 		}
@@ -238,11 +238,11 @@ func TestSchemaTooNew(t *testing.T) {
 	})
 }
 
-func assertTooNew(t *testing.T, s *postgres.Store, database, known int) {
+func assertTooNew(t *testing.T, s *pgstore.Store, database, known int) {
 	t.Helper()
 	err := s.EnsureSchema(testCtx(t))
-	var tooNew *postgres.SchemaTooNewError
-	if !errors.As(err, &tooNew) || *tooNew != (postgres.SchemaTooNewError{Database: database, Known: known}) {
+	var tooNew *pgstore.SchemaTooNewError
+	if !errors.As(err, &tooNew) || *tooNew != (pgstore.SchemaTooNewError{Database: database, Known: known}) {
 		t.Fatalf("EnsureSchema = %v, want a *SchemaTooNewError{%d, %d}", err, database, known)
 	}
 	t.Logf("EnsureSchema: %v", err)
@@ -341,13 +341,13 @@ func TestNewEpoch(t *testing.T) {
 // TestEpochBeforeEnsureSchema: a store without its tables has no epoch.
 func TestEpochBeforeEnsureSchema(t *testing.T) {
 	pool, schema := testenv.Postgres(t)
-	s := postgres.New(pool, postgres.Options{Schema: schema})
+	s := pgstore.New(pool, pgstore.Options{Schema: schema})
 	if got, err := s.Epoch(testCtx(t)); err == nil {
 		t.Errorf("Epoch = %d before EnsureSchema, want an error", got)
 	}
 }
 
-func mustEpoch(t *testing.T, s *postgres.Store) int64 {
+func mustEpoch(t *testing.T, s *pgstore.Store) int64 {
 	t.Helper()
 	epoch, err := s.Epoch(testCtx(t))
 	if err != nil {

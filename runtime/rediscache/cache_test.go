@@ -1,4 +1,4 @@
-package redis_test
+package rediscache_test
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 	"github.com/go-sysconfig/sysconfig/internal/faultproxy"
 	"github.com/go-sysconfig/sysconfig/internal/testenv"
 	"github.com/go-sysconfig/sysconfig/runtime"
-	rediscache "github.com/go-sysconfig/sysconfig/runtime/redis"
+	rediscache "github.com/go-sysconfig/sysconfig/runtime/rediscache"
 )
 
 // pipelineOnly hides the concrete client type, so the Cache treats it as it

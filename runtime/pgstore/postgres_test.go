@@ -1,4 +1,4 @@
-package postgres_test
+package pgstore_test
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 
 	"github.com/go-sysconfig/sysconfig/internal/testenv"
 	"github.com/go-sysconfig/sysconfig/runtime"
-	"github.com/go-sysconfig/sysconfig/runtime/postgres"
+	"github.com/go-sysconfig/sysconfig/runtime/pgstore"
 	"github.com/go-sysconfig/sysconfig/runtime/runtimetest"
 )
 
@@ -24,10 +24,10 @@ import (
 // newStore returns a store with its tables in a fresh schema, notifying on
 // a channel of its own (channels are shared by the whole database), and its
 // pool, whose search_path is that schema.
-func newStore(t testing.TB) (*postgres.Store, *pgxpool.Pool) {
+func newStore(t testing.TB) (*pgstore.Store, *pgxpool.Pool) {
 	t.Helper()
 	pool, schema := testenv.Postgres(t)
-	s := postgres.New(pool, postgres.Options{Schema: schema, Channel: "sysconfig_test_" + testenv.Unique()})
+	s := pgstore.New(pool, pgstore.Options{Schema: schema, Channel: "sysconfig_test_" + testenv.Unique()})
 	if err := s.EnsureSchema(testCtx(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func expect(w runtime.Write, version int64) runtime.Write {
 }
 
 // epochOf returns the store's epoch.
-func epochOf(t *testing.T, s *postgres.Store) int64 {
+func epochOf(t *testing.T, s *pgstore.Store) int64 {
 	t.Helper()
 	epoch, err := s.Epoch(testCtx(t))
 	if err != nil {
@@ -199,7 +199,7 @@ func TestApplyBackendError(t *testing.T) {
 // ROLLBACK.
 func TestApplyRoundTrips(t *testing.T) {
 	tracer := &countingTracer{}
-	s, _, _ := singleConnStore(t, postgres.Options{}, tracer)
+	s, _, _ := singleConnStore(t, pgstore.Options{}, tracer)
 	mustApply(t, s, "app", expect(set("app.a.b", "0"), 0)) // prepares the statements
 	tracer.check(t, "first write", -1, -1)
 	v := mustApply(t, s, "app", set("app.a.b", "1"))[0].New.Version
@@ -222,7 +222,7 @@ func TestApplyRoundTrips(t *testing.T) {
 // has one connection, traced by tracer if not nil, so that a test can
 // tell whether the connection is reused; and another pool on the same
 // schema, for the test's own transactions.
-func singleConnStore(t *testing.T, opts postgres.Options, tracer pgx.QueryTracer) (*postgres.Store, *pgxpool.Pool, *pgxpool.Pool) {
+func singleConnStore(t *testing.T, opts pgstore.Options, tracer pgx.QueryTracer) (*pgstore.Store, *pgxpool.Pool, *pgxpool.Pool) {
 	t.Helper()
 	other, schema := testenv.Postgres(t)
 	cfg, err := pgxpool.ParseConfig(testenv.DatabaseURL())
@@ -238,7 +238,7 @@ func singleConnStore(t *testing.T, opts postgres.Options, tracer pgx.QueryTracer
 	}
 	t.Cleanup(pool.Close)
 	opts.Schema = schema
-	s := postgres.New(pool, opts)
+	s := pgstore.New(pool, opts)
 	if err := s.EnsureSchema(testCtx(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -412,7 +412,7 @@ func TestEnsureSchemaIsIdempotentAndConcurrent(t *testing.T) {
 	pool, schema := testenv.Postgres(t)
 	var wg sync.WaitGroup
 	for range 8 {
-		s := postgres.New(pool, postgres.Options{Schema: schema})
+		s := pgstore.New(pool, pgstore.Options{Schema: schema})
 		wg.Go(func() {
 			if err := s.EnsureSchema(testCtx(t)); err != nil {
 				t.Errorf("concurrent EnsureSchema: %v", err)
@@ -420,7 +420,7 @@ func TestEnsureSchemaIsIdempotentAndConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	s := postgres.New(pool, postgres.Options{Schema: schema})
+	s := pgstore.New(pool, pgstore.Options{Schema: schema})
 	mustApply(t, s, "app", set("app.a.b", "kept"))
 	for range 2 {
 		if err := s.EnsureSchema(testCtx(t)); err != nil {
@@ -439,7 +439,7 @@ func TestEnsureSchemaCreatesSchema(t *testing.T) {
 	t.Cleanup(func() {
 		_, _ = pool.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
 	})
-	s := postgres.New(pool, postgres.Options{Schema: schema})
+	s := pgstore.New(pool, pgstore.Options{Schema: schema})
 	if err := s.EnsureSchema(testCtx(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -451,7 +451,7 @@ func TestEnsureSchemaCreatesSchema(t *testing.T) {
 // which testenv sets to the test's schema.
 func TestSearchPath(t *testing.T) {
 	pool, schema := testenv.Postgres(t)
-	s := postgres.New(pool, postgres.Options{})
+	s := pgstore.New(pool, pgstore.Options{})
 	if err := s.EnsureSchema(testCtx(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -485,7 +485,7 @@ func TestNotify(t *testing.T) {
 	got := mustApply(t, s, "app", set("app.a.b", "secret"), reset("app.a.c"))
 	for _, a := range got {
 		n := nextNotification(t, conn)
-		want := postgres.Notification{App: "app", Path: a.New.Path, Version: a.New.Version}
+		want := pgstore.Notification{App: "app", Path: a.New.Path, Version: a.New.Version}
 		if n != want {
 			t.Errorf("notification %+v, want %+v", n, want)
 		}
@@ -506,7 +506,7 @@ func listen(t *testing.T, channel string) *pgx.Conn {
 	return conn
 }
 
-func nextNotification(t *testing.T, conn *pgx.Conn) postgres.Notification {
+func nextNotification(t *testing.T, conn *pgx.Conn) pgstore.Notification {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -514,7 +514,7 @@ func nextNotification(t *testing.T, conn *pgx.Conn) postgres.Notification {
 	if err != nil {
 		t.Fatalf("waiting for a notification: %v", err)
 	}
-	n, err := postgres.ParseNotification(msg.Payload)
+	n, err := pgstore.ParseNotification(msg.Payload)
 	if err != nil {
 		t.Fatal(err)
 	}

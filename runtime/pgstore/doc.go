@@ -1,9 +1,9 @@
-// Package postgres is the PostgreSQL runtime.Store, the source of truth of
+// Package pgstore is the PostgreSQL runtime.Store, the source of truth of
 // sysconfig, built on pgx/v5's pgxpool.
 //
 // # Setting up
 //
-//	store := postgres.New(pool, postgres.Options{Schema: "sysconfig"})
+//	store := pgstore.New(pool, pgstore.Options{Schema: "sysconfig"})
 //	if err := store.EnsureSchema(ctx); err != nil { ... }
 //
 // EnsureSchema sets the store up, or upgrades it: under an advisory lock,
@@ -162,4 +162,4 @@
 // error for which errors.Is(err, ctx.Err()) holds, and one stopped by
 // Options.WriteTimeout a *pgconn.PgError with SQLSTATE 55P03
 // (lock_not_available) or 57014 (query_canceled).
-package postgres
+package pgstore

@@ -1,4 +1,4 @@
-package postgres_test
+package pgstore_test
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
-	"github.com/go-sysconfig/sysconfig/runtime/postgres"
+	"github.com/go-sysconfig/sysconfig/runtime/pgstore"
 )
 
 // These tests cover how Apply's single round trip (its COMMIT queued with
@@ -46,7 +46,7 @@ func TestFirstConflictIsReported(t *testing.T) {
 // TestConnectionReusedAfterConflict: the transaction a conflict aborts is
 // rolled back, and the same connection serves the next Apply.
 func TestConnectionReusedAfterConflict(t *testing.T) {
-	s, pool, _ := singleConnStore(t, postgres.Options{}, nil)
+	s, pool, _ := singleConnStore(t, pgstore.Options{}, nil)
 	v := mustApply(t, s, "app", set("app.a.b", "1"))[0].New.Version
 	pid := backendPID(t, pool)
 	if _, err := s.Apply(testCtx(t), change("app", expect(set("app.a.b", "2"), v+1))); !errors.Is(err, runtime.ErrConflict) {
@@ -63,7 +63,7 @@ func TestConnectionReusedAfterConflict(t *testing.T) {
 // (lock_timeout), writes nothing once the lock is released, and leaves its
 // connection fit for reuse.
 func TestWriteTimeoutWhileBlocked(t *testing.T) {
-	s, pool, other := singleConnStore(t, postgres.Options{WriteTimeout: 150 * time.Millisecond}, nil)
+	s, pool, other := singleConnStore(t, pgstore.Options{WriteTimeout: 150 * time.Millisecond}, nil)
 	mustApply(t, s, "app", set("app.a.b", "1"))
 	pid := backendPID(t, pool)
 	release := lockRow(t, other, "app.a.b")
@@ -104,7 +104,7 @@ func TestCancelWhileBlocked(t *testing.T) {
 // once the lock is released, and that the pool still works.
 func assertBlockedApplyGivesUp(t *testing.T, ctx context.Context, want error) error {
 	t.Helper()
-	s, pool, other := singleConnStore(t, postgres.Options{}, nil)
+	s, pool, other := singleConnStore(t, pgstore.Options{}, nil)
 	mustApply(t, s, "app", set("app.a.b", "1"))
 	release := lockRow(t, other, "app.a.b")
 	start := time.Now()
@@ -136,7 +136,7 @@ func assertBlockedApplyGivesUp(t *testing.T, ctx context.Context, want error) er
 // from the start of the transaction, then rolls back and says so before
 // the client gives up, so the outcome is known.
 func TestTimeLimitSpansStatements(t *testing.T) {
-	s, pool, other := singleConnStore(t, postgres.Options{WriteTimeout: time.Second}, nil)
+	s, pool, other := singleConnStore(t, pgstore.Options{WriteTimeout: time.Second}, nil)
 	mustApply(t, s, "app", set("app.a.b", "1"))
 	releaseApp := lockApp(t, other, "app")
 	releaseRow := lockRow(t, other, "app.a.b")
@@ -164,7 +164,7 @@ func lockRow(t *testing.T, pool *pgxpool.Pool, path string) (release func()) {
 
 // lockApp holds the advisory lock Apply takes for app, like lockRow.
 func lockApp(t *testing.T, pool *pgxpool.Pool, app string) (release func()) {
-	class, key := postgres.AppLockKeys(app)
+	class, key := pgstore.AppLockKeys(app)
 	return holdLock(t, pool, "SELECT pg_advisory_xact_lock($1::int4, $2::int4)", class, key)
 }
 
@@ -193,7 +193,7 @@ func backendPID(t *testing.T, pool *pgxpool.Pool) int32 {
 
 // assertPoolHealthy checks that no connection of pool is left acquired or
 // in a transaction, and that s still writes.
-func assertPoolHealthy(t *testing.T, s *postgres.Store, pool *pgxpool.Pool) {
+func assertPoolHealthy(t *testing.T, s *pgstore.Store, pool *pgxpool.Pool) {
 	t.Helper()
 	if n := pool.Stat().AcquiredConns(); n != 0 {
 		t.Errorf("%d connections still acquired", n)

@@ -1,4 +1,4 @@
-package redis_test
+package rediscache_test
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 
 	"github.com/go-sysconfig/sysconfig/internal/testenv"
 	"github.com/go-sysconfig/sysconfig/runtime"
-	rediscache "github.com/go-sysconfig/sysconfig/runtime/redis"
+	rediscache "github.com/go-sysconfig/sysconfig/runtime/rediscache"
 )
 
 // benchValue is a ~20-byte value, the size of a typical setting.

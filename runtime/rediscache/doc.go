@@ -1,4 +1,4 @@
-// Package redis implements runtime.Cache on Redis with go-redis v9. It
+// Package rediscache implements runtime.Cache on Redis with go-redis v9. It
 // accepts any redis.UniversalClient, so a single node, a Sentinel-managed
 // master (failover client) and a Cluster all work.
 //
@@ -105,4 +105,4 @@
 // reload the cluster's layout, so that after a failover it finds the new
 // master at once rather than at its next periodic reload (a minute by
 // default).
-package redis
+package rediscache

@@ -1,4 +1,4 @@
-package redis
+package rediscache
 
 // Parse and Encode expose the entry format to the external tests.
 var (

@@ -1,4 +1,4 @@
-package redis
+package rediscache
 
 import (
 	"context"
@@ -198,7 +198,7 @@ func (c *Cache) mget(ctx context.Context, keys []string) ([]runtime.CacheResult,
 		return nil, err
 	}
 	if len(vals) != len(keys) {
-		return nil, fmt.Errorf("redis: MGET returned %d values for %d keys", len(vals), len(keys))
+		return nil, fmt.Errorf("sysconfig/rediscache: MGET returned %d values for %d keys", len(vals), len(keys))
 	}
 	res := make([]runtime.CacheResult, len(keys))
 	for i, v := range vals {
@@ -257,7 +257,7 @@ func readReply(r *runtime.CacheResult, key string, cmd *goredis.StringCmd) error
 func (c *Cache) Fill(ctx context.Context, entries []runtime.Entry) error {
 	for _, e := range entries {
 		if e.Epoch < 0 || e.Version < 0 {
-			return fmt.Errorf("redis: fill %q: negative epoch or version (%d, %d)", e.Key, e.Epoch, e.Version)
+			return fmt.Errorf("sysconfig/rediscache: fill %q: negative epoch or version (%d, %d)", e.Key, e.Epoch, e.Version)
 		}
 	}
 	return c.failed(c.call(ctx, func(ctx context.Context) error {

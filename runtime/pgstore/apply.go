@@ -1,4 +1,4 @@
-package postgres
+package pgstore
 
 import (
 	"context"
@@ -201,9 +201,9 @@ func applyError(ctx context.Context, b budget, err error) error {
 		ctxErr = context.DeadlineExceeded
 	}
 	if ctxErr != nil && !errors.Is(err, ctxErr) {
-		return fmt.Errorf("sysconfig/postgres: apply: %w (%w)", err, ctxErr)
+		return fmt.Errorf("sysconfig/pgstore: apply: %w (%w)", err, ctxErr)
 	}
-	return fmt.Errorf("sysconfig/postgres: apply: %w", err)
+	return fmt.Errorf("sysconfig/pgstore: apply: %w", err)
 }
 
 // serverTimedOut reports whether err is the server stopping a transaction
@@ -267,18 +267,18 @@ func checkChange(ch runtime.Change) error {
 // changeProblem describes what is wrong with ch, if anything.
 func changeProblem(ch runtime.Change) error {
 	if ch.App == "" || strings.Contains(ch.App, ".") {
-		return fmt.Errorf("sysconfig/postgres: apply: app %q is not a single path segment", ch.App)
+		return fmt.Errorf("sysconfig/pgstore: apply: app %q is not a single path segment", ch.App)
 	}
 	if !isUUID(ch.ID) {
-		return fmt.Errorf("sysconfig/postgres: apply: change ID %q is not a UUID", ch.ID)
+		return fmt.Errorf("sysconfig/pgstore: apply: change ID %q is not a UUID", ch.ID)
 	}
 	seen := make(map[string]bool, len(ch.Writes))
 	for _, w := range ch.Writes {
 		if !strings.HasPrefix(w.Path, ch.App+".") {
-			return fmt.Errorf("sysconfig/postgres: apply: path %q is not in app %q", w.Path, ch.App)
+			return fmt.Errorf("sysconfig/pgstore: apply: path %q is not in app %q", w.Path, ch.App)
 		}
 		if seen[w.Path] {
-			return fmt.Errorf("sysconfig/postgres: apply: path %q is written twice", w.Path)
+			return fmt.Errorf("sysconfig/pgstore: apply: path %q is written twice", w.Path)
 		}
 		seen[w.Path] = true
 	}

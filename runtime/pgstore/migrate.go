@@ -1,4 +1,4 @@
-package postgres
+package pgstore
 
 import (
 	"context"
@@ -108,7 +108,7 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return s.migrate(ctx, tx) })
 	}
 	if err != nil {
-		return fmt.Errorf("sysconfig/postgres: ensure schema: %w", classify(err))
+		return fmt.Errorf("sysconfig/pgstore: ensure schema: %w", classify(err))
 	}
 	return nil
 }
@@ -257,7 +257,7 @@ func (s *Store) Epoch(ctx context.Context) (int64, error) {
 		err = fmt.Errorf("the store has no epoch yet; run EnsureSchema: %w", err)
 	}
 	if err != nil {
-		return 0, fmt.Errorf("sysconfig/postgres: epoch: %w", err)
+		return 0, fmt.Errorf("sysconfig/pgstore: epoch: %w", err)
 	}
 	return epoch, nil
 }
@@ -270,7 +270,7 @@ func (s *Store) Epoch(ctx context.Context) (int64, error) {
 func (s *Store) NewEpoch(ctx context.Context) (int64, error) {
 	var epoch int64
 	if err := s.pool.QueryRow(ctx, s.m.newEpoch, s.m.valuesName).Scan(&epoch); err != nil {
-		return 0, fmt.Errorf("sysconfig/postgres: new epoch: %w", err)
+		return 0, fmt.Errorf("sysconfig/pgstore: new epoch: %w", err)
 	}
 	return epoch, nil
 }
@@ -374,19 +374,19 @@ const (
 func mustLoadMigrations(files fs.FS) ([]Migration, string) {
 	names, err := fs.Glob(files, "migrations/[0-9]*.sql")
 	if err != nil || len(names) == 0 {
-		panic(fmt.Sprintf("sysconfig/postgres: no embedded migrations: %v", err))
+		panic(fmt.Sprintf("sysconfig/pgstore: no embedded migrations: %v", err))
 	}
 	list := make([]Migration, 0, len(names))
 	for i, name := range names { // fs.Glob sorts
 		m := mustReadMigration(files, name)
 		if m.Version != i+1 {
-			panic(fmt.Sprintf("sysconfig/postgres: migration %s: want version %d: versions start at 1, with no gaps", name, i+1))
+			panic(fmt.Sprintf("sysconfig/pgstore: migration %s: want version %d: versions start at 1, with no gaps", name, i+1))
 		}
 		list = append(list, m)
 	}
 	functions, err := fs.ReadFile(files, "migrations/functions.sql")
 	if err != nil {
-		panic("sysconfig/postgres: " + err.Error())
+		panic("sysconfig/pgstore: " + err.Error())
 	}
 	return list, string(functions)
 }
@@ -396,11 +396,11 @@ func mustReadMigration(files fs.FS, name string) Migration {
 	num, rest, ok := strings.Cut(strings.TrimSuffix(path.Base(name), ".sql"), "_")
 	version, err := strconv.Atoi(num)
 	if !ok || err != nil || len(num) != 4 || rest == "" {
-		panic(fmt.Sprintf("sysconfig/postgres: migration %s: want a name like 0001_name.sql", name))
+		panic(fmt.Sprintf("sysconfig/pgstore: migration %s: want a name like 0001_name.sql", name))
 	}
 	sql, err := fs.ReadFile(files, name)
 	if err != nil {
-		panic("sysconfig/postgres: " + err.Error())
+		panic("sysconfig/pgstore: " + err.Error())
 	}
 	return Migration{Version: version, Name: rest, SQL: string(sql)}
 }

@@ -1,4 +1,4 @@
-package postgres
+package pgstore
 
 import (
 	"context"
@@ -70,7 +70,7 @@ func (s *Store) History(ctx context.Context, path string, limit int) ([]runtime.
 	rows, _ := s.pool.Query(ctx, s.q.history, path, limit)
 	entries, err := pgx.CollectRows(rows, scanEntry)
 	if err != nil {
-		return nil, fmt.Errorf("sysconfig/postgres: history: %w", classify(err))
+		return nil, fmt.Errorf("sysconfig/pgstore: history: %w", classify(err))
 	}
 	return entries, nil
 }
@@ -96,7 +96,7 @@ func (s *Store) records(ctx context.Context, op, sql string, args ...any) (int64
 		err = runtime.Misconfigured(errNoEpoch)
 	}
 	if err != nil {
-		return 0, nil, fmt.Errorf("sysconfig/postgres: %s: %w", op, classify(err))
+		return 0, nil, fmt.Errorf("sysconfig/pgstore: %s: %w", op, classify(err))
 	}
 	return epoch, records, nil
 }

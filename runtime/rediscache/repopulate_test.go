@@ -1,4 +1,4 @@
-package redis_test
+package rediscache_test
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 
 	"github.com/go-sysconfig/sysconfig/internal/testenv"
 	"github.com/go-sysconfig/sysconfig/runtime"
-	rediscache "github.com/go-sysconfig/sysconfig/runtime/redis"
+	rediscache "github.com/go-sysconfig/sysconfig/runtime/rediscache"
 )
 
 var _ runtime.Repopulator = (*rediscache.Cache)(nil)

@@ -1,4 +1,4 @@
-package postgres_test
+package pgstore_test
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
-	"github.com/go-sysconfig/sysconfig/runtime/postgres"
+	"github.com/go-sysconfig/sysconfig/runtime/pgstore"
 )
 
 // waitFor bounds how long a test waits for something that should happen
@@ -29,7 +29,7 @@ type listener struct {
 }
 
 // startListen runs s.Listen(app) until the test ends or l.cancel is called.
-func startListen(t testing.TB, s *postgres.Store, app string) *listener {
+func startListen(t testing.TB, s *pgstore.Store, app string) *listener {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	l := &listener{versions: make(chan int64, 1000), done: make(chan error, 1), cancel: cancel}
@@ -163,7 +163,7 @@ func TestListenCancel(t *testing.T) {
 func TestListenPingsWhenIdle(t *testing.T) {
 	t.Parallel()
 	s, _ := newStore(t)
-	postgres.SetListenIdle(s, 10*time.Millisecond)
+	pgstore.SetListenIdle(s, 10*time.Millisecond)
 	l := startListen(t, s, "app")
 	l.expectVersions(t, 0)
 	time.Sleep(100 * time.Millisecond)
@@ -192,7 +192,7 @@ func TestListenUnreachable(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	s := postgres.New(pool, postgres.Options{})
+	s := pgstore.New(pool, pgstore.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -216,7 +216,7 @@ func listenerPID(t *testing.T, pool *pgxpool.Pool, channel string) int32 {
 	waitUntil(t, "listener backend", func() bool {
 		err := pool.QueryRow(testCtx(t), `SELECT pid FROM pg_stat_activity
 			WHERE application_name = $1 AND query = $2`,
-			postgres.ListenerApplicationName, "LISTEN "+pgx.Identifier{channel}.Sanitize()).Scan(&pid)
+			pgstore.ListenerApplicationName, "LISTEN "+pgx.Identifier{channel}.Sanitize()).Scan(&pid)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package postgres
+package pgstore
 
 import (
 	"encoding/json"
@@ -21,7 +21,7 @@ type Notification struct {
 func ParseNotification(payload string) (Notification, error) {
 	var n Notification
 	if err := json.Unmarshal([]byte(payload), &n); err != nil {
-		return Notification{}, fmt.Errorf("sysconfig/postgres: bad notification %q: %w", payload, err)
+		return Notification{}, fmt.Errorf("sysconfig/pgstore: bad notification %q: %w", payload, err)
 	}
 	return n, nil
 }

@@ -1,4 +1,4 @@
-package redis
+package rediscache
 
 import (
 	"context"
@@ -59,7 +59,7 @@ func parseClaim(reply string) (runtime.Claim, error) {
 	case "done":
 		return runtime.ClaimDone, nil
 	}
-	return 0, fmt.Errorf("redis: unexpected repopulation claim reply %q", reply)
+	return 0, fmt.Errorf("sysconfig/rediscache: unexpected repopulation claim reply %q", reply)
 }
 
 // millis returns d in whole milliseconds, at least one; def replaces a d

@@ -1,4 +1,4 @@
-package postgres
+package pgstore
 
 import (
 	"context"
@@ -25,11 +25,11 @@ import (
 // transaction; Resolve is safe to call any number of times.
 func (s *Store) Resolve(ctx context.Context, app, id string) (runtime.Resolution, error) {
 	if !isUUID(id) {
-		return runtime.Resolution{}, fmt.Errorf("sysconfig/postgres: resolve: change ID %q is not a UUID", id)
+		return runtime.Resolution{}, fmt.Errorf("sysconfig/pgstore: resolve: change ID %q is not a UUID", id)
 	}
 	tag, err := s.pool.Exec(ctx, s.q.fence, id, app)
 	if err != nil {
-		return runtime.Resolution{}, fmt.Errorf("sysconfig/postgres: resolve: %w", classify(err))
+		return runtime.Resolution{}, fmt.Errorf("sysconfig/pgstore: resolve: %w", classify(err))
 	}
 	if tag.RowsAffected() == 1 {
 		return runtime.Resolution{}, nil // fenced: it never committed, and never will
@@ -38,14 +38,14 @@ func (s *Store) Resolve(ctx context.Context, app, id string) (runtime.Resolution
 	var epoch int64
 	err = s.pool.QueryRow(ctx, s.q.changeVersion, id).Scan(&version, &epoch)
 	if err != nil {
-		return runtime.Resolution{}, fmt.Errorf("sysconfig/postgres: resolve: %w", classify(err))
+		return runtime.Resolution{}, fmt.Errorf("sysconfig/pgstore: resolve: %w", classify(err))
 	}
 	if !version.Valid {
 		return runtime.Resolution{}, nil // fenced before
 	}
 	applied, err := s.changeWrites(ctx, id, epoch)
 	if err != nil {
-		return runtime.Resolution{}, fmt.Errorf("sysconfig/postgres: resolve: %w", classify(err))
+		return runtime.Resolution{}, fmt.Errorf("sysconfig/pgstore: resolve: %w", classify(err))
 	}
 	return runtime.Resolution{Committed: true, Applied: applied}, nil
 }
