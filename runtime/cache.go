@@ -23,10 +23,11 @@ import (
 // staleness of everything read from the cache; nothing else the cache does
 // is needed for correctness.
 type cacheLayer struct {
-	cache Cache
-	opts  Options
-	app   string
-	log   *slog.Logger
+	cache   Cache
+	opts    Options
+	app     string
+	log     *slog.Logger
+	loadAll func(context.Context) ([]*fieldInfo, []Record, time.Time, error) // for refills
 
 	down      atomic.Bool
 	probing   atomic.Bool
@@ -38,8 +39,14 @@ type cacheLayer struct {
 	pending   map[string]Entry // fills missed during an outage, by key (see keep)
 }
 
-func newCacheLayer(cache Cache, opts Options, app string) *cacheLayer {
-	return &cacheLayer{cache: cache, opts: opts, app: app, log: opts.Logger}
+// newCacheLayer returns the guard around cache, or nil when there is no
+// cache. loadAll reads every field's record from the store, for refills.
+func newCacheLayer(cache Cache, opts Options, app string,
+	loadAll func(context.Context) ([]*fieldInfo, []Record, time.Time, error)) *cacheLayer {
+	if cache == nil {
+		return nil
+	}
+	return &cacheLayer{cache: cache, opts: opts, app: app, log: opts.Logger, loadAll: loadAll}
 }
 
 // get returns the cache's results for fields in one round trip bounded by
@@ -173,20 +180,6 @@ func (l *cacheLayer) takePending() []Entry {
 	}
 	l.pending = nil
 	return entries
-}
-
-// entriesOf returns the cache entries of fields' records read at asOf.
-func entriesOf(fields []*fieldInfo, recs []Record, asOf time.Time) []Entry {
-	entries := make([]Entry, len(fields))
-	for i, f := range fields {
-		entries[i] = entryOf(f, recs[i], asOf)
-	}
-	return entries
-}
-
-// entryOf is the cache entry of f's record r, read from the store at asOf.
-func entryOf(f *fieldInfo, r Record, asOf time.Time) Entry {
-	return Entry{Key: f.cacheKey, Epoch: r.Epoch, Version: r.Version, Set: r.Set, Value: r.Value, AsOf: asOf}
 }
 
 // drop deletes an entry that cannot be served — malformed, undecodable, or

@@ -51,7 +51,7 @@ func (c *Client) commit(ctx context.Context, writes []Write) ([]Applied, time.Ti
 		return nil, asOf, err
 	}
 	for _, a := range applied {
-		c.sawEpoch(a.New.Epoch)
+		c.epochs.saw(a.New.Epoch)
 	}
 	return applied, asOf, nil
 }

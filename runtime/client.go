@@ -3,8 +3,6 @@ package runtime
 import (
 	"errors"
 	"log/slog"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -16,24 +14,28 @@ type Client struct {
 	pinned *snapshot // set on the views returned by Snapshot
 }
 
-// core is the state shared by a client and its snapshot views.
+// core is the state shared by a client and its snapshot views. The client
+// coordinates parts that each own their state: the codec (stored form ↔
+// state), the guarded cache (nil without one; breaker, probe, refills),
+// the snapshots (records in, changes out), the syncer (position,
+// reconcile, listener) and the hook set (hooks and their event queue).
+// The read path (read.go) and the write path (write.go, change.go) are the
+// client's own.
 type core struct {
 	schema *Schema
 	store  Store
-	cache  *cacheLayer // nil when there is no cache
 	log    *slog.Logger
 	opts   Options
 
+	codec  codec
+	cache  *cacheLayer // nil when there is no cache
+	snaps  *snapshots
+	syncer *syncer
+	hooks  *hookSet
+	epochs *epochs // the newest store epoch the client has seen
+
 	flights flightGroup
-	floors  floors       // what a client without a snapshot has served
-	epoch   atomic.Int64 // the newest store epoch the client has seen
-
-	hooksMu sync.RWMutex
-	hooks   map[string][]HookFunc // by path; "" holds hooks for every path
-
-	snap   atomic.Pointer[snapshot] // nil until Start; never mutated once stored
-	snapMu sync.Mutex               // serialises snapshot replacement
-	sync   syncState
+	floors  floors // what a client without a snapshot has served
 }
 
 // Defaults of Options.
@@ -119,12 +121,15 @@ func NewClient(schema *Schema, store Store, opts Options) (*Client, error) {
 		store:  store,
 		log:    opts.Logger,
 		opts:   opts,
-		hooks:  map[string][]HookFunc{},
+		codec:  codec{secrets: opts.Secrets},
+		hooks:  newHookSet(opts.Logger),
+		epochs: &epochs{},
 		floors: floors{n: len(schema.fields)},
 	}}
-	if opts.Cache != nil {
-		c.cache = newCacheLayer(opts.Cache, opts, schema.app)
-	}
+	c.cache = newCacheLayer(opts.Cache, opts, schema.app, c.loadAll)
+	c.snaps = &snapshots{schema: schema, codec: c.codec}
+	c.syncer = &syncer{store: store, app: schema.app, opts: opts, log: opts.Logger, snaps: c.snaps,
+		hooks: c.hooks, cache: c.cache, epochs: c.epochs, fields: c.allFields()}
 	c.warnIfNoSecrets()
 	return c, nil
 }
@@ -175,6 +180,15 @@ func (c *Client) lookup(path string) (*fieldInfo, error) {
 	return d.field(), nil
 }
 
+// allFields returns every field of the schema, in order.
+func (c *Client) allFields() []*fieldInfo {
+	fields := make([]*fieldInfo, len(c.schema.fields))
+	for i, d := range c.schema.fields {
+		fields[i] = d.field()
+	}
+	return fields
+}
+
 // owns reports whether f was declared in the client's schema.
 func (c *Client) owns(f *fieldInfo) bool {
 	return f.sec != nil && f.sec.schema == c.schema
@@ -185,7 +199,7 @@ func (c *Client) view() *snapshot {
 	if c.pinned != nil {
 		return c.pinned
 	}
-	return c.snap.Load()
+	return c.snaps.load()
 }
 
 // Snapshot returns a view of the client frozen at the current snapshot: all

@@ -67,6 +67,35 @@
 // cannot answer and all writes return an error: a backend failure is never
 // turned into a default, and nothing is written to the cache alone.
 //
+// # Who uses what
+//
+// Apps build a [Client] with [NewClient] and [Options], call
+// [Client.Start], and read and write through the generated package, or by
+// path with [Client.Get], [Client.Set], [Client.SetMany] and the [Update]s
+// that [AssignText] and [Unassign] make. They register hooks with
+// [Client.OnChange], settle an [OutcomeUnknownError] with
+// [Client.Resolve], and match errors with errors.Is against [ErrInvalid],
+// [ErrConflict], [ErrUnavailable], [ErrOutcomeUnknown], [ErrMisconfigured],
+// [ErrUnknownPath], [ErrDecode] and [ErrSecret].
+//
+// Generated code declares a [Schema] of [Section]s of [Field]s, with the
+// field constructors ([StringField], [IntField], [SelectField], …), [Meta]
+// and the validator constructors ([Required], [MinLength], [Range], …), and
+// refers to [SupportPackageIsVersion1]. Apps do not need these directly.
+//
+// Backend authors implement [Store] (with [Record], [Change], [Write],
+// [Applied], [Position], [Delta], [Resolution], [HistoryEntry]), [Cache]
+// (with [Entry], [CacheResult], [EntryNewer]), and optionally [Notifier]
+// and [Repopulator], mark their errors with [OutcomeUnknown],
+// [InvalidInput] and [Misconfigured], and run the conformance suites of
+// package runtimetest. Secret sealing is a [Sealer] (package keyring
+// provides one).
+//
+// Tools (the CLI, the admin page, the schema tooling) describe and handle
+// values of every [Kind] with [ParseValue], [FormatValue], [CheckValue],
+// [Validator], [LookupValidator] and [ValidatorApplies], and read
+// [Value]s, which carry their [Source].
+//
 // # Secrets
 //
 // Secret fields hold a Secret, which prints as Redacted everywhere; only

@@ -3,6 +3,8 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"sync"
 )
 
 // HookFunc is called after a change of path has been committed, with the
@@ -24,9 +26,7 @@ func (c *Client) OnChange(path string, fn HookFunc) error {
 	if path != "" && !c.Exists(path) {
 		return &UnknownPathError{Path: path}
 	}
-	c.hooksMu.Lock()
-	defer c.hooksMu.Unlock()
-	c.hooks[path] = append(c.hooks[path], fn)
+	c.hooks.add(path, fn)
 	return nil
 }
 
@@ -38,38 +38,72 @@ func (f *Field[T]) OnChange(c *Client, fn func(ctx context.Context, old, new T) 
 	})
 }
 
-func (c *Client) hooksFor(path string) []HookFunc {
-	c.hooksMu.RLock()
-	defer c.hooksMu.RUnlock()
-	specific, all := c.hooks[path], c.hooks[""]
+// hookSet holds a client's hooks and delivers change events to them: at
+// once (deliver), or in order on one goroutine through its queue (enqueue,
+// run), as a started client does.
+type hookSet struct {
+	log    *slog.Logger
+	mu     sync.RWMutex
+	byPath map[string][]HookFunc // "" holds hooks for every path
+	queue  eventQueue
+}
+
+func newHookSet(log *slog.Logger) *hookSet {
+	return &hookSet{log: log, byPath: map[string][]HookFunc{}, queue: eventQueue{wake: make(chan struct{}, 1)}}
+}
+
+func (h *hookSet) add(path string, fn HookFunc) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.byPath[path] = append(h.byPath[path], fn)
+}
+
+// forPath returns the hooks of path, then the hooks of every path.
+func (h *hookSet) forPath(path string) []HookFunc {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	specific, all := h.byPath[path], h.byPath[""]
 	if len(all) == 0 {
 		return specific
 	}
 	return append(append([]HookFunc(nil), specific...), all...)
 }
 
-// deliver runs the hooks of f's path and the hooks of every path.
-func (c *Client) deliver(ctx context.Context, f *fieldInfo, old, new any) {
-	c.callHooks(ctx, c.hooksFor(f.path), f.path, old, new)
+// deliver runs the hooks of path now.
+func (h *hookSet) deliver(ctx context.Context, path string, old, new any) {
+	h.call(ctx, h.forPath(path), path, old, new)
 }
 
-// callHooks runs hooks in order; failures are logged.
-func (c *Client) callHooks(ctx context.Context, hooks []HookFunc, path string, old, new any) {
-	for _, h := range hooks {
-		if err := callHook(ctx, h, path, old, new); err != nil {
-			c.log.Error("sysconfig: change hook failed", "path", path, "error", err)
+// enqueue hands changes to run, with the hooks registered now: a hook
+// registered later does not hear of them.
+func (h *hookSet) enqueue(changes []fieldChange) {
+	for i := range changes {
+		changes[i].hooks = h.forPath(changes[i].f.path)
+	}
+	h.queue.push(changes)
+}
+
+// run delivers queued changes, in order, until ctx is done.
+func (h *hookSet) run(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-h.queue.wake:
+		}
+		for _, ch := range h.queue.take() {
+			h.call(ctx, ch.hooks, ch.f.path, ch.old, ch.new)
 		}
 	}
 }
 
-// hookValue returns the effective value of a record; a record that no
-// longer decodes (say, written for an older declaration) reads as the default.
-func (c *Client) hookValue(f *fieldInfo, r Record) any {
-	st, err := c.decode(f, r, SourceStore)
-	if err != nil {
-		return f.def
+// call runs hooks in order; failures are logged.
+func (h *hookSet) call(ctx context.Context, hooks []HookFunc, path string, old, new any) {
+	for _, fn := range hooks {
+		if err := callHook(ctx, fn, path, old, new); err != nil {
+			h.log.Error("sysconfig: change hook failed", "path", path, "error", err)
+		}
 	}
-	return st.value
 }
 
 func callHook(ctx context.Context, h HookFunc, path string, old, new any) (err error) {

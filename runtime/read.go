@@ -61,7 +61,7 @@ func (c *Client) readThrough(ctx context.Context, f *fieldInfo) (state, error) {
 	var cached state
 	if r, ok := c.cache.getOne(ctx, f); ok {
 		var fresh bool
-		if cached, fresh = c.cachedState(ctx, f, r, c.epoch.Load(), start); fresh {
+		if cached, fresh = c.cachedState(ctx, f, r, c.epochs.load(), start); fresh {
 			return c.floors.raise(f, cached), nil
 		}
 	}
@@ -144,7 +144,7 @@ func (c *Client) cachedState(ctx context.Context, f *fieldInfo, r CacheResult, e
 	if !r.Found {
 		return state{}, false
 	}
-	st, err := c.decode(f, recordOf(f, r.Entry), SourceCache)
+	st, err := c.codec.decode(f, recordOf(f, r.Entry), SourceCache)
 	if err != nil {
 		c.cache.drop(ctx, f, err)
 		return state{}, false
@@ -154,11 +154,6 @@ func (c *Client) cachedState(ctx context.Context, f *fieldInfo, r CacheResult, e
 		st.source = SourceStale
 	}
 	return st, fresh
-}
-
-// recordOf is the record a cache entry of f holds.
-func recordOf(f *fieldInfo, e Entry) Record {
-	return Record{Path: f.path, Value: e.Value, Set: e.Set, Epoch: e.Epoch, Version: e.Version}
 }
 
 // loadFromStore loads fields in one store round trip and fills the cache
@@ -175,30 +170,13 @@ func (c *Client) loadFromStore(ctx context.Context, fields []*fieldInfo) ([]stat
 	}
 	sts := make([]state, len(fields))
 	for i, f := range fields {
-		c.sawEpoch(recs[i].Epoch)
-		if sts[i], err = c.decode(f, recs[i], SourceStore); err != nil {
+		c.epochs.saw(recs[i].Epoch)
+		if sts[i], err = c.codec.decode(f, recs[i], SourceStore); err != nil {
 			return nil, err
 		}
 	}
 	_ = c.cache.fill(ctx, fields, recs, asOf, c.opts.CacheTimeout)
 	return sts, nil
-}
-
-// decode turns a record into the field's state, decrypting secrets. A
-// record without an override yields the default.
-func (c *Client) decode(f *fieldInfo, r Record, src Source) (state, error) {
-	if !r.Set {
-		return state{value: f.def, epoch: r.Epoch, version: r.Version, source: src}, nil
-	}
-	text, err := c.unseal(f, r.Value)
-	if err != nil {
-		return state{}, err
-	}
-	v, err := f.decodeText(text)
-	if err != nil {
-		return state{}, &DecodeError{Path: f.path, Kind: f.kind, Err: err}
-	}
-	return state{value: v, set: true, epoch: r.Epoch, version: r.Version, source: src}, nil
 }
 
 // readMany reads fields from the snapshot when there is one, else with one
@@ -210,7 +188,7 @@ func (c *Client) readMany(ctx context.Context, fields []*fieldInfo) ([]state, er
 	}
 	sts := make([]state, len(fields))
 	res, ok := c.cache.get(ctx, fields, c.opts.CacheTimeout)
-	epoch, now := c.epoch.Load(), time.Now()
+	epoch, now := c.epochs.load(), time.Now()
 	var missing []int
 	for i, f := range fields {
 		var fresh bool
@@ -271,21 +249,10 @@ func (c *Client) snapshotSlot(sl *slot) (state, error) {
 	switch {
 	case !sl.known:
 		st.source = SourceDefault
-	case c.stale():
+	case c.syncer.stale():
 		st.source = SourceStale
 	default:
 		st.source = SourceSnapshot
 	}
 	return st, nil
-}
-
-// sawEpoch records that the store has reached epoch: cache entries of
-// earlier epochs are no longer served as current.
-func (c *Client) sawEpoch(epoch int64) {
-	for {
-		cur := c.epoch.Load()
-		if epoch <= cur || c.epoch.CompareAndSwap(cur, epoch) {
-			return
-		}
-	}
 }

@@ -12,35 +12,6 @@ import (
 // is a *DecryptError, which matches ErrSecret.)
 var ErrNoKeyring = errors.New("sysconfig: secret fields need a keyring: set Options.Secrets (see package keyring)")
 
-// seal encrypts the text of a secret field; other fields pass through.
-func (c *Client) seal(f *fieldInfo, text string) (string, error) {
-	if f.kind != KindSecret {
-		return text, nil
-	}
-	if c.opts.Secrets == nil {
-		return "", wrap(ErrNoKeyring, "sysconfig: cannot store secret "+f.path)
-	}
-	sealed, err := c.opts.Secrets.Seal(f.path, text)
-	if err != nil {
-		return "", wrap(err, "sysconfig: cannot encrypt "+f.path)
-	}
-	return sealed, nil
-}
-
-// unseal decrypts the stored text of a secret field; other fields pass
-// through. A failure is a *DecryptError, never an empty value.
-func (c *Client) unseal(f *fieldInfo, stored string) (string, error) {
-	if f.kind != KindSecret {
-		return stored, nil
-	}
-	if c.opts.Secrets == nil {
-		return "", &DecryptError{Path: f.path, Reason: noSecretsProblem}
-	}
-	return c.opts.Secrets.Open(f.path, stored)
-}
-
-const noSecretsProblem = "secret fields need a keyring: set Options.Secrets (see package keyring)"
-
 // warnIfNoSecrets says at construction, once, that secrets will not work.
 func (c *Client) warnIfNoSecrets() {
 	if c.opts.Secrets != nil {
@@ -118,11 +89,11 @@ func (c *Client) rotationWrites(recs []Record) ([]*fieldInfo, []Write, RotationR
 }
 
 func (c *Client) reseal(f *fieldInfo, r Record) (Write, error) {
-	plain, err := c.unseal(f, r.Value)
+	plain, err := c.codec.unseal(f, r.Value)
 	if err != nil {
 		return Write{}, err
 	}
-	sealed, err := c.seal(f, plain)
+	sealed, err := c.codec.seal(f, plain)
 	return Write{Path: r.Path, Value: sealed, CheckVersion: true, Version: r.Version}, err
 }
 
@@ -130,8 +101,8 @@ func (c *Client) reseal(f *fieldInfo, r Record) (Write, error) {
 // values did not change (only their encryption did), without change events.
 func (c *Client) publishQuietly(ctx context.Context, fields []*fieldInfo, applied []Applied, asOf time.Time) {
 	recs := newRecords(applied)
-	if c.snap.Load() != nil {
-		c.merge(recs, SourceStore)
+	if c.snaps.load() != nil {
+		c.snaps.merge(recs, SourceStore)
 	}
 	c.cache.fillLater(ctx, fields, recs, asOf)
 }

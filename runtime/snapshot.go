@@ -1,6 +1,10 @@
 package runtime
 
-import "reflect"
+import (
+	"reflect"
+	"sync"
+	"sync/atomic"
+)
 
 // snapshot is every field's state, indexed by the field's position in the
 // schema. A snapshot is never modified once published: a change builds a
@@ -16,38 +20,50 @@ type slot struct {
 	err   error // the stored value does not decode; reads return it
 }
 
-// newSnapshot returns a snapshot holding every field's default, unknown.
-func newSnapshot(s *Schema) *snapshot {
-	snap := &snapshot{slots: make([]slot, len(s.fields))}
-	for i, d := range s.fields {
-		snap.slots[i].value = d.field().def
-	}
-	return snap
-}
-
-func (s *snapshot) clone() *snapshot {
-	return &snapshot{slots: append([]slot(nil), s.slots...)}
-}
-
 // fieldChange is one field's move from one effective value to another.
 type fieldChange struct {
 	f        *fieldInfo
 	rec      Record // the record that made the change
 	old, new any
-	hooks    []HookFunc // registered when the change was seen; set by queueEvents
+	hooks    []HookFunc // registered when the change was seen; set by hookSet.enqueue
 }
+
+// snapshots holds a started client's current snapshot: records go in,
+// changes come out. Reads load it without a lock; changes are applied one
+// at a time, each publishing a new snapshot.
+type snapshots struct {
+	schema *Schema
+	codec  codec
+	cur    atomic.Pointer[snapshot] // nil until begin
+	mu     sync.Mutex               // serialises replacement
+}
+
+// load returns the current snapshot, or nil when there is none.
+func (s *snapshots) load() *snapshot { return s.cur.Load() }
+
+// begin publishes a snapshot holding every field's default, not yet known.
+func (s *snapshots) begin() {
+	snap := &snapshot{slots: make([]slot, len(s.schema.fields))}
+	for i, d := range s.schema.fields {
+		snap.slots[i].value = d.field().def
+	}
+	s.cur.Store(snap)
+}
+
+// clear drops the snapshot: reads go through the cache and the store again.
+func (s *snapshots) clear() { s.cur.Store(nil) }
 
 // merge publishes a snapshot with recs applied, each only if it is newer,
 // by (epoch, version), than what the snapshot holds, and returns what
 // changed. src is the source reads will report until the next change.
-func (c *Client) merge(recs []Record, src Source) []fieldChange {
-	c.snapMu.Lock()
-	defer c.snapMu.Unlock()
-	cur := c.snap.Load()
+func (s *snapshots) merge(recs []Record, src Source) []fieldChange {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur := s.cur.Load()
 	next := cur
 	var changes []fieldChange
 	for _, r := range recs {
-		d, ok := c.schema.byPath[r.Path]
+		d, ok := s.schema.byPath[r.Path]
 		if !ok {
 			continue // a field no longer in the schema
 		}
@@ -57,13 +73,13 @@ func (c *Client) merge(recs []Record, src Source) []fieldChange {
 			continue
 		}
 		if next == cur {
-			next = cur.clone()
+			next = &snapshot{slots: append([]slot(nil), cur.slots...)}
 		}
-		next.slots[f.index] = c.newSlot(f, r, src)
+		next.slots[f.index] = s.newSlot(f, r, src)
 		changes = append(changes, fieldChange{f: f, rec: r, old: old.value, new: next.slots[f.index].value})
 	}
 	if next != cur {
-		c.snap.Store(next)
+		s.cur.Store(next)
 	}
 	return changes
 }
@@ -72,36 +88,36 @@ func (c *Client) merge(recs []Record, src Source) []fieldChange {
 // app in the store's epoch: the store is the truth, so nothing the snapshot
 // held before is kept, however high its version. A field without a record
 // has no override. It returns the fields whose effective value changed.
-func (c *Client) replace(recs []Record, epoch int64) []fieldChange {
+func (s *snapshots) replace(recs []Record, epoch int64) []fieldChange {
 	byPath := make(map[string]Record, len(recs))
 	for _, r := range recs {
 		byPath[r.Path] = r
 	}
-	c.snapMu.Lock()
-	defer c.snapMu.Unlock()
-	cur := c.snap.Load()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur := s.cur.Load()
 	next := &snapshot{slots: make([]slot, len(cur.slots))}
 	var changes []fieldChange
-	for _, d := range c.schema.fields {
+	for _, d := range s.schema.fields {
 		f := d.field()
 		r, ok := byPath[f.path]
 		if !ok {
 			r = Record{Path: f.path, Epoch: epoch}
 		}
 		old := cur.slots[f.index]
-		next.slots[f.index] = c.newSlot(f, r, SourceStore)
+		next.slots[f.index] = s.newSlot(f, r, SourceStore)
 		if n := next.slots[f.index]; old.set != n.set || !reflect.DeepEqual(old.value, n.value) {
 			changes = append(changes, fieldChange{f: f, rec: r, old: old.value, new: n.value})
 		}
 	}
-	c.snap.Store(next)
+	s.cur.Store(next)
 	return changes
 }
 
 // newSlot decodes a record into a slot. An undecodable value is kept as an
 // error, so reads report it instead of serving the default.
-func (c *Client) newSlot(f *fieldInfo, r Record, src Source) slot {
-	st, err := c.decode(f, r, src)
+func (s *snapshots) newSlot(f *fieldInfo, r Record, src Source) slot {
+	st, err := s.codec.decode(f, r, src)
 	if err != nil {
 		return slot{state: state{value: f.def, epoch: r.Epoch, version: r.Version, source: src}, known: true, err: err}
 	}

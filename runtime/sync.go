@@ -3,26 +3,11 @@ package runtime
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
 )
-
-// syncState is what keeps a started client's snapshot in step with the
-// store.
-type syncState struct {
-	mu      sync.Mutex   // one sync at a time
-	at      Position     // every change up to here is in the snapshot (under mu)
-	seen    atomic.Int64 // at.Version, for notifications
-	lastOK  atomic.Int64 // unix nanoseconds when the last successful sync asked the store
-	ready   atomic.Bool
-	started atomic.Bool
-	failing atomic.Bool
-	kick    chan struct{}
-	events  *eventQueue
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
-}
 
 // Start loads every field into the client's snapshot from the store, in
 // one round trip, and starts the background work that keeps it fresh: a
@@ -41,123 +26,152 @@ type syncState struct {
 // holds (reported as stale, whatever its age) and defaults for the rest,
 // Ready reports false, and the client replaces all of it with the store's
 // values as soon as the store answers. Call Close to stop.
-func (c *Client) Start(ctx context.Context) error {
-	if !c.sync.started.CompareAndSwap(false, true) {
+func (c *Client) Start(ctx context.Context) error { return c.syncer.start(ctx) }
+
+// Ready reports whether the client has loaded every field from the store at
+// least once (always true with DisableSnapshot once started). Before that
+// it serves defaults for what the cache did not hold; use Ready in a
+// readiness probe.
+func (c *Client) Ready() bool { return c.syncer.ready.Load() }
+
+// Close stops the background work started by Start and waits for it.
+// Reads keep working from the last snapshot; it no longer changes.
+func (c *Client) Close() { c.syncer.close() }
+
+// syncer keeps a started client's snapshot in step with the store: it
+// loads it at Start, then applies every change the store reports — on a
+// notification and every ReconcileInterval — and hands the changes to the
+// hooks. It never calls the cache on that path, so a cache that hangs
+// cannot delay propagation; its reconcile tick also gives the cache its
+// chances to probe and refill.
+type syncer struct {
+	store  Store
+	app    string
+	opts   Options
+	log    *slog.Logger
+	snaps  *snapshots
+	hooks  *hookSet
+	cache  *cacheLayer
+	epochs *epochs
+	fields []*fieldInfo // every field of the schema, in order
+
+	mu      sync.Mutex   // one sync at a time
+	at      Position     // every change up to here is in the snapshot (under mu)
+	seen    atomic.Int64 // at.Version, for notifications
+	lastOK  atomic.Int64 // unix nanoseconds when the last successful sync asked the store
+	ready   atomic.Bool
+	started atomic.Bool
+	failing atomic.Bool
+	kick    chan struct{}
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+}
+
+// start does Client.Start's work.
+func (s *syncer) start(ctx context.Context) error {
+	if !s.started.CompareAndSwap(false, true) {
 		return errors.New("sysconfig: client already started")
 	}
-	if c.opts.DisableSnapshot {
-		c.sync.ready.Store(true)
+	if s.opts.DisableSnapshot {
+		s.ready.Store(true)
 		return nil
 	}
-	c.snap.Store(newSnapshot(c.schema))
-	err := c.syncOnce(ctx)
+	s.snaps.begin()
+	err := s.syncOnce(ctx)
 	if errors.Is(err, ErrMisconfigured) {
-		c.snap.Store(nil)
-		c.sync.started.Store(false)
+		s.snaps.clear()
+		s.started.Store(false)
 		return wrap(err, "sysconfig: not started")
 	}
 	if err != nil {
-		c.fallBackToCache(ctx)
+		s.fallBackToCache(ctx)
 	}
-	c.startBackground(ctx)
+	s.startBackground(ctx)
 	if err != nil {
 		return wrap(err, "sysconfig: started without the store; serving cached values and defaults until it answers")
 	}
 	return nil
 }
 
-// Ready reports whether the client has loaded every field from the store at
-// least once (always true with DisableSnapshot once started). Before that
-// it serves defaults for what the cache did not hold; use Ready in a
-// readiness probe.
-func (c *Client) Ready() bool { return c.sync.ready.Load() }
-
-// Close stops the background work started by Start and waits for it.
-// Reads keep working from the last snapshot; it no longer changes.
-func (c *Client) Close() {
-	if c.sync.cancel != nil {
-		c.sync.cancel()
+// close stops the background work and waits for it.
+func (s *syncer) close() {
+	if s.cancel != nil {
+		s.cancel()
 	}
-	c.sync.wg.Wait()
+	s.wg.Wait()
 }
 
 // fallBackToCache fills the snapshot of a client that could not reach the
 // store at start with every entry the cache holds, in one round trip. They
-// are served as stale until the store answers (see Client.stale), and the
-// first sync replaces them all.
-func (c *Client) fallBackToCache(ctx context.Context) {
-	fields := make([]*fieldInfo, len(c.schema.fields))
-	for i, d := range c.schema.fields {
-		fields[i] = d.field()
-	}
-	res, ok := c.cache.get(ctx, fields, c.opts.LoadTimeout)
+// are served as stale until the store answers (see stale), and the first
+// sync replaces them all.
+func (s *syncer) fallBackToCache(ctx context.Context) {
+	res, ok := s.cache.get(ctx, s.fields, s.opts.LoadTimeout)
 	if !ok {
 		return
 	}
 	var recs []Record
 	for i, r := range res {
 		if r.Found {
-			recs = append(recs, recordOf(fields[i], r.Entry))
+			recs = append(recs, recordOf(s.fields[i], r.Entry))
 		}
 	}
-	c.merge(recs, SourceCache)
+	s.snaps.merge(recs, SourceCache)
 }
 
-func (c *Client) startBackground(ctx context.Context) {
+func (s *syncer) startBackground(ctx context.Context) {
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	s := &c.sync
-	s.cancel, s.kick, s.events = cancel, make(chan struct{}, 1), newEventQueue()
-	c.goBackground(func() { c.runEvents(bg, s.events) })
-	c.goBackground(func() { c.reconcile(bg) })
-	if n, ok := c.store.(Notifier); ok {
-		c.goBackground(func() { _ = n.Listen(bg, c.schema.app, c.notified) })
+	s.cancel, s.kick = cancel, make(chan struct{}, 1)
+	s.goBackground(func() { s.hooks.run(bg) })
+	s.goBackground(func() { s.reconcile(bg) })
+	if n, ok := s.store.(Notifier); ok {
+		s.goBackground(func() { _ = n.Listen(bg, s.app, s.notified) })
 	}
 }
 
-func (c *Client) goBackground(fn func()) {
-	c.sync.wg.Add(1)
+func (s *syncer) goBackground(fn func()) {
+	s.wg.Add(1)
 	go func() {
-		defer c.sync.wg.Done()
+		defer s.wg.Done()
 		fn()
 	}()
 }
 
 // notified handles a store notification: version 0 asks for a resync,
 // any other version triggers a sync if the snapshot is behind it.
-func (c *Client) notified(version int64) {
-	if version != 0 && version <= c.sync.seen.Load() {
+func (s *syncer) notified(version int64) {
+	if version != 0 && version <= s.seen.Load() {
 		return
 	}
 	select {
-	case c.sync.kick <- struct{}{}:
+	case s.kick <- struct{}{}:
 	default:
 	}
 }
 
 // reconcile syncs when notified and every ReconcileInterval.
-func (c *Client) reconcile(ctx context.Context) {
-	t := time.NewTicker(c.opts.ReconcileInterval)
+func (s *syncer) reconcile(ctx context.Context) {
+	t := time.NewTicker(s.opts.ReconcileInterval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-c.sync.kick:
+		case <-s.kick:
 		case <-t.C:
-			c.cache.probeIfDown()
-			c.refillCacheIfDue()
+			s.cache.probeIfDown()
+			s.cache.refillIfDue()
 		}
-		_ = c.syncOnce(ctx)
+		_ = s.syncOnce(ctx)
 	}
 }
 
-// advancePosition moves the sync position over a write of this client
-// when its versions directly follow it in the same epoch: writes of one
-// app commit in version order, so nothing else can lie in between, and the
+// advance moves the sync position over a write of this client when its
+// versions directly follow it in the same epoch: writes of one app commit
+// in version order, so nothing else can lie in between, and the
 // notification of the write then needs no sync. Otherwise the next sync
 // catches up as usual.
-func (c *Client) advancePosition(recs []Record) {
-	s := &c.sync
+func (s *syncer) advance(recs []Record) {
 	if !s.mu.TryLock() {
 		return
 	}
@@ -174,63 +188,76 @@ func (c *Client) advancePosition(recs []Record) {
 }
 
 // syncOnce applies to the snapshot every change the store committed after
-// the client's position, then reports the changes to hooks. When the store
-// is in another epoch than the position (it was recreated or restored), it
-// replaces the whole snapshot with the store's records. It never calls the
-// cache, so a cache that hangs cannot delay propagation.
-func (c *Client) syncOnce(ctx context.Context) error {
-	s := &c.sync
+// the position, then hands the changes to the hooks. When the store is in
+// another epoch than the position (it was recreated or restored), it
+// replaces the whole snapshot with the store's records.
+func (s *syncer) syncOnce(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ctx, cancel := context.WithTimeout(ctx, c.opts.LoadTimeout)
+	ctx, cancel := context.WithTimeout(ctx, s.opts.LoadTimeout)
 	defer cancel()
 	asked := time.Now()
-	d, err := c.store.Since(ctx, c.schema.app, s.at)
+	d, err := s.store.Since(ctx, s.app, s.at)
 	if err != nil {
-		c.syncFailed(err)
+		s.failed(err)
 		return storeError("sync", err)
 	}
-	c.sawEpoch(d.At.Epoch)
+	s.epochs.saw(d.At.Epoch)
 	var changes []fieldChange
 	if d.Full {
-		changes = c.replace(d.Records, d.At.Epoch)
+		changes = s.snaps.replace(d.Records, d.At.Epoch)
 	} else {
-		changes = c.merge(d.Records, SourceStore)
+		changes = s.snaps.merge(d.Records, SourceStore)
 	}
 	s.at = d.At
 	s.seen.Store(d.At.Version)
 	s.lastOK.Store(asked.UnixNano())
 	first := !s.ready.Swap(true)
-	c.syncRecovered()
+	s.recovered()
 	if !first {
-		c.queueEvents(changes)
+		s.hooks.enqueue(changes)
 	}
 	return nil
 }
 
-// syncFailed logs the start of a run of failed syncs, once: as an error
-// when the store is misconfigured (an operator must act), else as a
-// warning. The client keeps trying at every reconcile.
-func (c *Client) syncFailed(err error) {
-	if errors.Is(err, context.Canceled) || !c.sync.failing.CompareAndSwap(false, true) {
+// failed logs the start of a run of failed syncs, once: as an error when
+// the store is misconfigured (an operator must act), else as a warning.
+// The client keeps trying at every reconcile.
+func (s *syncer) failed(err error) {
+	if errors.Is(err, context.Canceled) || !s.failing.CompareAndSwap(false, true) {
 		return // Close, or already logged
 	}
 	if errors.Is(err, ErrMisconfigured) {
-		c.log.Error("sysconfig: store misconfigured; serving the last known values until it is fixed", "error", err)
+		s.log.Error("sysconfig: store misconfigured; serving the last known values until it is fixed", "error", err)
 		return
 	}
-	c.log.Warn("sysconfig: store unreachable; serving the last known values", "error", err)
+	s.log.Warn("sysconfig: store unreachable; serving the last known values", "error", err)
 }
 
-func (c *Client) syncRecovered() {
-	if c.sync.failing.CompareAndSwap(true, false) {
-		c.log.Info("sysconfig: store reachable again; snapshot reconciled")
+func (s *syncer) recovered() {
+	if s.failing.CompareAndSwap(true, false) {
+		s.log.Info("sysconfig: store reachable again; snapshot reconciled")
 	}
 }
 
 // stale reports whether the snapshot may lag the store by more than the
 // staleness bound: no sync has succeeded within it.
-func (c *Client) stale() bool {
-	last := c.sync.lastOK.Load()
-	return time.Since(time.Unix(0, last)) > c.opts.StalenessBound
+func (s *syncer) stale() bool {
+	last := s.lastOK.Load()
+	return time.Since(time.Unix(0, last)) > s.opts.StalenessBound
 }
+
+// epochs tracks the newest store epoch a client has seen: cache entries of
+// earlier epochs are no longer served as current.
+type epochs struct{ newest atomic.Int64 }
+
+func (e *epochs) saw(epoch int64) {
+	for {
+		cur := e.newest.Load()
+		if epoch <= cur || e.newest.CompareAndSwap(cur, epoch) {
+			return
+		}
+	}
+}
+
+func (e *epochs) load() int64 { return e.newest.Load() }

@@ -121,7 +121,7 @@ func (c *Client) prepareOne(u Update) (*fieldInfo, Write, error) {
 	if err != nil {
 		return nil, Write{}, err
 	}
-	if w.Value, err = c.seal(f, f.format(v)); err != nil {
+	if w.Value, err = c.codec.seal(f, f.format(v)); err != nil {
 		return nil, Write{}, err
 	}
 	return f, w, nil
@@ -173,18 +173,18 @@ func newRecords(applied []Applied) []Record {
 // have replaced within the staleness bound.
 func (c *Client) afterCommit(ctx context.Context, fields []*fieldInfo, applied []Applied, asOf time.Time) {
 	recs := newRecords(applied)
-	if c.snap.Load() != nil {
+	if c.snaps.load() != nil {
 		c.cache.fillLater(ctx, fields, recs, asOf)
-		changes := c.merge(recs, SourceStore)
-		c.advancePosition(recs)
-		c.queueEvents(changes)
+		changes := c.snaps.merge(recs, SourceStore)
+		c.syncer.advance(recs)
+		c.hooks.enqueue(changes)
 		return
 	}
 	c.cache.fillNow(ctx, fields, recs, asOf)
 	for i, a := range applied {
-		if st, err := c.decode(fields[i], a.New, SourceStore); err == nil {
+		if st, err := c.codec.decode(fields[i], a.New, SourceStore); err == nil {
 			c.floors.raise(fields[i], st)
 		}
-		c.deliver(ctx, fields[i], c.hookValue(fields[i], a.Old), c.hookValue(fields[i], a.New))
+		c.hooks.deliver(ctx, fields[i].path, c.codec.effective(fields[i], a.Old), c.codec.effective(fields[i], a.New))
 	}
 }
