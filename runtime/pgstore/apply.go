@@ -132,7 +132,23 @@ func refused(err error) bool {
 }
 
 // writeBatch queues Apply's whole transaction, scanning each write's row
-// into results.
+// into results: BEGIN (READ COMMITTED), the time limits, the app's advisory
+// lock, the time limits again (less the wait for the lock), one statement
+// per write, the change's row in sysconfig_changes, a deadline check and
+// the COMMIT, pipelined in one pgx batch (pgx prepares the statements in
+// one more round trip, once per connection). A failed version check calls
+// sysconfig_conflict, which raises SQLSTATE SC001 with the path and the
+// versions as JSON in its DETAIL: the transaction aborts, the server skips
+// the rest of the batch, the COMMIT included, and runWrites rolls back (a
+// second round trip, on failure only) so that the connection returns to
+// the pool clean.
+//
+// The time limits: lock_timeout and statement_timeout are set to what is
+// left of the server's budget, counted from the start of the transaction,
+// and the check before the COMMIT aborts it once the budget is spent. A
+// paused server's clock moves on only when it runs again, so these limits
+// bound the server's work; what guarantees that a write reported as
+// failed never commits is Resolve's fence.
 //
 // The lock serialises the writers of an app (every writer of a path takes
 // it, as paths start with their app). That makes the version check exact

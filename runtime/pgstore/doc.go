@@ -88,46 +88,32 @@
 //
 // # Writes
 //
-// An Apply is one round trip: BEGIN (READ COMMITTED), the time limits, the
-// app's advisory lock, the time limits again (less the wait for the lock),
-// one statement per write, the change's row in sysconfig_changes, a
-// deadline check and the COMMIT are pipelined in one pgx batch (pgx
-// prepares the statements in one more round trip, once per connection). A
-// failed version check calls sysconfig_conflict, which raises SQLSTATE
-// SC001 with the path and the versions as JSON in its DETAIL: the
-// transaction aborts, the server skips the rest of the batch, the COMMIT
-// included, and Apply returns the *runtime.ConflictError of the first
-// failing write, then rolls back (a second round trip, on failure only) so
-// that the connection returns to the pool clean.
+// An Apply is one transaction sent in one round trip, COMMIT included (the
+// statements and how they are pipelined are described at Store.writeBatch,
+// in apply.go). A failed version check returns the *runtime.ConflictError
+// of the first failing write, and writes nothing.
 //
 // # Outcomes
 //
 // Because the COMMIT is sent with the writes, a client that gives up
 // waiting (its deadline passes, the connection breaks) cannot know whether
-// the server, which may still hold the batch in its buffers — paused,
-// overloaded, waiting for a lock — will commit it later. Apply therefore
-// reports three outcomes: nil once the COMMIT was answered; an error
-// matching runtime.ErrOutcomeUnknown when the batch was sent and no answer
-// came; any other error only when the change provably did not commit
-// (nothing was sent, or the server answered with an error). The runtime
-// then calls Resolve, which settles the outcome for good: it inserts a
-// fence row under the change's ID, which makes the change's own row — the
-// last statement before its COMMIT — fail on the primary key if it has not
-// been written yet, so that the change can never commit afterwards; or it
-// finds the change's row and reads back what it wrote.
+// the server — paused, overloaded, waiting for a lock, with the batch in
+// its buffers — will commit it later. Apply therefore reports three
+// outcomes: nil once the COMMIT was answered; an error matching
+// runtime.ErrOutcomeUnknown when the batch was sent and no answer came; any
+// other error only when the change provably did not commit (nothing was
+// sent, or the server answered with an error). Resolve settles an unknown
+// outcome for good: it either finds the change's row in sysconfig_changes,
+// written as the transaction's last statement before COMMIT, or writes a
+// fence row under the change's ID, which makes that statement fail on the
+// primary key, so that the change can never commit afterwards.
 //
-// The server limits the transaction itself, to until the context's
-// deadline and at most Options.WriteTimeout (30 s by default), less a small
-// lead (a tenth of the time left, at most 50 ms), so that a transaction
-// that runs out of time is usually ended by the server, with an error that
-// proves it did not commit, before the client cuts the connection: the
-// lock_timeout and statement_timeout of every statement are set to what is
-// left of that budget, counted from the start of the transaction, and a
-// check before the COMMIT aborts it once the budget is spent. The client
-// stops waiting at the deadline, or the write timeout plus the lead. A
-// server that is paused sees its clock move on only when it runs again, so
-// these limits bound the server's work; what guarantees that a write
-// reported as failed never commits is the fence.
+// Apply is bounded in time by its context's deadline and at most
+// Options.WriteTimeout (30 s by default); the server is given a slightly
+// shorter budget of its own (see Store.budget), so that a transaction that
+// runs out of time is usually ended by the server, with an error proving
+// it did not commit, rather than left unknown.
+//
 // # Notifications
 //
 // Apply runs pg_notify in its transaction for each write, on Options.Channel
