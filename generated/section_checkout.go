@@ -22,6 +22,11 @@ var sectionCheckout = runtime.NewSection("checkout", "Checkout", "Prices, curren
 	CheckoutPaymentProviderSettingsField,
 )
 
+// CheckoutSection holds the accessors of the checkout section.
+type CheckoutSection struct {
+	client *runtime.Client
+}
+
 // CheckoutCurrency is a value of shop.checkout.currency.
 type CheckoutCurrency string
 
@@ -33,49 +38,124 @@ const (
 	CheckoutCurrencyCHF CheckoutCurrency = "CHF"
 )
 
-// CheckoutCurrencyField describes shop.checkout.currency.
-var CheckoutCurrencyField = runtime.SelectField("currency", runtime.Meta{
+// CheckoutCurrencyField declares shop.checkout.currency.
+var CheckoutCurrencyField = runtime.SelectField("currency", CheckoutCurrencyEUR, []CheckoutCurrency{CheckoutCurrencyEUR, CheckoutCurrencyUSD, CheckoutCurrencyGBP, CheckoutCurrencyCHF}, runtime.Meta{
 	Label: "Currency",
-}, CheckoutCurrencyEUR, CheckoutCurrencyEUR, CheckoutCurrencyUSD, CheckoutCurrencyGBP, CheckoutCurrencyCHF)
+})
 
-// CheckoutFreeShippingThresholdField describes
-// shop.checkout.free_shipping_threshold: Orders of at least this amount ship
-// for free.
-var CheckoutFreeShippingThresholdField = runtime.DecimalField("free_shipping_threshold", runtime.Meta{
+// Currency returns the value of [CheckoutCurrencyField].
+func (s *CheckoutSection) Currency(ctx context.Context) (CheckoutCurrency, error) {
+	return CheckoutCurrencyField.Get(ctx, s.client)
+}
+
+// SetCurrency validates v and stores it in [CheckoutCurrencyField].
+func (s *CheckoutSection) SetCurrency(ctx context.Context, v CheckoutCurrency) error {
+	return CheckoutCurrencyField.Set(ctx, s.client, v)
+}
+
+// ResetCurrency makes [CheckoutCurrencyField] read its default again.
+func (s *CheckoutSection) ResetCurrency(ctx context.Context) error {
+	return CheckoutCurrencyField.Reset(ctx, s.client)
+}
+
+// CheckoutFreeShippingThresholdField declares
+// shop.checkout.free_shipping_threshold.
+var CheckoutFreeShippingThresholdField = runtime.DecimalField("free_shipping_threshold", runtime.MustDecimal("49.90"), runtime.Meta{
 	Label:       "Free shipping from",
 	Description: "Orders of at least this amount ship for free.",
 	Validators: []runtime.Validator{
 		runtime.NonNegative(),
 		runtime.Range(nil, runtime.MustDecimal("10000")),
 	},
-}, runtime.MustDecimal("49.90"))
+})
 
-// CheckoutFlatShippingFeeField describes shop.checkout.flat_shipping_fee
-// (Shipping fee).
-var CheckoutFlatShippingFeeField = runtime.DecimalField("flat_shipping_fee", runtime.Meta{
+// FreeShippingThreshold returns the value of
+// [CheckoutFreeShippingThresholdField].
+func (s *CheckoutSection) FreeShippingThreshold(ctx context.Context) (decimal.Decimal, error) {
+	return CheckoutFreeShippingThresholdField.Get(ctx, s.client)
+}
+
+// SetFreeShippingThreshold validates v and stores it in
+// [CheckoutFreeShippingThresholdField].
+func (s *CheckoutSection) SetFreeShippingThreshold(ctx context.Context, v decimal.Decimal) error {
+	return CheckoutFreeShippingThresholdField.Set(ctx, s.client, v)
+}
+
+// ResetFreeShippingThreshold makes [CheckoutFreeShippingThresholdField] read
+// its default again.
+func (s *CheckoutSection) ResetFreeShippingThreshold(ctx context.Context) error {
+	return CheckoutFreeShippingThresholdField.Reset(ctx, s.client)
+}
+
+// CheckoutFlatShippingFeeField declares shop.checkout.flat_shipping_fee.
+var CheckoutFlatShippingFeeField = runtime.DecimalField("flat_shipping_fee", runtime.MustDecimal("4.95"), runtime.Meta{
 	Label:      "Shipping fee",
 	Validators: []runtime.Validator{runtime.OneOf(runtime.MustDecimal("0"), runtime.MustDecimal("2.95"), runtime.MustDecimal("4.95"), runtime.MustDecimal("9.95"))},
-}, runtime.MustDecimal("4.95"))
+})
 
-// CheckoutTaxRateField describes shop.checkout.tax_rate: Applied to every
-// order, as a fraction (0.2 is 20%).
-var CheckoutTaxRateField = runtime.FloatField("tax_rate", runtime.Meta{
+// FlatShippingFee returns the value of [CheckoutFlatShippingFeeField].
+func (s *CheckoutSection) FlatShippingFee(ctx context.Context) (decimal.Decimal, error) {
+	return CheckoutFlatShippingFeeField.Get(ctx, s.client)
+}
+
+// SetFlatShippingFee validates v and stores it in
+// [CheckoutFlatShippingFeeField].
+func (s *CheckoutSection) SetFlatShippingFee(ctx context.Context, v decimal.Decimal) error {
+	return CheckoutFlatShippingFeeField.Set(ctx, s.client, v)
+}
+
+// ResetFlatShippingFee makes [CheckoutFlatShippingFeeField] read its default
+// again.
+func (s *CheckoutSection) ResetFlatShippingFee(ctx context.Context) error {
+	return CheckoutFlatShippingFeeField.Reset(ctx, s.client)
+}
+
+// CheckoutTaxRateField declares shop.checkout.tax_rate.
+var CheckoutTaxRateField = runtime.FloatField("tax_rate", 0.2, runtime.Meta{
 	Label:       "Tax rate",
 	Description: "Applied to every order, as a fraction (0.2 is 20%).",
 	Validators:  []runtime.Validator{runtime.Range(0.0, 1.0)},
-}, 0.2)
+})
 
-// CheckoutCartLifetimeField describes shop.checkout.cart_lifetime: How long an
-// abandoned cart is kept.
-var CheckoutCartLifetimeField = runtime.DurationField("cart_lifetime", runtime.Meta{
+// TaxRate returns the value of [CheckoutTaxRateField].
+func (s *CheckoutSection) TaxRate(ctx context.Context) (float64, error) {
+	return CheckoutTaxRateField.Get(ctx, s.client)
+}
+
+// SetTaxRate validates v and stores it in [CheckoutTaxRateField].
+func (s *CheckoutSection) SetTaxRate(ctx context.Context, v float64) error {
+	return CheckoutTaxRateField.Set(ctx, s.client, v)
+}
+
+// ResetTaxRate makes [CheckoutTaxRateField] read its default again.
+func (s *CheckoutSection) ResetTaxRate(ctx context.Context) error {
+	return CheckoutTaxRateField.Reset(ctx, s.client)
+}
+
+// CheckoutCartLifetimeField declares shop.checkout.cart_lifetime.
+var CheckoutCartLifetimeField = runtime.DurationField("cart_lifetime", 72*time.Hour, runtime.Meta{
 	Label:       "Cart lifetime",
 	Description: "How long an abandoned cart is kept.",
 	Validators:  []runtime.Validator{runtime.Positive()},
-}, 72*time.Hour)
+})
 
-// CheckoutWelcomeCouponField describes shop.checkout.welcome_coupon: Coupon
-// code offered to first-time visitors; empty for none.
-var CheckoutWelcomeCouponField = runtime.StringField("welcome_coupon", runtime.Meta{
+// CartLifetime returns the value of [CheckoutCartLifetimeField].
+func (s *CheckoutSection) CartLifetime(ctx context.Context) (time.Duration, error) {
+	return CheckoutCartLifetimeField.Get(ctx, s.client)
+}
+
+// SetCartLifetime validates v and stores it in [CheckoutCartLifetimeField].
+func (s *CheckoutSection) SetCartLifetime(ctx context.Context, v time.Duration) error {
+	return CheckoutCartLifetimeField.Set(ctx, s.client, v)
+}
+
+// ResetCartLifetime makes [CheckoutCartLifetimeField] read its default again.
+func (s *CheckoutSection) ResetCartLifetime(ctx context.Context) error {
+	return CheckoutCartLifetimeField.Reset(ctx, s.client)
+}
+
+// CheckoutWelcomeCouponField declares shop.checkout.welcome_coupon.
+var CheckoutWelcomeCouponField = runtime.StringField("welcome_coupon", "", runtime.Meta{
 	Label:       "Welcome coupon",
 	Description: "Coupon code offered to first-time visitors; empty for none.",
 	Validators: []runtime.Validator{
@@ -83,139 +163,45 @@ var CheckoutWelcomeCouponField = runtime.StringField("welcome_coupon", runtime.M
 		runtime.Regex(`^TEST`, true),
 		runtime.Custom("coupon_code"),
 	},
-}, "")
+})
 
-// CheckoutPaymentProviderSettingsField describes
-// shop.checkout.payment_provider_settings: Extra settings passed to the payment
-// provider, as a JSON object.
-var CheckoutPaymentProviderSettingsField = runtime.TextField("payment_provider_settings", runtime.Meta{
-	Label:       "Payment provider settings",
-	Description: "Extra settings passed to the payment provider, as a JSON object.",
-	Validators:  []runtime.Validator{runtime.JSON()},
-}, "{}")
-
-// CheckoutSection holds the accessors of the checkout section: Prices, currency
-// and payment.
-type CheckoutSection struct {
-	client *runtime.Client
-}
-
-// Currency returns shop.checkout.currency.
-func (s *CheckoutSection) Currency(ctx context.Context) (CheckoutCurrency, error) {
-	return CheckoutCurrencyField.Get(ctx, s.client)
-}
-
-// SetCurrency validates v and stores it as shop.checkout.currency.
-func (s *CheckoutSection) SetCurrency(ctx context.Context, v CheckoutCurrency) error {
-	return CheckoutCurrencyField.Set(ctx, s.client, v)
-}
-
-// ResetCurrency removes the override of shop.checkout.currency, so it reads its
-// default again.
-func (s *CheckoutSection) ResetCurrency(ctx context.Context) error {
-	return CheckoutCurrencyField.Reset(ctx, s.client)
-}
-
-// FreeShippingThreshold returns shop.checkout.free_shipping_threshold: Orders
-// of at least this amount ship for free.
-func (s *CheckoutSection) FreeShippingThreshold(ctx context.Context) (decimal.Decimal, error) {
-	return CheckoutFreeShippingThresholdField.Get(ctx, s.client)
-}
-
-// SetFreeShippingThreshold validates v and stores it as
-// shop.checkout.free_shipping_threshold.
-func (s *CheckoutSection) SetFreeShippingThreshold(ctx context.Context, v decimal.Decimal) error {
-	return CheckoutFreeShippingThresholdField.Set(ctx, s.client, v)
-}
-
-// ResetFreeShippingThreshold removes the override of
-// shop.checkout.free_shipping_threshold, so it reads its default again.
-func (s *CheckoutSection) ResetFreeShippingThreshold(ctx context.Context) error {
-	return CheckoutFreeShippingThresholdField.Reset(ctx, s.client)
-}
-
-// FlatShippingFee returns shop.checkout.flat_shipping_fee (Shipping fee).
-func (s *CheckoutSection) FlatShippingFee(ctx context.Context) (decimal.Decimal, error) {
-	return CheckoutFlatShippingFeeField.Get(ctx, s.client)
-}
-
-// SetFlatShippingFee validates v and stores it as
-// shop.checkout.flat_shipping_fee.
-func (s *CheckoutSection) SetFlatShippingFee(ctx context.Context, v decimal.Decimal) error {
-	return CheckoutFlatShippingFeeField.Set(ctx, s.client, v)
-}
-
-// ResetFlatShippingFee removes the override of shop.checkout.flat_shipping_fee,
-// so it reads its default again.
-func (s *CheckoutSection) ResetFlatShippingFee(ctx context.Context) error {
-	return CheckoutFlatShippingFeeField.Reset(ctx, s.client)
-}
-
-// TaxRate returns shop.checkout.tax_rate: Applied to every order, as a fraction
-// (0.2 is 20%).
-func (s *CheckoutSection) TaxRate(ctx context.Context) (float64, error) {
-	return CheckoutTaxRateField.Get(ctx, s.client)
-}
-
-// SetTaxRate validates v and stores it as shop.checkout.tax_rate.
-func (s *CheckoutSection) SetTaxRate(ctx context.Context, v float64) error {
-	return CheckoutTaxRateField.Set(ctx, s.client, v)
-}
-
-// ResetTaxRate removes the override of shop.checkout.tax_rate, so it reads its
-// default again.
-func (s *CheckoutSection) ResetTaxRate(ctx context.Context) error {
-	return CheckoutTaxRateField.Reset(ctx, s.client)
-}
-
-// CartLifetime returns shop.checkout.cart_lifetime: How long an abandoned cart
-// is kept.
-func (s *CheckoutSection) CartLifetime(ctx context.Context) (time.Duration, error) {
-	return CheckoutCartLifetimeField.Get(ctx, s.client)
-}
-
-// SetCartLifetime validates v and stores it as shop.checkout.cart_lifetime.
-func (s *CheckoutSection) SetCartLifetime(ctx context.Context, v time.Duration) error {
-	return CheckoutCartLifetimeField.Set(ctx, s.client, v)
-}
-
-// ResetCartLifetime removes the override of shop.checkout.cart_lifetime, so it
-// reads its default again.
-func (s *CheckoutSection) ResetCartLifetime(ctx context.Context) error {
-	return CheckoutCartLifetimeField.Reset(ctx, s.client)
-}
-
-// WelcomeCoupon returns shop.checkout.welcome_coupon: Coupon code offered to
-// first-time visitors; empty for none.
+// WelcomeCoupon returns the value of [CheckoutWelcomeCouponField].
 func (s *CheckoutSection) WelcomeCoupon(ctx context.Context) (string, error) {
 	return CheckoutWelcomeCouponField.Get(ctx, s.client)
 }
 
-// SetWelcomeCoupon validates v and stores it as shop.checkout.welcome_coupon.
+// SetWelcomeCoupon validates v and stores it in [CheckoutWelcomeCouponField].
 func (s *CheckoutSection) SetWelcomeCoupon(ctx context.Context, v string) error {
 	return CheckoutWelcomeCouponField.Set(ctx, s.client, v)
 }
 
-// ResetWelcomeCoupon removes the override of shop.checkout.welcome_coupon, so
-// it reads its default again.
+// ResetWelcomeCoupon makes [CheckoutWelcomeCouponField] read its default again.
 func (s *CheckoutSection) ResetWelcomeCoupon(ctx context.Context) error {
 	return CheckoutWelcomeCouponField.Reset(ctx, s.client)
 }
 
-// PaymentProviderSettings returns shop.checkout.payment_provider_settings:
-// Extra settings passed to the payment provider, as a JSON object.
+// CheckoutPaymentProviderSettingsField declares
+// shop.checkout.payment_provider_settings.
+var CheckoutPaymentProviderSettingsField = runtime.TextField("payment_provider_settings", "{}", runtime.Meta{
+	Label:       "Payment provider settings",
+	Description: "Extra settings passed to the payment provider, as a JSON object.",
+	Validators:  []runtime.Validator{runtime.JSON()},
+})
+
+// PaymentProviderSettings returns the value of
+// [CheckoutPaymentProviderSettingsField].
 func (s *CheckoutSection) PaymentProviderSettings(ctx context.Context) (string, error) {
 	return CheckoutPaymentProviderSettingsField.Get(ctx, s.client)
 }
 
-// SetPaymentProviderSettings validates v and stores it as
-// shop.checkout.payment_provider_settings.
+// SetPaymentProviderSettings validates v and stores it in
+// [CheckoutPaymentProviderSettingsField].
 func (s *CheckoutSection) SetPaymentProviderSettings(ctx context.Context, v string) error {
 	return CheckoutPaymentProviderSettingsField.Set(ctx, s.client, v)
 }
 
-// ResetPaymentProviderSettings removes the override of
-// shop.checkout.payment_provider_settings, so it reads its default again.
+// ResetPaymentProviderSettings makes [CheckoutPaymentProviderSettingsField]
+// read its default again.
 func (s *CheckoutSection) ResetPaymentProviderSettings(ctx context.Context) error {
 	return CheckoutPaymentProviderSettingsField.Reset(ctx, s.client)
 }

@@ -18,129 +18,121 @@ var sectionEmail = runtime.NewSection("email", "Email", "Outgoing mail.",
 	EmailUseSSLField,
 )
 
-// EmailFromAddressField describes shop.email.from_address: The sender of every
-// email the shop sends.
-var EmailFromAddressField = runtime.StringField("from_address", runtime.Meta{
+// EmailSection holds the accessors of the email section.
+type EmailSection struct {
+	client *runtime.Client
+}
+
+// EmailFromAddressField declares shop.email.from_address.
+var EmailFromAddressField = runtime.StringField("from_address", "shop@example.com", runtime.Meta{
 	Label:       "From address",
 	Description: "The sender of every email the shop sends.",
 	Validators:  []runtime.Validator{runtime.Required(), runtime.Email()},
-}, "shop@example.com")
+})
 
-// EmailSMTPHostField describes shop.email.smtp_host.
-var EmailSMTPHostField = runtime.StringField("smtp_host", runtime.Meta{
+// FromAddress returns the value of [EmailFromAddressField].
+func (s *EmailSection) FromAddress(ctx context.Context) (string, error) {
+	return EmailFromAddressField.Get(ctx, s.client)
+}
+
+// SetFromAddress validates v and stores it in [EmailFromAddressField].
+func (s *EmailSection) SetFromAddress(ctx context.Context, v string) error {
+	return EmailFromAddressField.Set(ctx, s.client, v)
+}
+
+// ResetFromAddress makes [EmailFromAddressField] read its default again.
+func (s *EmailSection) ResetFromAddress(ctx context.Context) error {
+	return EmailFromAddressField.Reset(ctx, s.client)
+}
+
+// EmailSMTPHostField declares shop.email.smtp_host.
+var EmailSMTPHostField = runtime.StringField("smtp_host", "localhost", runtime.Meta{
 	Label:      "SMTP host",
 	Validators: []runtime.Validator{runtime.Hostname()},
-}, "localhost")
+})
 
-// EmailSMTPPortField describes shop.email.smtp_port.
-var EmailSMTPPortField = runtime.IntField("smtp_port", runtime.Meta{
+// SMTPHost returns the value of [EmailSMTPHostField].
+func (s *EmailSection) SMTPHost(ctx context.Context) (string, error) {
+	return EmailSMTPHostField.Get(ctx, s.client)
+}
+
+// SetSMTPHost validates v and stores it in [EmailSMTPHostField].
+func (s *EmailSection) SetSMTPHost(ctx context.Context, v string) error {
+	return EmailSMTPHostField.Set(ctx, s.client, v)
+}
+
+// ResetSMTPHost makes [EmailSMTPHostField] read its default again.
+func (s *EmailSection) ResetSMTPHost(ctx context.Context) error {
+	return EmailSMTPHostField.Reset(ctx, s.client)
+}
+
+// EmailSMTPPortField declares shop.email.smtp_port.
+var EmailSMTPPortField = runtime.IntField("smtp_port", 587, runtime.Meta{
 	Label:      "SMTP port",
 	Validators: []runtime.Validator{runtime.Port()},
-}, 587)
+})
 
-// EmailSMTPPasswordField describes shop.email.smtp_password.
+// SMTPPort returns the value of [EmailSMTPPortField].
+func (s *EmailSection) SMTPPort(ctx context.Context) (int64, error) {
+	return EmailSMTPPortField.Get(ctx, s.client)
+}
+
+// SetSMTPPort validates v and stores it in [EmailSMTPPortField].
+func (s *EmailSection) SetSMTPPort(ctx context.Context, v int64) error {
+	return EmailSMTPPortField.Set(ctx, s.client, v)
+}
+
+// ResetSMTPPort makes [EmailSMTPPortField] read its default again.
+func (s *EmailSection) ResetSMTPPort(ctx context.Context) error {
+	return EmailSMTPPortField.Reset(ctx, s.client)
+}
+
+// EmailSMTPPasswordField declares shop.email.smtp_password.
 var EmailSMTPPasswordField = runtime.SecretField("smtp_password", runtime.Meta{
 	Label:      "SMTP password",
 	Validators: []runtime.Validator{runtime.NotEmpty()},
 })
 
-// EmailUseSSLField describes shop.email.use_ssl: Superseded by STARTTLS
-// negotiation, which is always attempted.
-//
-// Deprecated: This field is deprecated.
-var EmailUseSSLField = runtime.BoolField("use_ssl", runtime.Meta{
-	Label:       "Use SSL",
-	Description: "Superseded by STARTTLS negotiation, which is always attempted.",
-	Deprecated:  "This field is deprecated.",
-}, true)
-
-// EmailSection holds the accessors of the email section: Outgoing mail.
-type EmailSection struct {
-	client *runtime.Client
-}
-
-// FromAddress returns shop.email.from_address: The sender of every email the
-// shop sends.
-func (s *EmailSection) FromAddress(ctx context.Context) (string, error) {
-	return EmailFromAddressField.Get(ctx, s.client)
-}
-
-// SetFromAddress validates v and stores it as shop.email.from_address.
-func (s *EmailSection) SetFromAddress(ctx context.Context, v string) error {
-	return EmailFromAddressField.Set(ctx, s.client, v)
-}
-
-// ResetFromAddress removes the override of shop.email.from_address, so it reads
-// its default again.
-func (s *EmailSection) ResetFromAddress(ctx context.Context) error {
-	return EmailFromAddressField.Reset(ctx, s.client)
-}
-
-// SMTPHost returns shop.email.smtp_host.
-func (s *EmailSection) SMTPHost(ctx context.Context) (string, error) {
-	return EmailSMTPHostField.Get(ctx, s.client)
-}
-
-// SetSMTPHost validates v and stores it as shop.email.smtp_host.
-func (s *EmailSection) SetSMTPHost(ctx context.Context, v string) error {
-	return EmailSMTPHostField.Set(ctx, s.client, v)
-}
-
-// ResetSMTPHost removes the override of shop.email.smtp_host, so it reads its
-// default again.
-func (s *EmailSection) ResetSMTPHost(ctx context.Context) error {
-	return EmailSMTPHostField.Reset(ctx, s.client)
-}
-
-// SMTPPort returns shop.email.smtp_port.
-func (s *EmailSection) SMTPPort(ctx context.Context) (int64, error) {
-	return EmailSMTPPortField.Get(ctx, s.client)
-}
-
-// SetSMTPPort validates v and stores it as shop.email.smtp_port.
-func (s *EmailSection) SetSMTPPort(ctx context.Context, v int64) error {
-	return EmailSMTPPortField.Set(ctx, s.client, v)
-}
-
-// ResetSMTPPort removes the override of shop.email.smtp_port, so it reads its
-// default again.
-func (s *EmailSection) ResetSMTPPort(ctx context.Context) error {
-	return EmailSMTPPortField.Reset(ctx, s.client)
-}
-
-// SMTPPassword returns shop.email.smtp_password.
+// SMTPPassword returns the value of [EmailSMTPPasswordField].
 func (s *EmailSection) SMTPPassword(ctx context.Context) (runtime.Secret, error) {
 	return EmailSMTPPasswordField.Get(ctx, s.client)
 }
 
-// SetSMTPPassword validates v and stores it as shop.email.smtp_password.
+// SetSMTPPassword validates v and stores it in [EmailSMTPPasswordField].
 func (s *EmailSection) SetSMTPPassword(ctx context.Context, v runtime.Secret) error {
 	return EmailSMTPPasswordField.Set(ctx, s.client, v)
 }
 
-// ResetSMTPPassword removes the override of shop.email.smtp_password, so it
-// reads as an empty secret again.
+// ResetSMTPPassword makes [EmailSMTPPasswordField] read as an empty secret
+// again.
 func (s *EmailSection) ResetSMTPPassword(ctx context.Context) error {
 	return EmailSMTPPasswordField.Reset(ctx, s.client)
 }
 
-// UseSSL returns shop.email.use_ssl: Superseded by STARTTLS negotiation, which
-// is always attempted.
+// EmailUseSSLField declares shop.email.use_ssl.
+//
+// Deprecated: This field is deprecated.
+var EmailUseSSLField = runtime.BoolField("use_ssl", true, runtime.Meta{
+	Label:       "Use SSL",
+	Description: "Superseded by STARTTLS negotiation, which is always attempted.",
+	Deprecated:  "This field is deprecated.",
+})
+
+// UseSSL returns the value of [EmailUseSSLField].
 //
 // Deprecated: This field is deprecated.
 func (s *EmailSection) UseSSL(ctx context.Context) (bool, error) {
 	return EmailUseSSLField.Get(ctx, s.client)
 }
 
-// SetUseSSL validates v and stores it as shop.email.use_ssl.
+// SetUseSSL validates v and stores it in [EmailUseSSLField].
 //
 // Deprecated: This field is deprecated.
 func (s *EmailSection) SetUseSSL(ctx context.Context, v bool) error {
 	return EmailUseSSLField.Set(ctx, s.client, v)
 }
 
-// ResetUseSSL removes the override of shop.email.use_ssl, so it reads its
-// default again.
+// ResetUseSSL makes [EmailUseSSLField] read its default again.
 //
 // Deprecated: This field is deprecated.
 func (s *EmailSection) ResetUseSSL(ctx context.Context) error {

@@ -19,130 +19,119 @@ var sectionLimits = runtime.NewSection("limits", "Limits", "Sizes and rates that
 	LimitsRateLimitPerSecondField,
 )
 
-// LimitsMaxCartItemsField describes shop.limits.max_cart_items (Maximum items
-// per cart).
-var LimitsMaxCartItemsField = runtime.IntField("max_cart_items", runtime.Meta{
+// LimitsSection holds the accessors of the limits section.
+type LimitsSection struct {
+	client *runtime.Client
+}
+
+// LimitsMaxCartItemsField declares shop.limits.max_cart_items.
+var LimitsMaxCartItemsField = runtime.IntField("max_cart_items", 100, runtime.Meta{
 	Label: "Maximum items per cart",
 	Validators: []runtime.Validator{
 		runtime.Positive(),
 		runtime.Range(nil, int64(1000)),
 	},
-}, 100)
+})
 
-// LimitsRequestTimeoutField describes shop.limits.request_timeout.
-var LimitsRequestTimeoutField = runtime.DurationField("request_timeout", runtime.Meta{
-	Label:      "Request timeout",
-	Validators: []runtime.Validator{runtime.Range(time.Second, 5*time.Minute)},
-}, 30*time.Second)
-
-// LimitsPageSizeField describes shop.limits.page_size: Products per catalogue
-// page.
-var LimitsPageSizeField = runtime.IntField("page_size", runtime.Meta{
-	Label:       "Page size",
-	Description: "Products per catalogue page.",
-	Validators:  []runtime.Validator{runtime.OneOf(int64(12), int64(24), int64(48), int64(96))},
-}, 24)
-
-// LimitsExportDirField describes shop.limits.export_dir: Absolute path where
-// order exports are written.
-var LimitsExportDirField = runtime.StringField("export_dir", runtime.Meta{
-	Label:       "Export directory",
-	Description: "Absolute path where order exports are written.",
-	Validators:  []runtime.Validator{runtime.Path()},
-}, "/var/lib/shop/exports")
-
-// LimitsRateLimitPerSecondField describes shop.limits.rate_limit_per_second
-// (Requests per second per client).
-var LimitsRateLimitPerSecondField = runtime.FloatField("rate_limit_per_second", runtime.Meta{
-	Label:      "Requests per second per client",
-	Validators: []runtime.Validator{runtime.NonNegative()},
-}, 10.5)
-
-// LimitsSection holds the accessors of the limits section: Sizes and rates that
-// protect the shop under load.
-type LimitsSection struct {
-	client *runtime.Client
-}
-
-// MaxCartItems returns shop.limits.max_cart_items (Maximum items per cart).
+// MaxCartItems returns the value of [LimitsMaxCartItemsField].
 func (s *LimitsSection) MaxCartItems(ctx context.Context) (int64, error) {
 	return LimitsMaxCartItemsField.Get(ctx, s.client)
 }
 
-// SetMaxCartItems validates v and stores it as shop.limits.max_cart_items.
+// SetMaxCartItems validates v and stores it in [LimitsMaxCartItemsField].
 func (s *LimitsSection) SetMaxCartItems(ctx context.Context, v int64) error {
 	return LimitsMaxCartItemsField.Set(ctx, s.client, v)
 }
 
-// ResetMaxCartItems removes the override of shop.limits.max_cart_items, so it
-// reads its default again.
+// ResetMaxCartItems makes [LimitsMaxCartItemsField] read its default again.
 func (s *LimitsSection) ResetMaxCartItems(ctx context.Context) error {
 	return LimitsMaxCartItemsField.Reset(ctx, s.client)
 }
 
-// RequestTimeout returns shop.limits.request_timeout.
+// LimitsRequestTimeoutField declares shop.limits.request_timeout.
+var LimitsRequestTimeoutField = runtime.DurationField("request_timeout", 30*time.Second, runtime.Meta{
+	Label:      "Request timeout",
+	Validators: []runtime.Validator{runtime.Range(time.Second, 5*time.Minute)},
+})
+
+// RequestTimeout returns the value of [LimitsRequestTimeoutField].
 func (s *LimitsSection) RequestTimeout(ctx context.Context) (time.Duration, error) {
 	return LimitsRequestTimeoutField.Get(ctx, s.client)
 }
 
-// SetRequestTimeout validates v and stores it as shop.limits.request_timeout.
+// SetRequestTimeout validates v and stores it in [LimitsRequestTimeoutField].
 func (s *LimitsSection) SetRequestTimeout(ctx context.Context, v time.Duration) error {
 	return LimitsRequestTimeoutField.Set(ctx, s.client, v)
 }
 
-// ResetRequestTimeout removes the override of shop.limits.request_timeout, so
-// it reads its default again.
+// ResetRequestTimeout makes [LimitsRequestTimeoutField] read its default again.
 func (s *LimitsSection) ResetRequestTimeout(ctx context.Context) error {
 	return LimitsRequestTimeoutField.Reset(ctx, s.client)
 }
 
-// PageSize returns shop.limits.page_size: Products per catalogue page.
+// LimitsPageSizeField declares shop.limits.page_size.
+var LimitsPageSizeField = runtime.IntField("page_size", 24, runtime.Meta{
+	Label:       "Page size",
+	Description: "Products per catalogue page.",
+	Validators:  []runtime.Validator{runtime.OneOf(int64(12), int64(24), int64(48), int64(96))},
+})
+
+// PageSize returns the value of [LimitsPageSizeField].
 func (s *LimitsSection) PageSize(ctx context.Context) (int64, error) {
 	return LimitsPageSizeField.Get(ctx, s.client)
 }
 
-// SetPageSize validates v and stores it as shop.limits.page_size.
+// SetPageSize validates v and stores it in [LimitsPageSizeField].
 func (s *LimitsSection) SetPageSize(ctx context.Context, v int64) error {
 	return LimitsPageSizeField.Set(ctx, s.client, v)
 }
 
-// ResetPageSize removes the override of shop.limits.page_size, so it reads its
-// default again.
+// ResetPageSize makes [LimitsPageSizeField] read its default again.
 func (s *LimitsSection) ResetPageSize(ctx context.Context) error {
 	return LimitsPageSizeField.Reset(ctx, s.client)
 }
 
-// ExportDir returns shop.limits.export_dir: Absolute path where order exports
-// are written.
+// LimitsExportDirField declares shop.limits.export_dir.
+var LimitsExportDirField = runtime.StringField("export_dir", "/var/lib/shop/exports", runtime.Meta{
+	Label:       "Export directory",
+	Description: "Absolute path where order exports are written.",
+	Validators:  []runtime.Validator{runtime.Path()},
+})
+
+// ExportDir returns the value of [LimitsExportDirField].
 func (s *LimitsSection) ExportDir(ctx context.Context) (string, error) {
 	return LimitsExportDirField.Get(ctx, s.client)
 }
 
-// SetExportDir validates v and stores it as shop.limits.export_dir.
+// SetExportDir validates v and stores it in [LimitsExportDirField].
 func (s *LimitsSection) SetExportDir(ctx context.Context, v string) error {
 	return LimitsExportDirField.Set(ctx, s.client, v)
 }
 
-// ResetExportDir removes the override of shop.limits.export_dir, so it reads
-// its default again.
+// ResetExportDir makes [LimitsExportDirField] read its default again.
 func (s *LimitsSection) ResetExportDir(ctx context.Context) error {
 	return LimitsExportDirField.Reset(ctx, s.client)
 }
 
-// RateLimitPerSecond returns shop.limits.rate_limit_per_second (Requests per
-// second per client).
+// LimitsRateLimitPerSecondField declares shop.limits.rate_limit_per_second.
+var LimitsRateLimitPerSecondField = runtime.FloatField("rate_limit_per_second", 10.5, runtime.Meta{
+	Label:      "Requests per second per client",
+	Validators: []runtime.Validator{runtime.NonNegative()},
+})
+
+// RateLimitPerSecond returns the value of [LimitsRateLimitPerSecondField].
 func (s *LimitsSection) RateLimitPerSecond(ctx context.Context) (float64, error) {
 	return LimitsRateLimitPerSecondField.Get(ctx, s.client)
 }
 
-// SetRateLimitPerSecond validates v and stores it as
-// shop.limits.rate_limit_per_second.
+// SetRateLimitPerSecond validates v and stores it in
+// [LimitsRateLimitPerSecondField].
 func (s *LimitsSection) SetRateLimitPerSecond(ctx context.Context, v float64) error {
 	return LimitsRateLimitPerSecondField.Set(ctx, s.client, v)
 }
 
-// ResetRateLimitPerSecond removes the override of
-// shop.limits.rate_limit_per_second, so it reads its default again.
+// ResetRateLimitPerSecond makes [LimitsRateLimitPerSecondField] read its
+// default again.
 func (s *LimitsSection) ResetRateLimitPerSecond(ctx context.Context) error {
 	return LimitsRateLimitPerSecondField.Reset(ctx, s.client)
 }

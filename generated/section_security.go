@@ -20,155 +20,144 @@ var sectionSecurity = runtime.NewSection("security", "Security", "",
 	SecurityPaymentAPIKeyField,
 )
 
-// SecurityAdminIPAllowlistField describes shop.security.admin_ip_allowlist:
-// Addresses allowed to open the admin page; empty allows all.
-var SecurityAdminIPAllowlistField = runtime.StringListField("admin_ip_allowlist", runtime.Meta{
+// SecuritySection holds the accessors of the security section.
+type SecuritySection struct {
+	client *runtime.Client
+}
+
+// SecurityAdminIPAllowlistField declares shop.security.admin_ip_allowlist.
+var SecurityAdminIPAllowlistField = runtime.StringListField("admin_ip_allowlist", nil, runtime.Meta{
 	Label:       "Admin IP allowlist",
 	Description: "Addresses allowed to open the admin page; empty allows all.",
 	Validators:  []runtime.Validator{runtime.IP()},
-}, nil)
+})
 
-// SecurityTrustedProxyField describes shop.security.trusted_proxy: IPv4 address
-// of the load balancer whose X-Forwarded-For is trusted.
-var SecurityTrustedProxyField = runtime.StringField("trusted_proxy", runtime.Meta{
+// AdminIPAllowlist returns the value of [SecurityAdminIPAllowlistField].
+func (s *SecuritySection) AdminIPAllowlist(ctx context.Context) ([]string, error) {
+	return SecurityAdminIPAllowlistField.Get(ctx, s.client)
+}
+
+// SetAdminIPAllowlist validates v and stores it in
+// [SecurityAdminIPAllowlistField].
+func (s *SecuritySection) SetAdminIPAllowlist(ctx context.Context, v []string) error {
+	return SecurityAdminIPAllowlistField.Set(ctx, s.client, v)
+}
+
+// ResetAdminIPAllowlist makes [SecurityAdminIPAllowlistField] read its default
+// again.
+func (s *SecuritySection) ResetAdminIPAllowlist(ctx context.Context) error {
+	return SecurityAdminIPAllowlistField.Reset(ctx, s.client)
+}
+
+// SecurityTrustedProxyField declares shop.security.trusted_proxy.
+var SecurityTrustedProxyField = runtime.StringField("trusted_proxy", "10.0.0.1", runtime.Meta{
 	Label:       "Trusted proxy",
 	Description: "IPv4 address of the load balancer whose X-Forwarded-For is trusted.",
 	Validators:  []runtime.Validator{runtime.IPv4()},
-}, "10.0.0.1")
+})
 
-// SecurityTrustedProxyV6Field describes shop.security.trusted_proxy_v6 (Trusted
-// proxy (IPv6)).
-var SecurityTrustedProxyV6Field = runtime.StringField("trusted_proxy_v6", runtime.Meta{
+// TrustedProxy returns the value of [SecurityTrustedProxyField].
+func (s *SecuritySection) TrustedProxy(ctx context.Context) (string, error) {
+	return SecurityTrustedProxyField.Get(ctx, s.client)
+}
+
+// SetTrustedProxy validates v and stores it in [SecurityTrustedProxyField].
+func (s *SecuritySection) SetTrustedProxy(ctx context.Context, v string) error {
+	return SecurityTrustedProxyField.Set(ctx, s.client, v)
+}
+
+// ResetTrustedProxy makes [SecurityTrustedProxyField] read its default again.
+func (s *SecuritySection) ResetTrustedProxy(ctx context.Context) error {
+	return SecurityTrustedProxyField.Reset(ctx, s.client)
+}
+
+// SecurityTrustedProxyV6Field declares shop.security.trusted_proxy_v6.
+var SecurityTrustedProxyV6Field = runtime.StringField("trusted_proxy_v6", "", runtime.Meta{
 	Label:      "Trusted proxy (IPv6)",
 	Validators: []runtime.Validator{runtime.IPv6()},
-}, "")
+})
 
-// SecuritySessionLifetimeField describes shop.security.session_lifetime.
-var SecuritySessionLifetimeField = runtime.DurationField("session_lifetime", runtime.Meta{
+// TrustedProxyV6 returns the value of [SecurityTrustedProxyV6Field].
+func (s *SecuritySection) TrustedProxyV6(ctx context.Context) (string, error) {
+	return SecurityTrustedProxyV6Field.Get(ctx, s.client)
+}
+
+// SetTrustedProxyV6 validates v and stores it in [SecurityTrustedProxyV6Field].
+func (s *SecuritySection) SetTrustedProxyV6(ctx context.Context, v string) error {
+	return SecurityTrustedProxyV6Field.Set(ctx, s.client, v)
+}
+
+// ResetTrustedProxyV6 makes [SecurityTrustedProxyV6Field] read its default
+// again.
+func (s *SecuritySection) ResetTrustedProxyV6(ctx context.Context) error {
+	return SecurityTrustedProxyV6Field.Reset(ctx, s.client)
+}
+
+// SecuritySessionLifetimeField declares shop.security.session_lifetime.
+var SecuritySessionLifetimeField = runtime.DurationField("session_lifetime", 12*time.Hour, runtime.Meta{
 	Label:      "Session lifetime",
 	Validators: []runtime.Validator{runtime.Range(5*time.Minute, 720*time.Hour)},
-}, 12*time.Hour)
+})
 
-// SecurityPasswordMinLengthField describes shop.security.password_min_length
-// (Minimum password length).
-var SecurityPasswordMinLengthField = runtime.IntField("password_min_length", runtime.Meta{
+// SessionLifetime returns the value of [SecuritySessionLifetimeField].
+func (s *SecuritySection) SessionLifetime(ctx context.Context) (time.Duration, error) {
+	return SecuritySessionLifetimeField.Get(ctx, s.client)
+}
+
+// SetSessionLifetime validates v and stores it in
+// [SecuritySessionLifetimeField].
+func (s *SecuritySection) SetSessionLifetime(ctx context.Context, v time.Duration) error {
+	return SecuritySessionLifetimeField.Set(ctx, s.client, v)
+}
+
+// ResetSessionLifetime makes [SecuritySessionLifetimeField] read its default
+// again.
+func (s *SecuritySection) ResetSessionLifetime(ctx context.Context) error {
+	return SecuritySessionLifetimeField.Reset(ctx, s.client)
+}
+
+// SecurityPasswordMinLengthField declares shop.security.password_min_length.
+var SecurityPasswordMinLengthField = runtime.IntField("password_min_length", 12, runtime.Meta{
 	Label:      "Minimum password length",
 	Validators: []runtime.Validator{runtime.Range(int64(8), int64(128))},
-}, 12)
+})
 
-// SecurityPaymentAPIKeyField describes shop.security.payment_api_key: The key
-// of the payment provider's API.
+// PasswordMinLength returns the value of [SecurityPasswordMinLengthField].
+func (s *SecuritySection) PasswordMinLength(ctx context.Context) (int64, error) {
+	return SecurityPasswordMinLengthField.Get(ctx, s.client)
+}
+
+// SetPasswordMinLength validates v and stores it in
+// [SecurityPasswordMinLengthField].
+func (s *SecuritySection) SetPasswordMinLength(ctx context.Context, v int64) error {
+	return SecurityPasswordMinLengthField.Set(ctx, s.client, v)
+}
+
+// ResetPasswordMinLength makes [SecurityPasswordMinLengthField] read its
+// default again.
+func (s *SecuritySection) ResetPasswordMinLength(ctx context.Context) error {
+	return SecurityPasswordMinLengthField.Reset(ctx, s.client)
+}
+
+// SecurityPaymentAPIKeyField declares shop.security.payment_api_key.
 var SecurityPaymentAPIKeyField = runtime.SecretField("payment_api_key", runtime.Meta{
 	Label:       "Payment API key",
 	Description: "The key of the payment provider's API.",
 	Validators:  []runtime.Validator{runtime.Required(), runtime.MinLength(32)},
 })
 
-// SecuritySection holds the accessors of the security section.
-type SecuritySection struct {
-	client *runtime.Client
-}
-
-// AdminIPAllowlist returns shop.security.admin_ip_allowlist: Addresses allowed
-// to open the admin page; empty allows all.
-func (s *SecuritySection) AdminIPAllowlist(ctx context.Context) ([]string, error) {
-	return SecurityAdminIPAllowlistField.Get(ctx, s.client)
-}
-
-// SetAdminIPAllowlist validates v and stores it as
-// shop.security.admin_ip_allowlist.
-func (s *SecuritySection) SetAdminIPAllowlist(ctx context.Context, v []string) error {
-	return SecurityAdminIPAllowlistField.Set(ctx, s.client, v)
-}
-
-// ResetAdminIPAllowlist removes the override of
-// shop.security.admin_ip_allowlist, so it reads its default again.
-func (s *SecuritySection) ResetAdminIPAllowlist(ctx context.Context) error {
-	return SecurityAdminIPAllowlistField.Reset(ctx, s.client)
-}
-
-// TrustedProxy returns shop.security.trusted_proxy: IPv4 address of the load
-// balancer whose X-Forwarded-For is trusted.
-func (s *SecuritySection) TrustedProxy(ctx context.Context) (string, error) {
-	return SecurityTrustedProxyField.Get(ctx, s.client)
-}
-
-// SetTrustedProxy validates v and stores it as shop.security.trusted_proxy.
-func (s *SecuritySection) SetTrustedProxy(ctx context.Context, v string) error {
-	return SecurityTrustedProxyField.Set(ctx, s.client, v)
-}
-
-// ResetTrustedProxy removes the override of shop.security.trusted_proxy, so it
-// reads its default again.
-func (s *SecuritySection) ResetTrustedProxy(ctx context.Context) error {
-	return SecurityTrustedProxyField.Reset(ctx, s.client)
-}
-
-// TrustedProxyV6 returns shop.security.trusted_proxy_v6 (Trusted proxy (IPv6)).
-func (s *SecuritySection) TrustedProxyV6(ctx context.Context) (string, error) {
-	return SecurityTrustedProxyV6Field.Get(ctx, s.client)
-}
-
-// SetTrustedProxyV6 validates v and stores it as
-// shop.security.trusted_proxy_v6.
-func (s *SecuritySection) SetTrustedProxyV6(ctx context.Context, v string) error {
-	return SecurityTrustedProxyV6Field.Set(ctx, s.client, v)
-}
-
-// ResetTrustedProxyV6 removes the override of shop.security.trusted_proxy_v6,
-// so it reads its default again.
-func (s *SecuritySection) ResetTrustedProxyV6(ctx context.Context) error {
-	return SecurityTrustedProxyV6Field.Reset(ctx, s.client)
-}
-
-// SessionLifetime returns shop.security.session_lifetime.
-func (s *SecuritySection) SessionLifetime(ctx context.Context) (time.Duration, error) {
-	return SecuritySessionLifetimeField.Get(ctx, s.client)
-}
-
-// SetSessionLifetime validates v and stores it as
-// shop.security.session_lifetime.
-func (s *SecuritySection) SetSessionLifetime(ctx context.Context, v time.Duration) error {
-	return SecuritySessionLifetimeField.Set(ctx, s.client, v)
-}
-
-// ResetSessionLifetime removes the override of shop.security.session_lifetime,
-// so it reads its default again.
-func (s *SecuritySection) ResetSessionLifetime(ctx context.Context) error {
-	return SecuritySessionLifetimeField.Reset(ctx, s.client)
-}
-
-// PasswordMinLength returns shop.security.password_min_length (Minimum password
-// length).
-func (s *SecuritySection) PasswordMinLength(ctx context.Context) (int64, error) {
-	return SecurityPasswordMinLengthField.Get(ctx, s.client)
-}
-
-// SetPasswordMinLength validates v and stores it as
-// shop.security.password_min_length.
-func (s *SecuritySection) SetPasswordMinLength(ctx context.Context, v int64) error {
-	return SecurityPasswordMinLengthField.Set(ctx, s.client, v)
-}
-
-// ResetPasswordMinLength removes the override of
-// shop.security.password_min_length, so it reads its default again.
-func (s *SecuritySection) ResetPasswordMinLength(ctx context.Context) error {
-	return SecurityPasswordMinLengthField.Reset(ctx, s.client)
-}
-
-// PaymentAPIKey returns shop.security.payment_api_key: The key of the payment
-// provider's API.
+// PaymentAPIKey returns the value of [SecurityPaymentAPIKeyField].
 func (s *SecuritySection) PaymentAPIKey(ctx context.Context) (runtime.Secret, error) {
 	return SecurityPaymentAPIKeyField.Get(ctx, s.client)
 }
 
-// SetPaymentAPIKey validates v and stores it as shop.security.payment_api_key.
+// SetPaymentAPIKey validates v and stores it in [SecurityPaymentAPIKeyField].
 func (s *SecuritySection) SetPaymentAPIKey(ctx context.Context, v runtime.Secret) error {
 	return SecurityPaymentAPIKeyField.Set(ctx, s.client, v)
 }
 
-// ResetPaymentAPIKey removes the override of shop.security.payment_api_key, so
-// it reads as an empty secret again.
+// ResetPaymentAPIKey makes [SecurityPaymentAPIKeyField] read as an empty secret
+// again.
 func (s *SecuritySection) ResetPaymentAPIKey(ctx context.Context) error {
 	return SecurityPaymentAPIKeyField.Reset(ctx, s.client)
 }

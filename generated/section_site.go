@@ -22,9 +22,13 @@ var sectionSite = runtime.NewSection("site", "Site", "Public-facing settings of 
 	SiteMaintenanceModeField,
 )
 
-// SiteTitleField describes shop.site.title: Shown in the browser tab and in the
-// page header.
-var SiteTitleField = runtime.StringField("title", runtime.Meta{
+// SiteSection holds the accessors of the site section.
+type SiteSection struct {
+	client *runtime.Client
+}
+
+// SiteTitleField declares shop.site.title.
+var SiteTitleField = runtime.StringField("title", "My Shop", runtime.Meta{
 	Label:       "Site title",
 	Description: "Shown in the browser tab and in the page header.",
 	Validators: []runtime.Validator{
@@ -33,25 +37,74 @@ var SiteTitleField = runtime.StringField("title", runtime.Meta{
 		runtime.MinLength(3),
 		runtime.MaxLength(80),
 	},
-}, "My Shop")
+})
 
-// SiteNameField describes shop.site.name: The site's name, before it was split
-// into title and tagline.
+// Title returns the value of [SiteTitleField].
+func (s *SiteSection) Title(ctx context.Context) (string, error) {
+	return SiteTitleField.Get(ctx, s.client)
+}
+
+// SetTitle validates v and stores it in [SiteTitleField].
+func (s *SiteSection) SetTitle(ctx context.Context, v string) error {
+	return SiteTitleField.Set(ctx, s.client, v)
+}
+
+// ResetTitle makes [SiteTitleField] read its default again.
+func (s *SiteSection) ResetTitle(ctx context.Context) error {
+	return SiteTitleField.Reset(ctx, s.client)
+}
+
+// SiteNameField declares shop.site.name.
 //
 // Deprecated: use site.title instead.
-var SiteNameField = runtime.StringField("name", runtime.Meta{
+var SiteNameField = runtime.StringField("name", "My Shop", runtime.Meta{
 	Label:       "Site name (old)",
 	Description: "The site's name, before it was split into title and tagline.",
 	Deprecated:  "use site.title instead",
-}, "My Shop")
+})
 
-// SiteTaglineField describes shop.site.tagline: Shown under the title on the
-// home page.
-var SiteTaglineField = runtime.TextField("tagline", runtime.Meta{
+// Name returns the value of [SiteNameField].
+//
+// Deprecated: use site.title instead.
+func (s *SiteSection) Name(ctx context.Context) (string, error) {
+	return SiteNameField.Get(ctx, s.client)
+}
+
+// SetName validates v and stores it in [SiteNameField].
+//
+// Deprecated: use site.title instead.
+func (s *SiteSection) SetName(ctx context.Context, v string) error {
+	return SiteNameField.Set(ctx, s.client, v)
+}
+
+// ResetName makes [SiteNameField] read its default again.
+//
+// Deprecated: use site.title instead.
+func (s *SiteSection) ResetName(ctx context.Context) error {
+	return SiteNameField.Reset(ctx, s.client)
+}
+
+// SiteTaglineField declares shop.site.tagline.
+var SiteTaglineField = runtime.TextField("tagline", "Everything you need,\ndelivered tomorrow.\n", runtime.Meta{
 	Label:       "Tagline",
 	Description: "Shown under the title on the home page.",
 	Validators:  []runtime.Validator{runtime.MaxLength(200)},
-}, "Everything you need,\ndelivered tomorrow.\n")
+})
+
+// Tagline returns the value of [SiteTaglineField].
+func (s *SiteSection) Tagline(ctx context.Context) (string, error) {
+	return SiteTaglineField.Get(ctx, s.client)
+}
+
+// SetTagline validates v and stores it in [SiteTaglineField].
+func (s *SiteSection) SetTagline(ctx context.Context, v string) error {
+	return SiteTaglineField.Set(ctx, s.client, v)
+}
+
+// ResetTagline makes [SiteTaglineField] read its default again.
+func (s *SiteSection) ResetTagline(ctx context.Context) error {
+	return SiteTaglineField.Reset(ctx, s.client)
+}
 
 // SiteTheme is a value of shop.site.theme.
 type SiteTheme string
@@ -63,16 +116,29 @@ const (
 	SiteThemeHighContrast SiteTheme = "high-contrast" // High contrast
 )
 
-// SiteThemeField describes shop.site.theme: The colour theme visitors see
-// first.
-var SiteThemeField = runtime.SelectField("theme", runtime.Meta{
+// SiteThemeField declares shop.site.theme.
+var SiteThemeField = runtime.SelectField("theme", SiteThemeLight, []SiteTheme{SiteThemeLight, SiteThemeDark, SiteThemeHighContrast}, runtime.Meta{
 	Label:       "Colour theme",
 	Description: "The colour theme visitors see first.",
-}, SiteThemeLight, SiteThemeLight, SiteThemeDark, SiteThemeHighContrast)
+})
 
-// SiteLanguagesField describes shop.site.languages: Languages the site is
-// offered in, as lower-case language codes.
-var SiteLanguagesField = runtime.StringListField("languages", runtime.Meta{
+// Theme returns the value of [SiteThemeField].
+func (s *SiteSection) Theme(ctx context.Context) (SiteTheme, error) {
+	return SiteThemeField.Get(ctx, s.client)
+}
+
+// SetTheme validates v and stores it in [SiteThemeField].
+func (s *SiteSection) SetTheme(ctx context.Context, v SiteTheme) error {
+	return SiteThemeField.Set(ctx, s.client, v)
+}
+
+// ResetTheme makes [SiteThemeField] read its default again.
+func (s *SiteSection) ResetTheme(ctx context.Context) error {
+	return SiteThemeField.Reset(ctx, s.client)
+}
+
+// SiteLanguagesField declares shop.site.languages.
+var SiteLanguagesField = runtime.StringListField("languages", []string{"en", "fr"}, runtime.Meta{
 	Label:       "Languages",
 	Description: "Languages the site is offered in, as lower-case language codes.",
 	Validators: []runtime.Validator{
@@ -81,194 +147,105 @@ var SiteLanguagesField = runtime.StringListField("languages", runtime.Meta{
 		runtime.Slug(),
 		runtime.OneOf("en", "fr", "de", "es", "it", "nl"),
 	},
-}, []string{"en", "fr"})
+})
 
-// SiteCanonicalDomainField describes shop.site.canonical_domain: The domain
-// that every other host name redirects to.
-var SiteCanonicalDomainField = runtime.StringField("canonical_domain", runtime.Meta{
-	Label:       "Canonical domain",
-	Description: "The domain that every other host name redirects to.",
-	Validators:  []runtime.Validator{runtime.Domain()},
-}, "shop.example.com")
-
-// SiteHomepageURLField describes shop.site.homepage_url (Home page URL).
-var SiteHomepageURLField = runtime.StringField("homepage_url", runtime.Meta{
-	Label:      "Home page URL",
-	Validators: []runtime.Validator{runtime.URL("https")},
-}, "https://shop.example.com/")
-
-// SiteSupportURLField describes shop.site.support_url: Where the "Help" link
-// points.
-var SiteSupportURLField = runtime.StringField("support_url", runtime.Meta{
-	Label:       "Support URL",
-	Description: "Where the \"Help\" link points.",
-	Validators:  []runtime.Validator{runtime.URL()},
-}, "")
-
-// SiteMaintenanceModeField describes shop.site.maintenance_mode: When on,
-// visitors see a maintenance page instead of the shop.
-var SiteMaintenanceModeField = runtime.BoolField("maintenance_mode", runtime.Meta{
-	Label:       "Maintenance mode",
-	Description: "When on, visitors see a maintenance page instead of the shop.",
-}, false)
-
-// SiteSection holds the accessors of the site section: Public-facing settings
-// of the shop's web site.
-type SiteSection struct {
-	client *runtime.Client
-}
-
-// Title returns shop.site.title: Shown in the browser tab and in the page
-// header.
-func (s *SiteSection) Title(ctx context.Context) (string, error) {
-	return SiteTitleField.Get(ctx, s.client)
-}
-
-// SetTitle validates v and stores it as shop.site.title.
-func (s *SiteSection) SetTitle(ctx context.Context, v string) error {
-	return SiteTitleField.Set(ctx, s.client, v)
-}
-
-// ResetTitle removes the override of shop.site.title, so it reads its default
-// again.
-func (s *SiteSection) ResetTitle(ctx context.Context) error {
-	return SiteTitleField.Reset(ctx, s.client)
-}
-
-// Name returns shop.site.name: The site's name, before it was split into title
-// and tagline.
-//
-// Deprecated: use site.title instead.
-func (s *SiteSection) Name(ctx context.Context) (string, error) {
-	return SiteNameField.Get(ctx, s.client)
-}
-
-// SetName validates v and stores it as shop.site.name.
-//
-// Deprecated: use site.title instead.
-func (s *SiteSection) SetName(ctx context.Context, v string) error {
-	return SiteNameField.Set(ctx, s.client, v)
-}
-
-// ResetName removes the override of shop.site.name, so it reads its default
-// again.
-//
-// Deprecated: use site.title instead.
-func (s *SiteSection) ResetName(ctx context.Context) error {
-	return SiteNameField.Reset(ctx, s.client)
-}
-
-// Tagline returns shop.site.tagline: Shown under the title on the home page.
-func (s *SiteSection) Tagline(ctx context.Context) (string, error) {
-	return SiteTaglineField.Get(ctx, s.client)
-}
-
-// SetTagline validates v and stores it as shop.site.tagline.
-func (s *SiteSection) SetTagline(ctx context.Context, v string) error {
-	return SiteTaglineField.Set(ctx, s.client, v)
-}
-
-// ResetTagline removes the override of shop.site.tagline, so it reads its
-// default again.
-func (s *SiteSection) ResetTagline(ctx context.Context) error {
-	return SiteTaglineField.Reset(ctx, s.client)
-}
-
-// Theme returns shop.site.theme: The colour theme visitors see first.
-func (s *SiteSection) Theme(ctx context.Context) (SiteTheme, error) {
-	return SiteThemeField.Get(ctx, s.client)
-}
-
-// SetTheme validates v and stores it as shop.site.theme.
-func (s *SiteSection) SetTheme(ctx context.Context, v SiteTheme) error {
-	return SiteThemeField.Set(ctx, s.client, v)
-}
-
-// ResetTheme removes the override of shop.site.theme, so it reads its default
-// again.
-func (s *SiteSection) ResetTheme(ctx context.Context) error {
-	return SiteThemeField.Reset(ctx, s.client)
-}
-
-// Languages returns shop.site.languages: Languages the site is offered in, as
-// lower-case language codes.
+// Languages returns the value of [SiteLanguagesField].
 func (s *SiteSection) Languages(ctx context.Context) ([]string, error) {
 	return SiteLanguagesField.Get(ctx, s.client)
 }
 
-// SetLanguages validates v and stores it as shop.site.languages.
+// SetLanguages validates v and stores it in [SiteLanguagesField].
 func (s *SiteSection) SetLanguages(ctx context.Context, v []string) error {
 	return SiteLanguagesField.Set(ctx, s.client, v)
 }
 
-// ResetLanguages removes the override of shop.site.languages, so it reads its
-// default again.
+// ResetLanguages makes [SiteLanguagesField] read its default again.
 func (s *SiteSection) ResetLanguages(ctx context.Context) error {
 	return SiteLanguagesField.Reset(ctx, s.client)
 }
 
-// CanonicalDomain returns shop.site.canonical_domain: The domain that every
-// other host name redirects to.
+// SiteCanonicalDomainField declares shop.site.canonical_domain.
+var SiteCanonicalDomainField = runtime.StringField("canonical_domain", "shop.example.com", runtime.Meta{
+	Label:       "Canonical domain",
+	Description: "The domain that every other host name redirects to.",
+	Validators:  []runtime.Validator{runtime.Domain()},
+})
+
+// CanonicalDomain returns the value of [SiteCanonicalDomainField].
 func (s *SiteSection) CanonicalDomain(ctx context.Context) (string, error) {
 	return SiteCanonicalDomainField.Get(ctx, s.client)
 }
 
-// SetCanonicalDomain validates v and stores it as shop.site.canonical_domain.
+// SetCanonicalDomain validates v and stores it in [SiteCanonicalDomainField].
 func (s *SiteSection) SetCanonicalDomain(ctx context.Context, v string) error {
 	return SiteCanonicalDomainField.Set(ctx, s.client, v)
 }
 
-// ResetCanonicalDomain removes the override of shop.site.canonical_domain, so
-// it reads its default again.
+// ResetCanonicalDomain makes [SiteCanonicalDomainField] read its default again.
 func (s *SiteSection) ResetCanonicalDomain(ctx context.Context) error {
 	return SiteCanonicalDomainField.Reset(ctx, s.client)
 }
 
-// HomepageURL returns shop.site.homepage_url (Home page URL).
+// SiteHomepageURLField declares shop.site.homepage_url.
+var SiteHomepageURLField = runtime.StringField("homepage_url", "https://shop.example.com/", runtime.Meta{
+	Label:      "Home page URL",
+	Validators: []runtime.Validator{runtime.URL("https")},
+})
+
+// HomepageURL returns the value of [SiteHomepageURLField].
 func (s *SiteSection) HomepageURL(ctx context.Context) (string, error) {
 	return SiteHomepageURLField.Get(ctx, s.client)
 }
 
-// SetHomepageURL validates v and stores it as shop.site.homepage_url.
+// SetHomepageURL validates v and stores it in [SiteHomepageURLField].
 func (s *SiteSection) SetHomepageURL(ctx context.Context, v string) error {
 	return SiteHomepageURLField.Set(ctx, s.client, v)
 }
 
-// ResetHomepageURL removes the override of shop.site.homepage_url, so it reads
-// its default again.
+// ResetHomepageURL makes [SiteHomepageURLField] read its default again.
 func (s *SiteSection) ResetHomepageURL(ctx context.Context) error {
 	return SiteHomepageURLField.Reset(ctx, s.client)
 }
 
-// SupportURL returns shop.site.support_url: Where the "Help" link points.
+// SiteSupportURLField declares shop.site.support_url.
+var SiteSupportURLField = runtime.StringField("support_url", "", runtime.Meta{
+	Label:       "Support URL",
+	Description: "Where the \"Help\" link points.",
+	Validators:  []runtime.Validator{runtime.URL()},
+})
+
+// SupportURL returns the value of [SiteSupportURLField].
 func (s *SiteSection) SupportURL(ctx context.Context) (string, error) {
 	return SiteSupportURLField.Get(ctx, s.client)
 }
 
-// SetSupportURL validates v and stores it as shop.site.support_url.
+// SetSupportURL validates v and stores it in [SiteSupportURLField].
 func (s *SiteSection) SetSupportURL(ctx context.Context, v string) error {
 	return SiteSupportURLField.Set(ctx, s.client, v)
 }
 
-// ResetSupportURL removes the override of shop.site.support_url, so it reads
-// its default again.
+// ResetSupportURL makes [SiteSupportURLField] read its default again.
 func (s *SiteSection) ResetSupportURL(ctx context.Context) error {
 	return SiteSupportURLField.Reset(ctx, s.client)
 }
 
-// MaintenanceMode returns shop.site.maintenance_mode: When on, visitors see a
-// maintenance page instead of the shop.
+// SiteMaintenanceModeField declares shop.site.maintenance_mode.
+var SiteMaintenanceModeField = runtime.BoolField("maintenance_mode", false, runtime.Meta{
+	Label:       "Maintenance mode",
+	Description: "When on, visitors see a maintenance page instead of the shop.",
+})
+
+// MaintenanceMode returns the value of [SiteMaintenanceModeField].
 func (s *SiteSection) MaintenanceMode(ctx context.Context) (bool, error) {
 	return SiteMaintenanceModeField.Get(ctx, s.client)
 }
 
-// SetMaintenanceMode validates v and stores it as shop.site.maintenance_mode.
+// SetMaintenanceMode validates v and stores it in [SiteMaintenanceModeField].
 func (s *SiteSection) SetMaintenanceMode(ctx context.Context, v bool) error {
 	return SiteMaintenanceModeField.Set(ctx, s.client, v)
 }
 
-// ResetMaintenanceMode removes the override of shop.site.maintenance_mode, so
-// it reads its default again.
+// ResetMaintenanceMode makes [SiteMaintenanceModeField] read its default again.
 func (s *SiteSection) ResetMaintenanceMode(ctx context.Context) error {
 	return SiteMaintenanceModeField.Reset(ctx, s.client)
 }

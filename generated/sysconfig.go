@@ -18,22 +18,22 @@ import "github.com/go-sysconfig/sysconfig/runtime"
 
 // The build fails here if the runtime is newer or older than this code expects:
 // regenerate with the sysconfig-gen matching your runtime.
-const _ = runtime.SupportPackageIsVersion1
+const _ = runtime.SupportPackageIsVersion2
 
 // Schema describes every field of the shop app, in declaration order.
 var Schema = runtime.NewSchema("shop", sectionSite, sectionCheckout, sectionEmail, sectionSecurity, sectionLimits)
 
 // Config gives typed access to the shop app's configuration.
 type Config struct {
-	// Site: Public-facing settings of the shop's web site.
+	// Site holds the accessors of the site section.
 	Site *SiteSection
-	// Checkout: Prices, currency and payment.
+	// Checkout holds the accessors of the checkout section.
 	Checkout *CheckoutSection
-	// Email: Outgoing mail.
+	// Email holds the accessors of the email section.
 	Email *EmailSection
-	// Security: accessors of the security section.
+	// Security holds the accessors of the security section.
 	Security *SecuritySection
-	// Limits: Sizes and rates that protect the shop under load.
+	// Limits holds the accessors of the limits section.
 	Limits *LimitsSection
 }
 

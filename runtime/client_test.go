@@ -21,14 +21,14 @@ type Theme string
 
 // The test schema: app "t", sections "site" and "limits".
 var (
-	titleField  = runtime.StringField("title", runtime.Meta{Validators: []runtime.Validator{runtime.MinLength(3), runtime.Regex("^[A-Z]", false)}}, "Shop")
-	themeField  = runtime.SelectField("theme", runtime.Meta{}, Theme("light"), "light", "dark")
-	tagsField   = runtime.StringListField("tags", runtime.Meta{}, []string{"a", "b"})
+	titleField  = runtime.StringField("title", "Shop", runtime.Meta{Validators: []runtime.Validator{runtime.MinLength(3), runtime.Regex("^[A-Z]", false)}})
+	themeField  = runtime.SelectField("theme", Theme("light"), []Theme{"light", "dark"}, runtime.Meta{})
+	tagsField   = runtime.StringListField("tags", []string{"a", "b"}, runtime.Meta{})
 	apiKeyField = runtime.SecretField("api_key", runtime.Meta{})
-	maxField    = runtime.IntField("max_items", runtime.Meta{Validators: []runtime.Validator{runtime.Range(int64(1), int64(100))}}, 10)
-	ttlField    = runtime.DurationField("ttl", runtime.Meta{}, time.Minute)
-	flagField   = runtime.BoolField("flag", runtime.Meta{}, false)
-	priceField  = runtime.DecimalField("price", runtime.Meta{}, runtime.MustDecimal("9.99"))
+	maxField    = runtime.IntField("max_items", 10, runtime.Meta{Validators: []runtime.Validator{runtime.Range(int64(1), int64(100))}})
+	ttlField    = runtime.DurationField("ttl", time.Minute, runtime.Meta{})
+	flagField   = runtime.BoolField("flag", false, runtime.Meta{})
+	priceField  = runtime.DecimalField("price", runtime.MustDecimal("9.99"), runtime.Meta{})
 
 	testSchema = runtime.NewSchema("t",
 		runtime.NewSection("site", "Site", "", titleField, themeField, tagsField, apiKeyField),

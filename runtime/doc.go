@@ -81,7 +81,7 @@
 // Generated code declares a [Schema] of [Section]s of [Field]s, with the
 // field constructors ([StringField], [IntField], [SelectField], …), [Meta]
 // and the validator constructors ([Required], [MinLength], [Range], …), and
-// refers to [SupportPackageIsVersion1]. Apps do not need these directly.
+// refers to [SupportPackageIsVersion2]. Apps do not need these directly.
 //
 // Backend authors implement [Store] (with [Record], [Change], [Write],
 // [Applied], [Position], [Delta], [Resolution], [HistoryEntry]), [Cache]

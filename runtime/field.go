@@ -35,42 +35,42 @@ func newField[T any](name string, kind Kind, meta Meta, def T) *Field[T] {
 }
 
 // StringField declares a single-line string field.
-func StringField(name string, meta Meta, def string) *Field[string] {
+func StringField(name string, def string, meta Meta) *Field[string] {
 	return newField(name, KindString, meta, def)
 }
 
 // TextField declares a multi-line string field.
-func TextField(name string, meta Meta, def string) *Field[string] {
+func TextField(name string, def string, meta Meta) *Field[string] {
 	return newField(name, KindText, meta, def)
 }
 
 // IntField declares an int64 field.
-func IntField(name string, meta Meta, def int64) *Field[int64] {
+func IntField(name string, def int64, meta Meta) *Field[int64] {
 	return newField(name, KindInt, meta, def)
 }
 
 // FloatField declares a float64 field.
-func FloatField(name string, meta Meta, def float64) *Field[float64] {
+func FloatField(name string, def float64, meta Meta) *Field[float64] {
 	return newField(name, KindFloat, meta, def)
 }
 
 // DecimalField declares an exact decimal field.
-func DecimalField(name string, meta Meta, def decimal.Decimal) *Field[decimal.Decimal] {
+func DecimalField(name string, def decimal.Decimal, meta Meta) *Field[decimal.Decimal] {
 	return newField(name, KindDecimal, meta, def)
 }
 
 // BoolField declares a boolean field.
-func BoolField(name string, meta Meta, def bool) *Field[bool] {
+func BoolField(name string, def bool, meta Meta) *Field[bool] {
 	return newField(name, KindBool, meta, def)
 }
 
 // DurationField declares a time.Duration field.
-func DurationField(name string, meta Meta, def time.Duration) *Field[time.Duration] {
+func DurationField(name string, def time.Duration, meta Meta) *Field[time.Duration] {
 	return newField(name, KindDuration, meta, def)
 }
 
 // StringListField declares a []string field. Reads return a fresh copy.
-func StringListField(name string, meta Meta, def []string) *Field[[]string] {
+func StringListField(name string, def []string, meta Meta) *Field[[]string] {
 	f := newField(name, KindStringList, meta, slices.Clone(def))
 	f.clone = slices.Clone[[]string]
 	return f
@@ -84,7 +84,7 @@ func SecretField(name string, meta Meta) *Field[Secret] {
 
 // SelectField declares a field whose value is one of choices. T is the
 // generated enum type; values outside choices are rejected.
-func SelectField[T ~string](name string, meta Meta, def T, choices ...T) *Field[T] {
+func SelectField[T ~string](name string, def T, choices []T, meta Meta) *Field[T] {
 	f := newField(name, KindSelect, meta, def)
 	for _, c := range choices {
 		f.info.choices = append(f.info.choices, string(c))

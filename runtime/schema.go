@@ -7,11 +7,12 @@ import (
 	"strings"
 )
 
-// SupportPackageIsVersion1 is referenced by generated code. If a build fails
+// SupportPackageIsVersion2 is referenced by generated code. If a build fails
 // on this name, the generated package was produced by an incompatible
 // sysconfig-gen: regenerate it with the sysconfig-gen that matches this
-// runtime ("go generate ./...").
-const SupportPackageIsVersion1 = true
+// runtime ("go generate ./..."). Version 2 (issue 10) put a field's default
+// right after its name and a select field's choices in a slice of their own.
+const SupportPackageIsVersion2 = true
 
 // Schema is the runtime view of one app's schema: its sections and fields in
 // declaration order. Generated code builds one Schema per app at package

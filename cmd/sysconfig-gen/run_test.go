@@ -137,7 +137,7 @@ func TestWritesOnlyChangedFiles(t *testing.T) {
 			t.Errorf("%s: modification time kept = %v, want %v", name, gotOld, wantOld)
 		}
 	}
-	if !strings.Contains(readDir(t, out)["section_checkout.go"], ", 60)") {
+	if !strings.Contains(readDir(t, out)["section_checkout.go"], `("max_items", 60, `) {
 		t.Error("section_checkout.go was not updated")
 	}
 }
@@ -207,7 +207,8 @@ func TestCheck(t *testing.T) {
 	slash := filepath.ToSlash(out)
 	for _, want := range []string{
 		"--- " + filepath.ToSlash(checkout) + "\n+++ " + filepath.ToSlash(checkout) + "\n",
-		"-}, 50)\n+}, 60)\n",
+		"-var CheckoutMaxItemsField = runtime.IntField(\"max_items\", 50, runtime.Meta{\n" +
+			"+var CheckoutMaxItemsField = runtime.IntField(\"max_items\", 60, runtime.Meta{\n",
 		"--- " + slash + "/section_gone.go\n+++ /dev/null\n@@ -1,3 +0,0 @@\n-" + emit.Header + "\n",
 		"--- /dev/null\n+++ " + slash + "/section_site.go\n@@ -0,0 +1,",
 	} {

@@ -9,8 +9,8 @@ import (
 
 // The schema of the read and write figures: app "bench".
 var (
-	titleField = runtime.StringField("title", runtime.Meta{Validators: []runtime.Validator{runtime.MinLength(2)}}, "Default title")
-	countField = runtime.IntField("count", runtime.Meta{Validators: []runtime.Validator{runtime.NonNegative()}}, 7)
+	titleField = runtime.StringField("title", "Default title", runtime.Meta{Validators: []runtime.Validator{runtime.MinLength(2)}})
+	countField = runtime.IntField("count", 7, runtime.Meta{Validators: []runtime.Validator{runtime.NonNegative()}})
 
 	benchSchema = runtime.NewSchema("bench", runtime.NewSection("main", "Main", "", titleField, countField))
 )
@@ -18,11 +18,11 @@ var (
 // The schema of the propagation figure, shared by leader and follower: app
 // "prop", so that other figures' writes never wake the follower.
 var (
-	propField  = runtime.IntField("n", runtime.Meta{}, 0)
+	propField  = runtime.IntField("n", 0, runtime.Meta{})
 	propSchema = runtime.NewSchema("prop", runtime.NewSection("main", "Main", "", propField))
 
 	// The schema of figure 9: writes given up at their deadline.
-	giveUpField  = runtime.IntField("n", runtime.Meta{}, 0)
+	giveUpField  = runtime.IntField("n", 0, runtime.Meta{})
 	giveUpSchema = runtime.NewSchema("giveup", runtime.NewSection("main", "Main", "", giveUpField))
 )
 
@@ -46,13 +46,13 @@ func wideField(i int) runtime.Descriptor {
 	name := fmt.Sprintf("f%05d", i)
 	switch i % 4 {
 	case 0:
-		return runtime.IntField(name, runtime.Meta{}, int64(i))
+		return runtime.IntField(name, int64(i), runtime.Meta{})
 	case 1:
-		return runtime.StringField(name, runtime.Meta{}, "default "+name)
+		return runtime.StringField(name, "default "+name, runtime.Meta{})
 	case 2:
-		return runtime.BoolField(name, runtime.Meta{}, i%3 == 0)
+		return runtime.BoolField(name, i%3 == 0, runtime.Meta{})
 	}
-	return runtime.DurationField(name, runtime.Meta{}, time.Duration(i)*time.Second)
+	return runtime.DurationField(name, time.Duration(i)*time.Second, runtime.Meta{})
 }
 
 // overrideText returns the canonical text of the override of field i of

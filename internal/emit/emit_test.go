@@ -46,43 +46,43 @@ func TestDescriptors(t *testing.T) {
 	s := shopSchema()
 	g := &gen{schema: s, opts: Options{Package: "shopconfig"}}
 	check(t, "string", g.descriptor(field(t, s, "site.title")), `
-// SiteTitleField describes shop.site.title: Shown in the browser tab.
-var SiteTitleField = runtime.StringField("title", runtime.Meta{
+// SiteTitleField declares shop.site.title.
+var SiteTitleField = runtime.StringField("title", "My Shop", runtime.Meta{
 	Label:       "Site title",
 	Description: "Shown in the browser tab.",
 	Validators:  []runtime.Validator{runtime.Required(), runtime.MinLength(3)},
-}, "My Shop")`)
+})`)
 	check(t, "select", g.descriptor(field(t, s, "site.theme")), `
-// SiteThemeField describes shop.site.theme.
-var SiteThemeField = runtime.SelectField("theme", runtime.Meta{}, SiteThemeDark, SiteThemeLight, SiteThemeDark)`)
+// SiteThemeField declares shop.site.theme.
+var SiteThemeField = runtime.SelectField("theme", SiteThemeDark, []SiteTheme{SiteThemeLight, SiteThemeDark}, runtime.Meta{})`)
 	check(t, "int", g.descriptor(field(t, s, "checkout.max_items")), `
-// CheckoutMaxItemsField describes shop.checkout.max_items.
-var CheckoutMaxItemsField = runtime.IntField("max_items", runtime.Meta{
+// CheckoutMaxItemsField declares shop.checkout.max_items.
+var CheckoutMaxItemsField = runtime.IntField("max_items", 50, runtime.Meta{
 	Validators: []runtime.Validator{runtime.Range(int64(1), nil)},
-}, 50)`)
+})`)
 	check(t, "float", g.descriptor(field(t, s, "checkout.tax_rate")), `
-// CheckoutTaxRateField describes shop.checkout.tax_rate.
-var CheckoutTaxRateField = runtime.FloatField("tax_rate", runtime.Meta{
+// CheckoutTaxRateField declares shop.checkout.tax_rate.
+var CheckoutTaxRateField = runtime.FloatField("tax_rate", 3.0, runtime.Meta{
 	Validators: []runtime.Validator{runtime.Range(0.0, 2.5)},
-}, 3.0)`)
+})`)
 	check(t, "decimal", g.descriptor(field(t, s, "checkout.min_order")), `
-// CheckoutMinOrderField describes shop.checkout.min_order.
-var CheckoutMinOrderField = runtime.DecimalField("min_order", runtime.Meta{
+// CheckoutMinOrderField declares shop.checkout.min_order.
+var CheckoutMinOrderField = runtime.DecimalField("min_order", runtime.MustDecimal("9.99"), runtime.Meta{
 	Validators: []runtime.Validator{runtime.OneOf(runtime.MustDecimal("0.01"), runtime.MustDecimal("5"))},
-}, runtime.MustDecimal("9.99"))`)
+})`)
 	check(t, "duration", g.descriptor(field(t, s, "checkout.timeout")), `
-// CheckoutTimeoutField describes shop.checkout.timeout.
-var CheckoutTimeoutField = runtime.DurationField("timeout", runtime.Meta{
+// CheckoutTimeoutField declares shop.checkout.timeout.
+var CheckoutTimeoutField = runtime.DurationField("timeout", 90*time.Second, runtime.Meta{
 	Validators: []runtime.Validator{runtime.Range(time.Duration(0), time.Hour)},
-}, 90*time.Second)`)
+})`)
 	check(t, "deprecated list", g.descriptor(field(t, s, "checkout.countries")), `
-// CheckoutCountriesField describes shop.checkout.countries.
+// CheckoutCountriesField declares shop.checkout.countries.
 //
 // Deprecated: Use shipping.countries instead.
-var CheckoutCountriesField = runtime.StringListField("countries", runtime.Meta{
+var CheckoutCountriesField = runtime.StringListField("countries", []string{"FR", "DE"}, runtime.Meta{
 	Deprecated: "Use shipping.countries instead.",
-}, []string{"FR", "DE"})`)
-	check(t, "secret", g.descriptor(field(t, s, "checkout.api_key")), "// CheckoutAPIKeyField describes shop.checkout.api_key.\n"+
+})`)
+	check(t, "secret", g.descriptor(field(t, s, "checkout.api_key")), "// CheckoutAPIKeyField declares shop.checkout.api_key.\n"+
 		"var CheckoutAPIKeyField = runtime.SecretField(\"api_key\", runtime.Meta{\n"+
 		"\tValidators: []runtime.Validator{runtime.Regex(`^sk_\\w+$`, false)},\n})")
 	if g.err != nil {
@@ -106,26 +106,24 @@ const (
 func TestAccessors(t *testing.T) {
 	s := shopSchema()
 	check(t, "getter", getter(field(t, s, "site.title")), `
-// Title returns shop.site.title: Shown in the browser tab.
+// Title returns the value of [SiteTitleField].
 func (s *SiteSection) Title(ctx context.Context) (string, error) {
 	return SiteTitleField.Get(ctx, s.client)
 }`)
 	check(t, "setter", setter(field(t, s, "checkout.min_order")), `
-// SetMinOrder validates v and stores it as shop.checkout.min_order.
+// SetMinOrder validates v and stores it in [CheckoutMinOrderField].
 func (s *CheckoutSection) SetMinOrder(ctx context.Context, v decimal.Decimal) error {
 	return CheckoutMinOrderField.Set(ctx, s.client, v)
 }`)
 	check(t, "deprecated resetter", resetter(field(t, s, "checkout.countries")), `
-// ResetCountries removes the override of shop.checkout.countries, so it reads
-// its default again.
+// ResetCountries makes [CheckoutCountriesField] read its default again.
 //
 // Deprecated: Use shipping.countries instead.
 func (s *CheckoutSection) ResetCountries(ctx context.Context) error {
 	return CheckoutCountriesField.Reset(ctx, s.client)
 }`)
 	check(t, "secret resetter", resetter(field(t, s, "checkout.api_key")), `
-// ResetAPIKey removes the override of shop.checkout.api_key, so it reads as an
-// empty secret again.
+// ResetAPIKey makes [CheckoutAPIKeyField] read as an empty secret again.
 func (s *CheckoutSection) ResetAPIKey(ctx context.Context) error {
 	return CheckoutAPIKeyField.Reset(ctx, s.client)
 }`)
@@ -156,9 +154,9 @@ var Schema = runtime.NewSchema("shop", sectionSite, sectionCheckout)`)
 	check(t, "config", g.configType(), `
 // Config gives typed access to the shop app's configuration.
 type Config struct {
-	// Site: Public-facing site settings.
+	// Site holds the accessors of the site section.
 	Site *SiteSection
-	// Checkout: accessors of the checkout section.
+	// Checkout holds the accessors of the checkout section.
 	Checkout *CheckoutSection
 }`)
 	check(t, "new", g.newFunc(), `
@@ -336,27 +334,6 @@ func TestGenerateErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: got error %v, want one containing %q", tt.name, err, tt.want)
 		}
-	}
-}
-
-func TestSummary(t *testing.T) {
-	tests := []struct {
-		label, description, want string
-	}{
-		{"Site title", "Shown in the tab", "X returns a.b.title: Shown in the tab."},
-		{"Site title", "", "X returns a.b.title (Site title)."},
-		{"Title", "", "X returns a.b.title."},
-		{"", "", "X returns a.b.title."},
-		{"Two\nlines", "", "X returns a.b.title (Two lines)."},
-	}
-	for _, tt := range tests {
-		f := &schema.Field{Name: "title", Label: tt.label, Description: tt.description}
-		if got := summary("X returns a.b.title", f); got != tt.want {
-			t.Errorf("summary(%q, %q) = %q, want %q", tt.label, tt.description, got, tt.want)
-		}
-	}
-	if !spellsName("API URL", "api_url") || !spellsName("Max  items", "max_items") || spellsName("Maximum items", "max_items") {
-		t.Error("spellsName misjudges default labels")
 	}
 }
 

@@ -58,11 +58,11 @@ func (g *gen) firstField() *schema.Field {
 
 // versionCheck makes the build fail when the runtime does not match:
 //
-//	const _ = runtime.SupportPackageIsVersion1
+//	const _ = runtime.SupportPackageIsVersion2
 func versionCheck() *jen.Statement {
 	return doc("The build fails here if the runtime is newer or older than this code "+
 		"expects: regenerate with the sysconfig-gen matching your runtime.").
-		Line().Const().Id("_").Op("=").Qual(runtimePkg, "SupportPackageIsVersion1")
+		Line().Const().Id("_").Op("=").Qual(runtimePkg, "SupportPackageIsVersion2")
 }
 
 // schemaVar declares the runtime schema:
@@ -80,24 +80,16 @@ func (g *gen) schemaVar() *jen.Statement {
 // configType declares the struct holding one accessor per section:
 //
 //	type Config struct {
-//		// Site: Public-facing site settings.
+//		// Site holds the accessors of the site section.
 //		Site *SiteSection
 //	}
 func (g *gen) configType() *jen.Statement {
 	fields := make([]jen.Code, len(g.schema.Sections))
 	for i, s := range g.schema.Sections {
-		fields[i] = doc(s.GoName() + ": " + sectionSummary(s)).Line().Id(s.GoName()).Op("*").Id(s.TypeName())
+		fields[i] = doc(fmt.Sprintf("%s holds the accessors of the %s section.", s.GoName(), s.Name)).Line().Id(s.GoName()).Op("*").Id(s.TypeName())
 	}
 	return doc(fmt.Sprintf("Config gives typed access to the %s app's configuration.", g.schema.App)).
 		Line().Type().Id("Config").Struct(fields...)
-}
-
-// sectionSummary is the section's description, or a formulaic one.
-func sectionSummary(s *schema.Section) string {
-	if s.Description != "" {
-		return sentence(s.Description)
-	}
-	return fmt.Sprintf("accessors of the %s section.", s.Name)
 }
 
 // newFunc declares the constructor of Config:

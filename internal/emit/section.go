@@ -2,23 +2,21 @@ package emit
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/dave/jennifer/jen"
 	"github.com/go-sysconfig/sysconfig/runtime"
 	"github.com/go-sysconfig/sysconfig/schema"
 )
 
-// sectionFile builds section_<name>.go: the section's declarations and
-// accessors, in schema order.
+// sectionFile builds section_<name>.go: the section and its accessor
+// type, then each field's declarations and accessors together, in schema
+// order, so that adding a field is one hunk of a diff.
 func (g *gen) sectionFile(s *schema.Section) *jen.File {
 	f := g.newFile()
 	decl(f, g.sectionVar(s))
-	for _, fld := range s.Fields {
-		g.fieldDecls(f, fld)
-	}
 	decl(f, sectionType(s))
 	for _, fld := range s.Fields {
+		g.fieldDecls(f, fld)
 		decl(f, getter(fld))
 		decl(f, setter(fld))
 		decl(f, resetter(fld))
@@ -81,19 +79,22 @@ func enumConsts(f *schema.Field) *jen.Statement {
 	return doc(fmt.Sprintf("The values of %s.", f.EnumType())).Line().Const().Defs(defs...)
 }
 
-// descriptor declares the field's runtime descriptor:
+// descriptor declares the field's runtime descriptor, its default right
+// after its name, a select field's choices as their own argument, and the
+// description only in its Meta:
 //
-//	var SiteTitleField = runtime.StringField("title", runtime.Meta{...}, "My Shop")
-//	var SiteThemeField = runtime.SelectField("theme", runtime.Meta{...}, SiteThemeLight, SiteThemeLight, SiteThemeDark)
+//	var SiteTitleField = runtime.StringField("title", "My Shop", runtime.Meta{...})
+//	var SiteThemeField = runtime.SelectField("theme", SiteThemeLight, []SiteTheme{SiteThemeLight, SiteThemeDark}, runtime.Meta{...})
 //	var AuthTokenField = runtime.SecretField("token", runtime.Meta{...})
 func (g *gen) descriptor(f *schema.Field) *jen.Statement {
-	args := append([]jen.Code{jen.Lit(f.Name), g.meta(f)}, g.defaultArgs(f)...)
-	return doc(summary(fmt.Sprintf("%s describes %s", f.VarName(), f.Path), f), deprecated(f.Deprecated)).
+	args := append([]jen.Code{jen.Lit(f.Name)}, g.defaultArgs(f)...)
+	args = append(args, g.meta(f))
+	return doc(fmt.Sprintf("%s declares %s.", f.VarName(), f.Path), deprecated(f.Deprecated)).
 		Line().Var().Id(f.VarName()).Op("=").Qual(runtimePkg, constructor(f.Kind)).Call(args...)
 }
 
-// defaultArgs returns the constructor arguments after the meta: the
-// default, and for select fields the choices. Secrets have none.
+// defaultArgs returns the constructor arguments between the name and the
+// meta: the default, and for select fields the choices. Secrets have none.
 func (g *gen) defaultArgs(f *schema.Field) []jen.Code {
 	switch f.Kind {
 	case runtime.KindSecret:
@@ -104,9 +105,9 @@ func (g *gen) defaultArgs(f *schema.Field) []jen.Code {
 	return []jen.Code{g.defaultValue(f)}
 }
 
-// selectArgs returns the default constant, then every choice's constant:
+// selectArgs returns the default constant, then the list of choices:
 //
-//	SiteThemeLight, SiteThemeLight, SiteThemeDark
+//	SiteThemeLight, []SiteTheme{SiteThemeLight, SiteThemeDark}
 func (g *gen) selectArgs(f *schema.Field) []jen.Code {
 	if len(f.Choices) == 0 {
 		g.fail(f.Pos, "select field %s has no choices", f.Path)
@@ -116,11 +117,11 @@ func (g *gen) selectArgs(f *schema.Field) []jen.Code {
 	if f.HasDefault {
 		def = f.Default
 	}
-	args := []jen.Code{g.choiceConst(f, def)}
-	for _, c := range f.Choices {
-		args = append(args, jen.Id(f.ConstName(c)))
+	choices := make([]jen.Code, len(f.Choices))
+	for i, c := range f.Choices {
+		choices[i] = jen.Id(f.ConstName(c))
 	}
-	return args
+	return []jen.Code{g.choiceConst(f, def), jen.Index().Id(f.EnumType()).Values(choices...)}
 }
 
 // meta writes the descriptive part of a field, leaving out empty keys:
@@ -155,35 +156,8 @@ func (g *gen) meta(f *schema.Field) *jen.Statement {
 //
 //	type SiteSection struct{ client *runtime.Client }
 func sectionType(s *schema.Section) *jen.Statement {
-	text := fmt.Sprintf("%s holds the accessors of the %s section", s.TypeName(), s.Name)
-	if s.Description != "" {
-		text += ": " + sentence(s.Description)
-	} else {
-		text += "."
-	}
-	return doc(text).Line().Type().Id(s.TypeName()).Struct(jen.Id("client").Op("*").Qual(runtimePkg, "Client"))
-}
-
-// summary completes lead with f's description or, when it has none, with
-// its label unless the label only spells out the name:
-//
-//	Title returns shop.site.title: Shown in the browser tab.
-//	Title returns shop.site.title (Site title).
-//	Title returns shop.site.title.
-func summary(lead string, f *schema.Field) string {
-	switch {
-	case f.Description != "":
-		return lead + ": " + sentence(f.Description)
-	case f.Label != "" && !spellsName(f.Label, f.Name):
-		return lead + " (" + oneLine(f.Label) + ")."
-	}
-	return lead + "."
-}
-
-// spellsName reports whether label is name written as words, as the
-// default label is: "Max items" for max_items, "API URL" for api_url.
-func spellsName(label, name string) bool {
-	return strings.EqualFold(strings.Join(strings.Fields(label), "_"), name)
+	return doc(fmt.Sprintf("%s holds the accessors of the %s section.", s.TypeName(), s.Name)).
+		Line().Type().Id(s.TypeName()).Struct(jen.Id("client").Op("*").Qual(runtimePkg, "Client"))
 }
 
 // receiver is the receiver of f's accessors: (s *SiteSection).
@@ -194,47 +168,53 @@ func receiver(f *schema.Field) *jen.Statement {
 // ctxParam is the context parameter of every accessor.
 func ctxParam() *jen.Statement { return jen.Id("ctx").Qual(contextPkg, "Context") }
 
-// descriptorCall calls a method of f's descriptor with the context and the
-// client, then args:
+// forward is the body of an accessor: it returns a call of a method of
+// f's descriptor with the context, the client, then args. (gofmt puts it
+// on lines of its own: the signature and body pass its 100-column limit
+// for one-line functions.)
 //
-//	SiteTitleField.Get(ctx, s.client)
-func descriptorCall(f *schema.Field, method string, args ...jen.Code) *jen.Statement {
+//	{
+//		return SiteTitleField.Get(ctx, s.client)
+//	}
+func forward(f *schema.Field, method string, args ...jen.Code) *jen.Statement {
 	all := append([]jen.Code{jen.Id("ctx"), jen.Id("s").Dot("client")}, args...)
-	return jen.Id(f.VarName()).Dot(method).Call(all...)
+	return jen.Block(jen.Return(jen.Id(f.VarName()).Dot(method).Call(all...)))
+}
+
+// accessorDoc is an accessor's comment: it links to the descriptor, which
+// holds the description, and repeats only a deprecation.
+func accessorDoc(f *schema.Field, text string) *jen.Statement {
+	return doc(fmt.Sprintf(text, "["+f.VarName()+"]"), deprecated(f.Deprecated)).Line()
 }
 
 // getter declares the field's getter:
 //
+//	// Title returns the value of [SiteTitleField].
 //	func (s *SiteSection) Title(ctx context.Context) (string, error) {
-//		return SiteTitleField.Get(ctx, s.client)
-//	}
 func getter(f *schema.Field) *jen.Statement {
-	return doc(summary(fmt.Sprintf("%s returns %s", f.GoName(), f.Path), f), deprecated(f.Deprecated)).
-		Line().Func().Params(receiver(f)).Id(f.GoName()).Params(ctxParam()).Params(valueType(f), jen.Error()).
-		Block(jen.Return(descriptorCall(f, "Get")))
+	return accessorDoc(f, f.GoName()+" returns the value of %s.").
+		Func().Params(receiver(f)).Id(f.GoName()).Params(ctxParam()).Params(valueType(f), jen.Error()).
+		Add(forward(f, "Get"))
 }
 
 // setter declares the field's setter:
 //
+//	// SetTitle validates v and stores it in [SiteTitleField].
 //	func (s *SiteSection) SetTitle(ctx context.Context, v string) error {
-//		return SiteTitleField.Set(ctx, s.client, v)
-//	}
 func setter(f *schema.Field) *jen.Statement {
-	return doc(fmt.Sprintf("%s validates v and stores it as %s.", f.Setter(), f.Path), deprecated(f.Deprecated)).
-		Line().Func().Params(receiver(f)).Id(f.Setter()).Params(ctxParam(), jen.Id("v").Add(valueType(f))).Error().
-		Block(jen.Return(descriptorCall(f, "Set", jen.Id("v"))))
+	return accessorDoc(f, f.Setter()+" validates v and stores it in %s.").
+		Func().Params(receiver(f)).Id(f.Setter()).Params(ctxParam(), jen.Id("v").Add(valueType(f))).Error().
+		Add(forward(f, "Set", jen.Id("v")))
 }
 
 // resetter declares the method removing the field's override:
 //
+//	// ResetTitle makes [SiteTitleField] read its default again.
 //	func (s *SiteSection) ResetTitle(ctx context.Context) error {
-//		return SiteTitleField.Reset(ctx, s.client)
-//	}
 func resetter(f *schema.Field) *jen.Statement {
-	return doc(fmt.Sprintf("%s removes the override of %s, so it reads %s again.", f.Resetter(), f.Path, afterReset(f)),
-		deprecated(f.Deprecated)).
-		Line().Func().Params(receiver(f)).Id(f.Resetter()).Params(ctxParam()).Error().
-		Block(jen.Return(descriptorCall(f, "Reset")))
+	return accessorDoc(f, f.Resetter()+" makes %s read "+afterReset(f)+" again.").
+		Func().Params(receiver(f)).Id(f.Resetter()).Params(ctxParam()).Error().
+		Add(forward(f, "Reset"))
 }
 
 // afterReset says what a field reads once its override is removed.

@@ -16,7 +16,7 @@ var coldSchema = sync.OnceValue(func() *runtime.Schema {
 	for s := range coldFields / perSection {
 		fields := make([]runtime.Descriptor, perSection)
 		for f := range fields {
-			fields[f] = runtime.IntField(fmt.Sprintf("f%d", f), runtime.Meta{}, 0)
+			fields[f] = runtime.IntField(fmt.Sprintf("f%d", f), 0, runtime.Meta{})
 		}
 		sections = append(sections, runtime.NewSection(fmt.Sprintf("s%d", s), "", "", fields...))
 	}

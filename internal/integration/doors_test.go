@@ -18,15 +18,15 @@ import (
 type doorsTheme string
 
 var (
-	dString   = runtime.StringField("string", runtime.Meta{}, "")
-	dText     = runtime.TextField("text", runtime.Meta{}, "")
-	dInt      = runtime.IntField("int", runtime.Meta{}, 0)
-	dFloat    = runtime.FloatField("float", runtime.Meta{}, 0)
-	dDecimal  = runtime.DecimalField("decimal", runtime.Meta{}, decimal.Zero)
-	dBool     = runtime.BoolField("bool", runtime.Meta{}, false)
-	dSelect   = runtime.SelectField("select", runtime.Meta{}, doorsTheme("light"), "light", "dark")
-	dDuration = runtime.DurationField("duration", runtime.Meta{}, 0)
-	dList     = runtime.StringListField("list", runtime.Meta{}, nil)
+	dString   = runtime.StringField("string", "", runtime.Meta{})
+	dText     = runtime.TextField("text", "", runtime.Meta{})
+	dInt      = runtime.IntField("int", 0, runtime.Meta{})
+	dFloat    = runtime.FloatField("float", 0, runtime.Meta{})
+	dDecimal  = runtime.DecimalField("decimal", decimal.Zero, runtime.Meta{})
+	dBool     = runtime.BoolField("bool", false, runtime.Meta{})
+	dSelect   = runtime.SelectField("select", doorsTheme("light"), []doorsTheme{"light", "dark"}, runtime.Meta{})
+	dDuration = runtime.DurationField("duration", 0, runtime.Meta{})
+	dList     = runtime.StringListField("list", nil, runtime.Meta{})
 	dSecret   = runtime.SecretField("secret", runtime.Meta{})
 
 	doorsSchema = runtime.NewSchema("doors", runtime.NewSection("all", "All", "",

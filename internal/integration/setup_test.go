@@ -19,8 +19,8 @@ var ctx = context.Background()
 
 // The integration schema: app "it".
 var (
-	titleField = runtime.StringField("title", runtime.Meta{Validators: []runtime.Validator{runtime.MinLength(2)}}, "Default title")
-	countField = runtime.IntField("count", runtime.Meta{}, 7)
+	titleField = runtime.StringField("title", "Default title", runtime.Meta{Validators: []runtime.Validator{runtime.MinLength(2)}})
+	countField = runtime.IntField("count", 7, runtime.Meta{})
 	secretF    = runtime.SecretField("token", runtime.Meta{Validators: []runtime.Validator{runtime.MinLength(8)}})
 	secret2F   = runtime.SecretField("token2", runtime.Meta{})
 

@@ -128,7 +128,7 @@ func newSchema(n int) ([]*runtime.Field[int64], *runtime.Schema) {
 	fields := make([]*runtime.Field[int64], n)
 	ds := make([]runtime.Descriptor, n)
 	for i := range fields {
-		fields[i] = runtime.IntField(fmt.Sprintf("f%d", i), runtime.Meta{}, 0)
+		fields[i] = runtime.IntField(fmt.Sprintf("f%d", i), 0, runtime.Meta{})
 		ds[i] = fields[i]
 	}
 	return fields, runtime.NewSchema("race", runtime.NewSection("fields", "Fields", "", ds...))

@@ -29,7 +29,7 @@ func newSoakSchema() ([]*runtime.Field[int64], *runtime.Schema) {
 	fields := make([]*runtime.Field[int64], fieldCount)
 	descs := make([]runtime.Descriptor, fieldCount)
 	for i := range fields {
-		fields[i] = runtime.IntField(fmt.Sprintf("f%02d", i), runtime.Meta{}, 0)
+		fields[i] = runtime.IntField(fmt.Sprintf("f%02d", i), 0, runtime.Meta{})
 		descs[i] = fields[i]
 	}
 	return fields, runtime.NewSchema("soak", runtime.NewSection("main", "Main", "", descs...))

@@ -17,19 +17,60 @@ var sectionSite = runtime.NewSection("site", "Site", "",
 	SiteOldKeyField,
 )
 
-// SiteNameField describes shop.site.name: The site's old name.
+// SiteSection holds the accessors of the site section.
+type SiteSection struct {
+	client *runtime.Client
+}
+
+// SiteNameField declares shop.site.name.
 //
 // Deprecated: use site.title instead.
-var SiteNameField = runtime.StringField("name", runtime.Meta{
+var SiteNameField = runtime.StringField("name", "My Shop", runtime.Meta{
 	Label:       "Name",
 	Description: "The site's old name.",
 	Deprecated:  "use site.title instead",
-}, "My Shop")
+})
 
-// SiteTitleField describes shop.site.title.
-var SiteTitleField = runtime.StringField("title", runtime.Meta{
+// Name returns the value of [SiteNameField].
+//
+// Deprecated: use site.title instead.
+func (s *SiteSection) Name(ctx context.Context) (string, error) {
+	return SiteNameField.Get(ctx, s.client)
+}
+
+// SetName validates v and stores it in [SiteNameField].
+//
+// Deprecated: use site.title instead.
+func (s *SiteSection) SetName(ctx context.Context, v string) error {
+	return SiteNameField.Set(ctx, s.client, v)
+}
+
+// ResetName makes [SiteNameField] read its default again.
+//
+// Deprecated: use site.title instead.
+func (s *SiteSection) ResetName(ctx context.Context) error {
+	return SiteNameField.Reset(ctx, s.client)
+}
+
+// SiteTitleField declares shop.site.title.
+var SiteTitleField = runtime.StringField("title", "My Shop", runtime.Meta{
 	Label: "Title",
-}, "My Shop")
+})
+
+// Title returns the value of [SiteTitleField].
+func (s *SiteSection) Title(ctx context.Context) (string, error) {
+	return SiteTitleField.Get(ctx, s.client)
+}
+
+// SetTitle validates v and stores it in [SiteTitleField].
+func (s *SiteSection) SetTitle(ctx context.Context, v string) error {
+	return SiteTitleField.Set(ctx, s.client, v)
+}
+
+// ResetTitle makes [SiteTitleField] read its default again.
+func (s *SiteSection) ResetTitle(ctx context.Context) error {
+	return SiteTitleField.Reset(ctx, s.client)
+}
 
 // SiteLegacyMode is a value of shop.site.legacy_mode.
 type SiteLegacyMode string
@@ -40,15 +81,36 @@ const (
 	SiteLegacyModeOff SiteLegacyMode = "off"
 )
 
-// SiteLegacyModeField describes shop.site.legacy_mode.
+// SiteLegacyModeField declares shop.site.legacy_mode.
 //
 // Deprecated: This field is deprecated.
-var SiteLegacyModeField = runtime.SelectField("legacy_mode", runtime.Meta{
+var SiteLegacyModeField = runtime.SelectField("legacy_mode", SiteLegacyModeOn, []SiteLegacyMode{SiteLegacyModeOn, SiteLegacyModeOff}, runtime.Meta{
 	Label:      "Legacy mode",
 	Deprecated: "This field is deprecated.",
-}, SiteLegacyModeOn, SiteLegacyModeOn, SiteLegacyModeOff)
+})
 
-// SiteOldKeyField describes shop.site.old_key.
+// LegacyMode returns the value of [SiteLegacyModeField].
+//
+// Deprecated: This field is deprecated.
+func (s *SiteSection) LegacyMode(ctx context.Context) (SiteLegacyMode, error) {
+	return SiteLegacyModeField.Get(ctx, s.client)
+}
+
+// SetLegacyMode validates v and stores it in [SiteLegacyModeField].
+//
+// Deprecated: This field is deprecated.
+func (s *SiteSection) SetLegacyMode(ctx context.Context, v SiteLegacyMode) error {
+	return SiteLegacyModeField.Set(ctx, s.client, v)
+}
+
+// ResetLegacyMode makes [SiteLegacyModeField] read its default again.
+//
+// Deprecated: This field is deprecated.
+func (s *SiteSection) ResetLegacyMode(ctx context.Context) error {
+	return SiteLegacyModeField.Reset(ctx, s.client)
+}
+
+// SiteOldKeyField declares shop.site.old_key.
 //
 // Deprecated: Replaced by the keyring; set security.keyring instead. It is
 // ignored since version 2 and will be removed in version 3.
@@ -57,72 +119,7 @@ var SiteOldKeyField = runtime.SecretField("old_key", runtime.Meta{
 	Deprecated: "Replaced by the keyring; set security.keyring instead. It is ignored\nsince version 2 and will be removed in version 3.",
 })
 
-// SiteSection holds the accessors of the site section.
-type SiteSection struct {
-	client *runtime.Client
-}
-
-// Name returns shop.site.name: The site's old name.
-//
-// Deprecated: use site.title instead.
-func (s *SiteSection) Name(ctx context.Context) (string, error) {
-	return SiteNameField.Get(ctx, s.client)
-}
-
-// SetName validates v and stores it as shop.site.name.
-//
-// Deprecated: use site.title instead.
-func (s *SiteSection) SetName(ctx context.Context, v string) error {
-	return SiteNameField.Set(ctx, s.client, v)
-}
-
-// ResetName removes the override of shop.site.name, so it reads its default
-// again.
-//
-// Deprecated: use site.title instead.
-func (s *SiteSection) ResetName(ctx context.Context) error {
-	return SiteNameField.Reset(ctx, s.client)
-}
-
-// Title returns shop.site.title.
-func (s *SiteSection) Title(ctx context.Context) (string, error) {
-	return SiteTitleField.Get(ctx, s.client)
-}
-
-// SetTitle validates v and stores it as shop.site.title.
-func (s *SiteSection) SetTitle(ctx context.Context, v string) error {
-	return SiteTitleField.Set(ctx, s.client, v)
-}
-
-// ResetTitle removes the override of shop.site.title, so it reads its default
-// again.
-func (s *SiteSection) ResetTitle(ctx context.Context) error {
-	return SiteTitleField.Reset(ctx, s.client)
-}
-
-// LegacyMode returns shop.site.legacy_mode.
-//
-// Deprecated: This field is deprecated.
-func (s *SiteSection) LegacyMode(ctx context.Context) (SiteLegacyMode, error) {
-	return SiteLegacyModeField.Get(ctx, s.client)
-}
-
-// SetLegacyMode validates v and stores it as shop.site.legacy_mode.
-//
-// Deprecated: This field is deprecated.
-func (s *SiteSection) SetLegacyMode(ctx context.Context, v SiteLegacyMode) error {
-	return SiteLegacyModeField.Set(ctx, s.client, v)
-}
-
-// ResetLegacyMode removes the override of shop.site.legacy_mode, so it reads
-// its default again.
-//
-// Deprecated: This field is deprecated.
-func (s *SiteSection) ResetLegacyMode(ctx context.Context) error {
-	return SiteLegacyModeField.Reset(ctx, s.client)
-}
-
-// OldKey returns shop.site.old_key.
+// OldKey returns the value of [SiteOldKeyField].
 //
 // Deprecated: Replaced by the keyring; set security.keyring instead. It is
 // ignored since version 2 and will be removed in version 3.
@@ -130,7 +127,7 @@ func (s *SiteSection) OldKey(ctx context.Context) (runtime.Secret, error) {
 	return SiteOldKeyField.Get(ctx, s.client)
 }
 
-// SetOldKey validates v and stores it as shop.site.old_key.
+// SetOldKey validates v and stores it in [SiteOldKeyField].
 //
 // Deprecated: Replaced by the keyring; set security.keyring instead. It is
 // ignored since version 2 and will be removed in version 3.
@@ -138,8 +135,7 @@ func (s *SiteSection) SetOldKey(ctx context.Context, v runtime.Secret) error {
 	return SiteOldKeyField.Set(ctx, s.client, v)
 }
 
-// ResetOldKey removes the override of shop.site.old_key, so it reads as an
-// empty secret again.
+// ResetOldKey makes [SiteOldKeyField] read as an empty secret again.
 //
 // Deprecated: Replaced by the keyring; set security.keyring instead. It is
 // ignored since version 2 and will be removed in version 3.

@@ -18,14 +18,14 @@ import "github.com/go-sysconfig/sysconfig/runtime"
 
 // The build fails here if the runtime is newer or older than this code expects:
 // regenerate with the sysconfig-gen matching your runtime.
-const _ = runtime.SupportPackageIsVersion1
+const _ = runtime.SupportPackageIsVersion2
 
 // Schema describes every field of the shop app, in declaration order.
 var Schema = runtime.NewSchema("shop", sectionSite)
 
 // Config gives typed access to the shop app's configuration.
 type Config struct {
-	// Site: accessors of the site section.
+	// Site holds the accessors of the site section.
 	Site *SiteSection
 }
 

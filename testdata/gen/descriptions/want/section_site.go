@@ -15,71 +15,49 @@ var sectionSite = runtime.NewSection("site", "Site", "A section whose descriptio
 	SiteMottoField,
 )
 
-// SiteBannerField describes docs.site.banner: The banner shown above every
-// page. It accepts plain text only; markup is shown as typed and never
-// interpreted by the browser.
-//
-// Accepted forms:
-//   - a single sentence
-//   - several lines, each shown as its own paragraph
-//
-// An empty banner hides the bar.
-var SiteBannerField = runtime.TextField("banner", runtime.Meta{
-	Label:       "Banner text",
-	Description: "The banner shown above every page. It accepts plain text only; markup is shown as typed and never interpreted by the browser.\n\nAccepted forms:\n- a single sentence\n- several lines, each shown as its own paragraph\n\nAn empty banner hides the bar.",
-}, "")
-
-// SiteMottoField describes docs.site.motto: Quoted "words", back`ticks and a
-// trailing colon:
-var SiteMottoField = runtime.StringField("motto", runtime.Meta{
-	Label:       "Motto",
-	Description: "Quoted \"words\", back`ticks and a trailing colon:",
-}, "Say \"hi\"")
-
-// SiteSection holds the accessors of the site section: A section whose
-// description is long enough that the comment on its accessor struct and on the
-// Config field has to wrap onto several lines to stay readable.
+// SiteSection holds the accessors of the site section.
 type SiteSection struct {
 	client *runtime.Client
 }
 
-// Banner returns docs.site.banner: The banner shown above every page. It
-// accepts plain text only; markup is shown as typed and never interpreted by
-// the browser.
-//
-// Accepted forms:
-//   - a single sentence
-//   - several lines, each shown as its own paragraph
-//
-// An empty banner hides the bar.
+// SiteBannerField declares docs.site.banner.
+var SiteBannerField = runtime.TextField("banner", "", runtime.Meta{
+	Label:       "Banner text",
+	Description: "The banner shown above every page. It accepts plain text only; markup is shown as typed and never interpreted by the browser.\n\nAccepted forms:\n- a single sentence\n- several lines, each shown as its own paragraph\n\nAn empty banner hides the bar.",
+})
+
+// Banner returns the value of [SiteBannerField].
 func (s *SiteSection) Banner(ctx context.Context) (string, error) {
 	return SiteBannerField.Get(ctx, s.client)
 }
 
-// SetBanner validates v and stores it as docs.site.banner.
+// SetBanner validates v and stores it in [SiteBannerField].
 func (s *SiteSection) SetBanner(ctx context.Context, v string) error {
 	return SiteBannerField.Set(ctx, s.client, v)
 }
 
-// ResetBanner removes the override of docs.site.banner, so it reads its default
-// again.
+// ResetBanner makes [SiteBannerField] read its default again.
 func (s *SiteSection) ResetBanner(ctx context.Context) error {
 	return SiteBannerField.Reset(ctx, s.client)
 }
 
-// Motto returns docs.site.motto: Quoted "words", back`ticks and a trailing
-// colon:
+// SiteMottoField declares docs.site.motto.
+var SiteMottoField = runtime.StringField("motto", "Say \"hi\"", runtime.Meta{
+	Label:       "Motto",
+	Description: "Quoted \"words\", back`ticks and a trailing colon:",
+})
+
+// Motto returns the value of [SiteMottoField].
 func (s *SiteSection) Motto(ctx context.Context) (string, error) {
 	return SiteMottoField.Get(ctx, s.client)
 }
 
-// SetMotto validates v and stores it as docs.site.motto.
+// SetMotto validates v and stores it in [SiteMottoField].
 func (s *SiteSection) SetMotto(ctx context.Context, v string) error {
 	return SiteMottoField.Set(ctx, s.client, v)
 }
 
-// ResetMotto removes the override of docs.site.motto, so it reads its default
-// again.
+// ResetMotto makes [SiteMottoField] read its default again.
 func (s *SiteSection) ResetMotto(ctx context.Context) error {
 	return SiteMottoField.Reset(ctx, s.client)
 }

@@ -19,16 +19,14 @@ import "github.com/go-sysconfig/sysconfig/runtime"
 
 // The build fails here if the runtime is newer or older than this code expects:
 // regenerate with the sysconfig-gen matching your runtime.
-const _ = runtime.SupportPackageIsVersion1
+const _ = runtime.SupportPackageIsVersion2
 
 // Schema describes every field of the docs app, in declaration order.
 var Schema = runtime.NewSchema("docs", sectionSite)
 
 // Config gives typed access to the docs app's configuration.
 type Config struct {
-	// Site: A section whose description is long enough that the comment on its
-	// accessor struct and on the Config field has to wrap onto several lines to
-	// stay readable.
+	// Site holds the accessors of the site section.
 	Site *SiteSection
 }
 

@@ -16,19 +16,53 @@ var sectionNet = runtime.NewSection("net", "Net", "Network settings.",
 	NetProtocolField,
 )
 
-// NetHttp2EnabledField describes svc.net.http2_enabled: Serve HTTP/2.
-var NetHttp2EnabledField = runtime.BoolField("http2_enabled", runtime.Meta{
+// NetSection holds the accessors of the net section.
+type NetSection struct {
+	client *runtime.Client
+}
+
+// NetHttp2EnabledField declares svc.net.http2_enabled.
+var NetHttp2EnabledField = runtime.BoolField("http2_enabled", false, runtime.Meta{
 	Label:       "HTTP2 enabled",
 	Description: "Serve HTTP/2.",
-}, false)
+})
 
-// NetHTTP2MaxStreamsField describes svc.net.http2_max_streams: The derived
-// name, HTTP2MaxStreams, for comparison.
-var NetHTTP2MaxStreamsField = runtime.IntField("http2_max_streams", runtime.Meta{
+// Http2Enabled returns the value of [NetHttp2EnabledField].
+func (s *NetSection) Http2Enabled(ctx context.Context) (bool, error) {
+	return NetHttp2EnabledField.Get(ctx, s.client)
+}
+
+// SetHttp2Enabled validates v and stores it in [NetHttp2EnabledField].
+func (s *NetSection) SetHttp2Enabled(ctx context.Context, v bool) error {
+	return NetHttp2EnabledField.Set(ctx, s.client, v)
+}
+
+// ResetHttp2Enabled makes [NetHttp2EnabledField] read its default again.
+func (s *NetSection) ResetHttp2Enabled(ctx context.Context) error {
+	return NetHttp2EnabledField.Reset(ctx, s.client)
+}
+
+// NetHTTP2MaxStreamsField declares svc.net.http2_max_streams.
+var NetHTTP2MaxStreamsField = runtime.IntField("http2_max_streams", 100, runtime.Meta{
 	Label:       "HTTP2 max streams",
 	Description: "The derived name, HTTP2MaxStreams, for comparison.",
 	Validators:  []runtime.Validator{runtime.Positive()},
-}, 100)
+})
+
+// HTTP2MaxStreams returns the value of [NetHTTP2MaxStreamsField].
+func (s *NetSection) HTTP2MaxStreams(ctx context.Context) (int64, error) {
+	return NetHTTP2MaxStreamsField.Get(ctx, s.client)
+}
+
+// SetHTTP2MaxStreams validates v and stores it in [NetHTTP2MaxStreamsField].
+func (s *NetSection) SetHTTP2MaxStreams(ctx context.Context, v int64) error {
+	return NetHTTP2MaxStreamsField.Set(ctx, s.client, v)
+}
+
+// ResetHTTP2MaxStreams makes [NetHTTP2MaxStreamsField] read its default again.
+func (s *NetSection) ResetHTTP2MaxStreams(ctx context.Context) error {
+	return NetHTTP2MaxStreamsField.Reset(ctx, s.client)
+}
 
 // NetProtocol is a value of svc.net.proto.
 type NetProtocol string
@@ -40,64 +74,23 @@ const (
 	NetProtocolH3 NetProtocol = "h3"
 )
 
-// NetProtocolField describes svc.net.proto: The enum type follows the go_name
-// (NetProtocol).
-var NetProtocolField = runtime.SelectField("proto", runtime.Meta{
+// NetProtocolField declares svc.net.proto.
+var NetProtocolField = runtime.SelectField("proto", NetProtocolH2, []NetProtocol{NetProtocolH1, NetProtocolH2, NetProtocolH3}, runtime.Meta{
 	Label:       "Proto",
 	Description: "The enum type follows the go_name (NetProtocol).",
-}, NetProtocolH2, NetProtocolH1, NetProtocolH2, NetProtocolH3)
+})
 
-// NetSection holds the accessors of the net section: Network settings.
-type NetSection struct {
-	client *runtime.Client
-}
-
-// Http2Enabled returns svc.net.http2_enabled: Serve HTTP/2.
-func (s *NetSection) Http2Enabled(ctx context.Context) (bool, error) {
-	return NetHttp2EnabledField.Get(ctx, s.client)
-}
-
-// SetHttp2Enabled validates v and stores it as svc.net.http2_enabled.
-func (s *NetSection) SetHttp2Enabled(ctx context.Context, v bool) error {
-	return NetHttp2EnabledField.Set(ctx, s.client, v)
-}
-
-// ResetHttp2Enabled removes the override of svc.net.http2_enabled, so it reads
-// its default again.
-func (s *NetSection) ResetHttp2Enabled(ctx context.Context) error {
-	return NetHttp2EnabledField.Reset(ctx, s.client)
-}
-
-// HTTP2MaxStreams returns svc.net.http2_max_streams: The derived name,
-// HTTP2MaxStreams, for comparison.
-func (s *NetSection) HTTP2MaxStreams(ctx context.Context) (int64, error) {
-	return NetHTTP2MaxStreamsField.Get(ctx, s.client)
-}
-
-// SetHTTP2MaxStreams validates v and stores it as svc.net.http2_max_streams.
-func (s *NetSection) SetHTTP2MaxStreams(ctx context.Context, v int64) error {
-	return NetHTTP2MaxStreamsField.Set(ctx, s.client, v)
-}
-
-// ResetHTTP2MaxStreams removes the override of svc.net.http2_max_streams, so it
-// reads its default again.
-func (s *NetSection) ResetHTTP2MaxStreams(ctx context.Context) error {
-	return NetHTTP2MaxStreamsField.Reset(ctx, s.client)
-}
-
-// Protocol returns svc.net.proto: The enum type follows the go_name
-// (NetProtocol).
+// Protocol returns the value of [NetProtocolField].
 func (s *NetSection) Protocol(ctx context.Context) (NetProtocol, error) {
 	return NetProtocolField.Get(ctx, s.client)
 }
 
-// SetProtocol validates v and stores it as svc.net.proto.
+// SetProtocol validates v and stores it in [NetProtocolField].
 func (s *NetSection) SetProtocol(ctx context.Context, v NetProtocol) error {
 	return NetProtocolField.Set(ctx, s.client, v)
 }
 
-// ResetProtocol removes the override of svc.net.proto, so it reads its default
-// again.
+// ResetProtocol makes [NetProtocolField] read its default again.
 func (s *NetSection) ResetProtocol(ctx context.Context) error {
 	return NetProtocolField.Reset(ctx, s.client)
 }

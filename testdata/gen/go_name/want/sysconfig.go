@@ -20,14 +20,14 @@ import "github.com/go-sysconfig/sysconfig/runtime"
 
 // The build fails here if the runtime is newer or older than this code expects:
 // regenerate with the sysconfig-gen matching your runtime.
-const _ = runtime.SupportPackageIsVersion1
+const _ = runtime.SupportPackageIsVersion2
 
 // Schema describes every field of the svc app, in declaration order.
 var Schema = runtime.NewSchema("svc", sectionNet)
 
 // Config gives typed access to the svc app's configuration.
 type Config struct {
-	// Net: Network settings.
+	// Net holds the accessors of the net section.
 	Net *NetSection
 }
 

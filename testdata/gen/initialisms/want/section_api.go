@@ -21,21 +21,71 @@ var sectionAPI = runtime.NewSection("api", "API", "The upstream API.",
 	APIUpstreamVersionField,
 )
 
-// APIAPIURLField describes svc.api.api_url.
-var APIAPIURLField = runtime.StringField("api_url", runtime.Meta{
+// APISection holds the accessors of the api section.
+type APISection struct {
+	client *runtime.Client
+}
+
+// APIAPIURLField declares svc.api.api_url.
+var APIAPIURLField = runtime.StringField("api_url", "https://api.example.com", runtime.Meta{
 	Label:      "API URL",
 	Validators: []runtime.Validator{runtime.URL()},
-}, "https://api.example.com")
+})
 
-// APIHTTPTimeoutField describes svc.api.http_timeout.
-var APIHTTPTimeoutField = runtime.DurationField("http_timeout", runtime.Meta{
+// APIURL returns the value of [APIAPIURLField].
+func (s *APISection) APIURL(ctx context.Context) (string, error) {
+	return APIAPIURLField.Get(ctx, s.client)
+}
+
+// SetAPIURL validates v and stores it in [APIAPIURLField].
+func (s *APISection) SetAPIURL(ctx context.Context, v string) error {
+	return APIAPIURLField.Set(ctx, s.client, v)
+}
+
+// ResetAPIURL makes [APIAPIURLField] read its default again.
+func (s *APISection) ResetAPIURL(ctx context.Context) error {
+	return APIAPIURLField.Reset(ctx, s.client)
+}
+
+// APIHTTPTimeoutField declares svc.api.http_timeout.
+var APIHTTPTimeoutField = runtime.DurationField("http_timeout", 10*time.Second, runtime.Meta{
 	Label: "HTTP timeout",
-}, 10*time.Second)
+})
 
-// APIUserIDField describes svc.api.user_id.
-var APIUserIDField = runtime.IntField("user_id", runtime.Meta{
+// HTTPTimeout returns the value of [APIHTTPTimeoutField].
+func (s *APISection) HTTPTimeout(ctx context.Context) (time.Duration, error) {
+	return APIHTTPTimeoutField.Get(ctx, s.client)
+}
+
+// SetHTTPTimeout validates v and stores it in [APIHTTPTimeoutField].
+func (s *APISection) SetHTTPTimeout(ctx context.Context, v time.Duration) error {
+	return APIHTTPTimeoutField.Set(ctx, s.client, v)
+}
+
+// ResetHTTPTimeout makes [APIHTTPTimeoutField] read its default again.
+func (s *APISection) ResetHTTPTimeout(ctx context.Context) error {
+	return APIHTTPTimeoutField.Reset(ctx, s.client)
+}
+
+// APIUserIDField declares svc.api.user_id.
+var APIUserIDField = runtime.IntField("user_id", 0, runtime.Meta{
 	Label: "User ID",
-}, 0)
+})
+
+// UserID returns the value of [APIUserIDField].
+func (s *APISection) UserID(ctx context.Context) (int64, error) {
+	return APIUserIDField.Get(ctx, s.client)
+}
+
+// SetUserID validates v and stores it in [APIUserIDField].
+func (s *APISection) SetUserID(ctx context.Context, v int64) error {
+	return APIUserIDField.Set(ctx, s.client, v)
+}
+
+// ResetUserID makes [APIUserIDField] read its default again.
+func (s *APISection) ResetUserID(ctx context.Context) error {
+	return APIUserIDField.Reset(ctx, s.client)
+}
 
 // APITLSMode is a value of svc.api.tls_mode.
 type APITLSMode string
@@ -47,20 +97,65 @@ const (
 	APITLSModeMtls APITLSMode = "mtls"
 )
 
-// APITLSModeField describes svc.api.tls_mode.
-var APITLSModeField = runtime.SelectField("tls_mode", runtime.Meta{
+// APITLSModeField declares svc.api.tls_mode.
+var APITLSModeField = runtime.SelectField("tls_mode", APITLSModeTLS, []APITLSMode{APITLSModeOff, APITLSModeTLS, APITLSModeMtls}, runtime.Meta{
 	Label: "TLS mode",
-}, APITLSModeTLS, APITLSModeOff, APITLSModeTLS, APITLSModeMtls)
+})
 
-// APIDBDsnJSONField describes svc.api.db_dsn_json.
-var APIDBDsnJSONField = runtime.TextField("db_dsn_json", runtime.Meta{
+// TLSMode returns the value of [APITLSModeField].
+func (s *APISection) TLSMode(ctx context.Context) (APITLSMode, error) {
+	return APITLSModeField.Get(ctx, s.client)
+}
+
+// SetTLSMode validates v and stores it in [APITLSModeField].
+func (s *APISection) SetTLSMode(ctx context.Context, v APITLSMode) error {
+	return APITLSModeField.Set(ctx, s.client, v)
+}
+
+// ResetTLSMode makes [APITLSModeField] read its default again.
+func (s *APISection) ResetTLSMode(ctx context.Context) error {
+	return APITLSModeField.Reset(ctx, s.client)
+}
+
+// APIDBDsnJSONField declares svc.api.db_dsn_json.
+var APIDBDsnJSONField = runtime.TextField("db_dsn_json", "", runtime.Meta{
 	Label: "DB dsn JSON",
-}, "")
+})
 
-// APIHTTP2EnabledField describes svc.api.http2_enabled.
-var APIHTTP2EnabledField = runtime.BoolField("http2_enabled", runtime.Meta{
+// DBDsnJSON returns the value of [APIDBDsnJSONField].
+func (s *APISection) DBDsnJSON(ctx context.Context) (string, error) {
+	return APIDBDsnJSONField.Get(ctx, s.client)
+}
+
+// SetDBDsnJSON validates v and stores it in [APIDBDsnJSONField].
+func (s *APISection) SetDBDsnJSON(ctx context.Context, v string) error {
+	return APIDBDsnJSONField.Set(ctx, s.client, v)
+}
+
+// ResetDBDsnJSON makes [APIDBDsnJSONField] read its default again.
+func (s *APISection) ResetDBDsnJSON(ctx context.Context) error {
+	return APIDBDsnJSONField.Reset(ctx, s.client)
+}
+
+// APIHTTP2EnabledField declares svc.api.http2_enabled.
+var APIHTTP2EnabledField = runtime.BoolField("http2_enabled", false, runtime.Meta{
 	Label: "HTTP2 enabled",
-}, false)
+})
+
+// HTTP2Enabled returns the value of [APIHTTP2EnabledField].
+func (s *APISection) HTTP2Enabled(ctx context.Context) (bool, error) {
+	return APIHTTP2EnabledField.Get(ctx, s.client)
+}
+
+// SetHTTP2Enabled validates v and stores it in [APIHTTP2EnabledField].
+func (s *APISection) SetHTTP2Enabled(ctx context.Context, v bool) error {
+	return APIHTTP2EnabledField.Set(ctx, s.client, v)
+}
+
+// ResetHTTP2Enabled makes [APIHTTP2EnabledField] read its default again.
+func (s *APISection) ResetHTTP2Enabled(ctx context.Context) error {
+	return APIHTTP2EnabledField.Reset(ctx, s.client)
+}
 
 // APIUpstreamVersion is a value of svc.api.upstream_version.
 type APIUpstreamVersion string
@@ -72,124 +167,22 @@ const (
 	APIUpstreamVersionHTTP3 APIUpstreamVersion = "http_3"
 )
 
-// APIUpstreamVersionField describes svc.api.upstream_version.
-var APIUpstreamVersionField = runtime.SelectField("upstream_version", runtime.Meta{
+// APIUpstreamVersionField declares svc.api.upstream_version.
+var APIUpstreamVersionField = runtime.SelectField("upstream_version", APIUpstreamVersionHTTP2, []APIUpstreamVersion{APIUpstreamVersionHTTP1, APIUpstreamVersionHTTP2, APIUpstreamVersionHTTP3}, runtime.Meta{
 	Label: "Upstream version",
-}, APIUpstreamVersionHTTP2, APIUpstreamVersionHTTP1, APIUpstreamVersionHTTP2, APIUpstreamVersionHTTP3)
+})
 
-// APISection holds the accessors of the api section: The upstream API.
-type APISection struct {
-	client *runtime.Client
-}
-
-// APIURL returns svc.api.api_url.
-func (s *APISection) APIURL(ctx context.Context) (string, error) {
-	return APIAPIURLField.Get(ctx, s.client)
-}
-
-// SetAPIURL validates v and stores it as svc.api.api_url.
-func (s *APISection) SetAPIURL(ctx context.Context, v string) error {
-	return APIAPIURLField.Set(ctx, s.client, v)
-}
-
-// ResetAPIURL removes the override of svc.api.api_url, so it reads its default
-// again.
-func (s *APISection) ResetAPIURL(ctx context.Context) error {
-	return APIAPIURLField.Reset(ctx, s.client)
-}
-
-// HTTPTimeout returns svc.api.http_timeout.
-func (s *APISection) HTTPTimeout(ctx context.Context) (time.Duration, error) {
-	return APIHTTPTimeoutField.Get(ctx, s.client)
-}
-
-// SetHTTPTimeout validates v and stores it as svc.api.http_timeout.
-func (s *APISection) SetHTTPTimeout(ctx context.Context, v time.Duration) error {
-	return APIHTTPTimeoutField.Set(ctx, s.client, v)
-}
-
-// ResetHTTPTimeout removes the override of svc.api.http_timeout, so it reads
-// its default again.
-func (s *APISection) ResetHTTPTimeout(ctx context.Context) error {
-	return APIHTTPTimeoutField.Reset(ctx, s.client)
-}
-
-// UserID returns svc.api.user_id.
-func (s *APISection) UserID(ctx context.Context) (int64, error) {
-	return APIUserIDField.Get(ctx, s.client)
-}
-
-// SetUserID validates v and stores it as svc.api.user_id.
-func (s *APISection) SetUserID(ctx context.Context, v int64) error {
-	return APIUserIDField.Set(ctx, s.client, v)
-}
-
-// ResetUserID removes the override of svc.api.user_id, so it reads its default
-// again.
-func (s *APISection) ResetUserID(ctx context.Context) error {
-	return APIUserIDField.Reset(ctx, s.client)
-}
-
-// TLSMode returns svc.api.tls_mode.
-func (s *APISection) TLSMode(ctx context.Context) (APITLSMode, error) {
-	return APITLSModeField.Get(ctx, s.client)
-}
-
-// SetTLSMode validates v and stores it as svc.api.tls_mode.
-func (s *APISection) SetTLSMode(ctx context.Context, v APITLSMode) error {
-	return APITLSModeField.Set(ctx, s.client, v)
-}
-
-// ResetTLSMode removes the override of svc.api.tls_mode, so it reads its
-// default again.
-func (s *APISection) ResetTLSMode(ctx context.Context) error {
-	return APITLSModeField.Reset(ctx, s.client)
-}
-
-// DBDsnJSON returns svc.api.db_dsn_json.
-func (s *APISection) DBDsnJSON(ctx context.Context) (string, error) {
-	return APIDBDsnJSONField.Get(ctx, s.client)
-}
-
-// SetDBDsnJSON validates v and stores it as svc.api.db_dsn_json.
-func (s *APISection) SetDBDsnJSON(ctx context.Context, v string) error {
-	return APIDBDsnJSONField.Set(ctx, s.client, v)
-}
-
-// ResetDBDsnJSON removes the override of svc.api.db_dsn_json, so it reads its
-// default again.
-func (s *APISection) ResetDBDsnJSON(ctx context.Context) error {
-	return APIDBDsnJSONField.Reset(ctx, s.client)
-}
-
-// HTTP2Enabled returns svc.api.http2_enabled.
-func (s *APISection) HTTP2Enabled(ctx context.Context) (bool, error) {
-	return APIHTTP2EnabledField.Get(ctx, s.client)
-}
-
-// SetHTTP2Enabled validates v and stores it as svc.api.http2_enabled.
-func (s *APISection) SetHTTP2Enabled(ctx context.Context, v bool) error {
-	return APIHTTP2EnabledField.Set(ctx, s.client, v)
-}
-
-// ResetHTTP2Enabled removes the override of svc.api.http2_enabled, so it reads
-// its default again.
-func (s *APISection) ResetHTTP2Enabled(ctx context.Context) error {
-	return APIHTTP2EnabledField.Reset(ctx, s.client)
-}
-
-// UpstreamVersion returns svc.api.upstream_version.
+// UpstreamVersion returns the value of [APIUpstreamVersionField].
 func (s *APISection) UpstreamVersion(ctx context.Context) (APIUpstreamVersion, error) {
 	return APIUpstreamVersionField.Get(ctx, s.client)
 }
 
-// SetUpstreamVersion validates v and stores it as svc.api.upstream_version.
+// SetUpstreamVersion validates v and stores it in [APIUpstreamVersionField].
 func (s *APISection) SetUpstreamVersion(ctx context.Context, v APIUpstreamVersion) error {
 	return APIUpstreamVersionField.Set(ctx, s.client, v)
 }
 
-// ResetUpstreamVersion removes the override of svc.api.upstream_version, so it
-// reads its default again.
+// ResetUpstreamVersion makes [APIUpstreamVersionField] read its default again.
 func (s *APISection) ResetUpstreamVersion(ctx context.Context) error {
 	return APIUpstreamVersionField.Reset(ctx, s.client)
 }

@@ -25,43 +25,136 @@ var sectionAll = runtime.NewSection("all", "All kinds", "One field of every kind
 	AllTokenField,
 )
 
-// AllNameField describes kinds.all.name: A single line of text.
-var AllNameField = runtime.StringField("name", runtime.Meta{
+// AllSection holds the accessors of the all section.
+type AllSection struct {
+	client *runtime.Client
+}
+
+// AllNameField declares kinds.all.name.
+var AllNameField = runtime.StringField("name", "Ada", runtime.Meta{
 	Label:       "Name",
 	Description: "A single line of text.",
-}, "Ada")
+})
 
-// AllBioField describes kinds.all.bio: Several lines of text.
-var AllBioField = runtime.TextField("bio", runtime.Meta{
+// Name returns the value of [AllNameField].
+func (s *AllSection) Name(ctx context.Context) (string, error) {
+	return AllNameField.Get(ctx, s.client)
+}
+
+// SetName validates v and stores it in [AllNameField].
+func (s *AllSection) SetName(ctx context.Context, v string) error {
+	return AllNameField.Set(ctx, s.client, v)
+}
+
+// ResetName makes [AllNameField] read its default again.
+func (s *AllSection) ResetName(ctx context.Context) error {
+	return AllNameField.Reset(ctx, s.client)
+}
+
+// AllBioField declares kinds.all.bio.
+var AllBioField = runtime.TextField("bio", "First line,\nsecond line.\n", runtime.Meta{
 	Label:       "Bio",
 	Description: "Several lines of text.",
-}, "First line,\nsecond line.\n")
+})
 
-// AllRetriesField describes kinds.all.retries: A whole number.
-var AllRetriesField = runtime.IntField("retries", runtime.Meta{
+// Bio returns the value of [AllBioField].
+func (s *AllSection) Bio(ctx context.Context) (string, error) {
+	return AllBioField.Get(ctx, s.client)
+}
+
+// SetBio validates v and stores it in [AllBioField].
+func (s *AllSection) SetBio(ctx context.Context, v string) error {
+	return AllBioField.Set(ctx, s.client, v)
+}
+
+// ResetBio makes [AllBioField] read its default again.
+func (s *AllSection) ResetBio(ctx context.Context) error {
+	return AllBioField.Reset(ctx, s.client)
+}
+
+// AllRetriesField declares kinds.all.retries.
+var AllRetriesField = runtime.IntField("retries", -3, runtime.Meta{
 	Label:       "Retries",
 	Description: "A whole number.",
-}, -3)
+})
 
-// AllRatioField describes kinds.all.ratio: A floating-point number; 2 is
-// written 2.0.
-var AllRatioField = runtime.FloatField("ratio", runtime.Meta{
+// Retries returns the value of [AllRetriesField].
+func (s *AllSection) Retries(ctx context.Context) (int64, error) {
+	return AllRetriesField.Get(ctx, s.client)
+}
+
+// SetRetries validates v and stores it in [AllRetriesField].
+func (s *AllSection) SetRetries(ctx context.Context, v int64) error {
+	return AllRetriesField.Set(ctx, s.client, v)
+}
+
+// ResetRetries makes [AllRetriesField] read its default again.
+func (s *AllSection) ResetRetries(ctx context.Context) error {
+	return AllRetriesField.Reset(ctx, s.client)
+}
+
+// AllRatioField declares kinds.all.ratio.
+var AllRatioField = runtime.FloatField("ratio", 2.0, runtime.Meta{
 	Label:       "Ratio",
 	Description: "A floating-point number; 2 is written 2.0.",
-}, 2.0)
+})
 
-// AllPriceField describes kinds.all.price: An exact decimal that keeps its
-// scale.
-var AllPriceField = runtime.DecimalField("price", runtime.Meta{
+// Ratio returns the value of [AllRatioField].
+func (s *AllSection) Ratio(ctx context.Context) (float64, error) {
+	return AllRatioField.Get(ctx, s.client)
+}
+
+// SetRatio validates v and stores it in [AllRatioField].
+func (s *AllSection) SetRatio(ctx context.Context, v float64) error {
+	return AllRatioField.Set(ctx, s.client, v)
+}
+
+// ResetRatio makes [AllRatioField] read its default again.
+func (s *AllSection) ResetRatio(ctx context.Context) error {
+	return AllRatioField.Reset(ctx, s.client)
+}
+
+// AllPriceField declares kinds.all.price.
+var AllPriceField = runtime.DecimalField("price", runtime.MustDecimal("19.90"), runtime.Meta{
 	Label:       "Price",
 	Description: "An exact decimal that keeps its scale.",
-}, runtime.MustDecimal("19.90"))
+})
 
-// AllEnabledField describes kinds.all.enabled: True or false.
-var AllEnabledField = runtime.BoolField("enabled", runtime.Meta{
+// Price returns the value of [AllPriceField].
+func (s *AllSection) Price(ctx context.Context) (decimal.Decimal, error) {
+	return AllPriceField.Get(ctx, s.client)
+}
+
+// SetPrice validates v and stores it in [AllPriceField].
+func (s *AllSection) SetPrice(ctx context.Context, v decimal.Decimal) error {
+	return AllPriceField.Set(ctx, s.client, v)
+}
+
+// ResetPrice makes [AllPriceField] read its default again.
+func (s *AllSection) ResetPrice(ctx context.Context) error {
+	return AllPriceField.Reset(ctx, s.client)
+}
+
+// AllEnabledField declares kinds.all.enabled.
+var AllEnabledField = runtime.BoolField("enabled", true, runtime.Meta{
 	Label:       "Enabled",
 	Description: "True or false.",
-}, true)
+})
+
+// Enabled returns the value of [AllEnabledField].
+func (s *AllSection) Enabled(ctx context.Context) (bool, error) {
+	return AllEnabledField.Get(ctx, s.client)
+}
+
+// SetEnabled validates v and stores it in [AllEnabledField].
+func (s *AllSection) SetEnabled(ctx context.Context, v bool) error {
+	return AllEnabledField.Set(ctx, s.client, v)
+}
+
+// ResetEnabled makes [AllEnabledField] read its default again.
+func (s *AllSection) ResetEnabled(ctx context.Context) error {
+	return AllEnabledField.Reset(ctx, s.client)
+}
 
 // AllMode is a value of kinds.all.mode.
 type AllMode string
@@ -72,192 +165,86 @@ const (
 	AllModeSafe AllMode = "safe"
 )
 
-// AllModeField describes kinds.all.mode: One of a fixed set of choices.
-var AllModeField = runtime.SelectField("mode", runtime.Meta{
+// AllModeField declares kinds.all.mode.
+var AllModeField = runtime.SelectField("mode", AllModeSafe, []AllMode{AllModeFast, AllModeSafe}, runtime.Meta{
 	Label:       "Mode",
 	Description: "One of a fixed set of choices.",
-}, AllModeSafe, AllModeFast, AllModeSafe)
+})
 
-// AllTimeoutField describes kinds.all.timeout: A Go duration.
-var AllTimeoutField = runtime.DurationField("timeout", runtime.Meta{
+// Mode returns the value of [AllModeField].
+func (s *AllSection) Mode(ctx context.Context) (AllMode, error) {
+	return AllModeField.Get(ctx, s.client)
+}
+
+// SetMode validates v and stores it in [AllModeField].
+func (s *AllSection) SetMode(ctx context.Context, v AllMode) error {
+	return AllModeField.Set(ctx, s.client, v)
+}
+
+// ResetMode makes [AllModeField] read its default again.
+func (s *AllSection) ResetMode(ctx context.Context) error {
+	return AllModeField.Reset(ctx, s.client)
+}
+
+// AllTimeoutField declares kinds.all.timeout.
+var AllTimeoutField = runtime.DurationField("timeout", 90*time.Second, runtime.Meta{
 	Label:       "Timeout",
 	Description: "A Go duration.",
-}, 90*time.Second)
+})
 
-// AllTagsField describes kinds.all.tags: A list of strings.
-var AllTagsField = runtime.StringListField("tags", runtime.Meta{
+// Timeout returns the value of [AllTimeoutField].
+func (s *AllSection) Timeout(ctx context.Context) (time.Duration, error) {
+	return AllTimeoutField.Get(ctx, s.client)
+}
+
+// SetTimeout validates v and stores it in [AllTimeoutField].
+func (s *AllSection) SetTimeout(ctx context.Context, v time.Duration) error {
+	return AllTimeoutField.Set(ctx, s.client, v)
+}
+
+// ResetTimeout makes [AllTimeoutField] read its default again.
+func (s *AllSection) ResetTimeout(ctx context.Context) error {
+	return AllTimeoutField.Reset(ctx, s.client)
+}
+
+// AllTagsField declares kinds.all.tags.
+var AllTagsField = runtime.StringListField("tags", []string{"a", "b c"}, runtime.Meta{
 	Label:       "Tags",
 	Description: "A list of strings.",
-}, []string{"a", "b c"})
+})
 
-// AllTokenField describes kinds.all.token: Encrypted at rest and redacted
-// everywhere.
+// Tags returns the value of [AllTagsField].
+func (s *AllSection) Tags(ctx context.Context) ([]string, error) {
+	return AllTagsField.Get(ctx, s.client)
+}
+
+// SetTags validates v and stores it in [AllTagsField].
+func (s *AllSection) SetTags(ctx context.Context, v []string) error {
+	return AllTagsField.Set(ctx, s.client, v)
+}
+
+// ResetTags makes [AllTagsField] read its default again.
+func (s *AllSection) ResetTags(ctx context.Context) error {
+	return AllTagsField.Reset(ctx, s.client)
+}
+
+// AllTokenField declares kinds.all.token.
 var AllTokenField = runtime.SecretField("token", runtime.Meta{
 	Label:       "Token",
 	Description: "Encrypted at rest and redacted everywhere.",
 })
 
-// AllSection holds the accessors of the all section: One field of every kind.
-type AllSection struct {
-	client *runtime.Client
-}
-
-// Name returns kinds.all.name: A single line of text.
-func (s *AllSection) Name(ctx context.Context) (string, error) {
-	return AllNameField.Get(ctx, s.client)
-}
-
-// SetName validates v and stores it as kinds.all.name.
-func (s *AllSection) SetName(ctx context.Context, v string) error {
-	return AllNameField.Set(ctx, s.client, v)
-}
-
-// ResetName removes the override of kinds.all.name, so it reads its default
-// again.
-func (s *AllSection) ResetName(ctx context.Context) error {
-	return AllNameField.Reset(ctx, s.client)
-}
-
-// Bio returns kinds.all.bio: Several lines of text.
-func (s *AllSection) Bio(ctx context.Context) (string, error) {
-	return AllBioField.Get(ctx, s.client)
-}
-
-// SetBio validates v and stores it as kinds.all.bio.
-func (s *AllSection) SetBio(ctx context.Context, v string) error {
-	return AllBioField.Set(ctx, s.client, v)
-}
-
-// ResetBio removes the override of kinds.all.bio, so it reads its default
-// again.
-func (s *AllSection) ResetBio(ctx context.Context) error {
-	return AllBioField.Reset(ctx, s.client)
-}
-
-// Retries returns kinds.all.retries: A whole number.
-func (s *AllSection) Retries(ctx context.Context) (int64, error) {
-	return AllRetriesField.Get(ctx, s.client)
-}
-
-// SetRetries validates v and stores it as kinds.all.retries.
-func (s *AllSection) SetRetries(ctx context.Context, v int64) error {
-	return AllRetriesField.Set(ctx, s.client, v)
-}
-
-// ResetRetries removes the override of kinds.all.retries, so it reads its
-// default again.
-func (s *AllSection) ResetRetries(ctx context.Context) error {
-	return AllRetriesField.Reset(ctx, s.client)
-}
-
-// Ratio returns kinds.all.ratio: A floating-point number; 2 is written 2.0.
-func (s *AllSection) Ratio(ctx context.Context) (float64, error) {
-	return AllRatioField.Get(ctx, s.client)
-}
-
-// SetRatio validates v and stores it as kinds.all.ratio.
-func (s *AllSection) SetRatio(ctx context.Context, v float64) error {
-	return AllRatioField.Set(ctx, s.client, v)
-}
-
-// ResetRatio removes the override of kinds.all.ratio, so it reads its default
-// again.
-func (s *AllSection) ResetRatio(ctx context.Context) error {
-	return AllRatioField.Reset(ctx, s.client)
-}
-
-// Price returns kinds.all.price: An exact decimal that keeps its scale.
-func (s *AllSection) Price(ctx context.Context) (decimal.Decimal, error) {
-	return AllPriceField.Get(ctx, s.client)
-}
-
-// SetPrice validates v and stores it as kinds.all.price.
-func (s *AllSection) SetPrice(ctx context.Context, v decimal.Decimal) error {
-	return AllPriceField.Set(ctx, s.client, v)
-}
-
-// ResetPrice removes the override of kinds.all.price, so it reads its default
-// again.
-func (s *AllSection) ResetPrice(ctx context.Context) error {
-	return AllPriceField.Reset(ctx, s.client)
-}
-
-// Enabled returns kinds.all.enabled: True or false.
-func (s *AllSection) Enabled(ctx context.Context) (bool, error) {
-	return AllEnabledField.Get(ctx, s.client)
-}
-
-// SetEnabled validates v and stores it as kinds.all.enabled.
-func (s *AllSection) SetEnabled(ctx context.Context, v bool) error {
-	return AllEnabledField.Set(ctx, s.client, v)
-}
-
-// ResetEnabled removes the override of kinds.all.enabled, so it reads its
-// default again.
-func (s *AllSection) ResetEnabled(ctx context.Context) error {
-	return AllEnabledField.Reset(ctx, s.client)
-}
-
-// Mode returns kinds.all.mode: One of a fixed set of choices.
-func (s *AllSection) Mode(ctx context.Context) (AllMode, error) {
-	return AllModeField.Get(ctx, s.client)
-}
-
-// SetMode validates v and stores it as kinds.all.mode.
-func (s *AllSection) SetMode(ctx context.Context, v AllMode) error {
-	return AllModeField.Set(ctx, s.client, v)
-}
-
-// ResetMode removes the override of kinds.all.mode, so it reads its default
-// again.
-func (s *AllSection) ResetMode(ctx context.Context) error {
-	return AllModeField.Reset(ctx, s.client)
-}
-
-// Timeout returns kinds.all.timeout: A Go duration.
-func (s *AllSection) Timeout(ctx context.Context) (time.Duration, error) {
-	return AllTimeoutField.Get(ctx, s.client)
-}
-
-// SetTimeout validates v and stores it as kinds.all.timeout.
-func (s *AllSection) SetTimeout(ctx context.Context, v time.Duration) error {
-	return AllTimeoutField.Set(ctx, s.client, v)
-}
-
-// ResetTimeout removes the override of kinds.all.timeout, so it reads its
-// default again.
-func (s *AllSection) ResetTimeout(ctx context.Context) error {
-	return AllTimeoutField.Reset(ctx, s.client)
-}
-
-// Tags returns kinds.all.tags: A list of strings.
-func (s *AllSection) Tags(ctx context.Context) ([]string, error) {
-	return AllTagsField.Get(ctx, s.client)
-}
-
-// SetTags validates v and stores it as kinds.all.tags.
-func (s *AllSection) SetTags(ctx context.Context, v []string) error {
-	return AllTagsField.Set(ctx, s.client, v)
-}
-
-// ResetTags removes the override of kinds.all.tags, so it reads its default
-// again.
-func (s *AllSection) ResetTags(ctx context.Context) error {
-	return AllTagsField.Reset(ctx, s.client)
-}
-
-// Token returns kinds.all.token: Encrypted at rest and redacted everywhere.
+// Token returns the value of [AllTokenField].
 func (s *AllSection) Token(ctx context.Context) (runtime.Secret, error) {
 	return AllTokenField.Get(ctx, s.client)
 }
 
-// SetToken validates v and stores it as kinds.all.token.
+// SetToken validates v and stores it in [AllTokenField].
 func (s *AllSection) SetToken(ctx context.Context, v runtime.Secret) error {
 	return AllTokenField.Set(ctx, s.client, v)
 }
 
-// ResetToken removes the override of kinds.all.token, so it reads as an empty
-// secret again.
+// ResetToken makes [AllTokenField] read as an empty secret again.
 func (s *AllSection) ResetToken(ctx context.Context) error {
 	return AllTokenField.Reset(ctx, s.client)
 }

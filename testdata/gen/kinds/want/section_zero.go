@@ -27,35 +27,130 @@ var sectionZero = runtime.NewSection("zero", "Zero", "Fields without defaults re
 	ZeroLongTimeoutField,
 )
 
-// ZeroNameField describes kinds.zero.name.
-var ZeroNameField = runtime.StringField("name", runtime.Meta{
+// ZeroSection holds the accessors of the zero section.
+type ZeroSection struct {
+	client *runtime.Client
+}
+
+// ZeroNameField declares kinds.zero.name.
+var ZeroNameField = runtime.StringField("name", "", runtime.Meta{
 	Label: "Name",
-}, "")
+})
 
-// ZeroBioField describes kinds.zero.bio.
-var ZeroBioField = runtime.TextField("bio", runtime.Meta{
+// Name returns the value of [ZeroNameField].
+func (s *ZeroSection) Name(ctx context.Context) (string, error) {
+	return ZeroNameField.Get(ctx, s.client)
+}
+
+// SetName validates v and stores it in [ZeroNameField].
+func (s *ZeroSection) SetName(ctx context.Context, v string) error {
+	return ZeroNameField.Set(ctx, s.client, v)
+}
+
+// ResetName makes [ZeroNameField] read its default again.
+func (s *ZeroSection) ResetName(ctx context.Context) error {
+	return ZeroNameField.Reset(ctx, s.client)
+}
+
+// ZeroBioField declares kinds.zero.bio.
+var ZeroBioField = runtime.TextField("bio", "", runtime.Meta{
 	Label: "Bio",
-}, "")
+})
 
-// ZeroRetriesField describes kinds.zero.retries.
-var ZeroRetriesField = runtime.IntField("retries", runtime.Meta{
+// Bio returns the value of [ZeroBioField].
+func (s *ZeroSection) Bio(ctx context.Context) (string, error) {
+	return ZeroBioField.Get(ctx, s.client)
+}
+
+// SetBio validates v and stores it in [ZeroBioField].
+func (s *ZeroSection) SetBio(ctx context.Context, v string) error {
+	return ZeroBioField.Set(ctx, s.client, v)
+}
+
+// ResetBio makes [ZeroBioField] read its default again.
+func (s *ZeroSection) ResetBio(ctx context.Context) error {
+	return ZeroBioField.Reset(ctx, s.client)
+}
+
+// ZeroRetriesField declares kinds.zero.retries.
+var ZeroRetriesField = runtime.IntField("retries", 0, runtime.Meta{
 	Label: "Retries",
-}, 0)
+})
 
-// ZeroRatioField describes kinds.zero.ratio.
-var ZeroRatioField = runtime.FloatField("ratio", runtime.Meta{
+// Retries returns the value of [ZeroRetriesField].
+func (s *ZeroSection) Retries(ctx context.Context) (int64, error) {
+	return ZeroRetriesField.Get(ctx, s.client)
+}
+
+// SetRetries validates v and stores it in [ZeroRetriesField].
+func (s *ZeroSection) SetRetries(ctx context.Context, v int64) error {
+	return ZeroRetriesField.Set(ctx, s.client, v)
+}
+
+// ResetRetries makes [ZeroRetriesField] read its default again.
+func (s *ZeroSection) ResetRetries(ctx context.Context) error {
+	return ZeroRetriesField.Reset(ctx, s.client)
+}
+
+// ZeroRatioField declares kinds.zero.ratio.
+var ZeroRatioField = runtime.FloatField("ratio", 0.0, runtime.Meta{
 	Label: "Ratio",
-}, 0.0)
+})
 
-// ZeroPriceField describes kinds.zero.price.
-var ZeroPriceField = runtime.DecimalField("price", runtime.Meta{
+// Ratio returns the value of [ZeroRatioField].
+func (s *ZeroSection) Ratio(ctx context.Context) (float64, error) {
+	return ZeroRatioField.Get(ctx, s.client)
+}
+
+// SetRatio validates v and stores it in [ZeroRatioField].
+func (s *ZeroSection) SetRatio(ctx context.Context, v float64) error {
+	return ZeroRatioField.Set(ctx, s.client, v)
+}
+
+// ResetRatio makes [ZeroRatioField] read its default again.
+func (s *ZeroSection) ResetRatio(ctx context.Context) error {
+	return ZeroRatioField.Reset(ctx, s.client)
+}
+
+// ZeroPriceField declares kinds.zero.price.
+var ZeroPriceField = runtime.DecimalField("price", runtime.MustDecimal("0"), runtime.Meta{
 	Label: "Price",
-}, runtime.MustDecimal("0"))
+})
 
-// ZeroEnabledField describes kinds.zero.enabled.
-var ZeroEnabledField = runtime.BoolField("enabled", runtime.Meta{
+// Price returns the value of [ZeroPriceField].
+func (s *ZeroSection) Price(ctx context.Context) (decimal.Decimal, error) {
+	return ZeroPriceField.Get(ctx, s.client)
+}
+
+// SetPrice validates v and stores it in [ZeroPriceField].
+func (s *ZeroSection) SetPrice(ctx context.Context, v decimal.Decimal) error {
+	return ZeroPriceField.Set(ctx, s.client, v)
+}
+
+// ResetPrice makes [ZeroPriceField] read its default again.
+func (s *ZeroSection) ResetPrice(ctx context.Context) error {
+	return ZeroPriceField.Reset(ctx, s.client)
+}
+
+// ZeroEnabledField declares kinds.zero.enabled.
+var ZeroEnabledField = runtime.BoolField("enabled", false, runtime.Meta{
 	Label: "Enabled",
-}, false)
+})
+
+// Enabled returns the value of [ZeroEnabledField].
+func (s *ZeroSection) Enabled(ctx context.Context) (bool, error) {
+	return ZeroEnabledField.Get(ctx, s.client)
+}
+
+// SetEnabled validates v and stores it in [ZeroEnabledField].
+func (s *ZeroSection) SetEnabled(ctx context.Context, v bool) error {
+	return ZeroEnabledField.Set(ctx, s.client, v)
+}
+
+// ResetEnabled makes [ZeroEnabledField] read its default again.
+func (s *ZeroSection) ResetEnabled(ctx context.Context) error {
+	return ZeroEnabledField.Reset(ctx, s.client)
+}
 
 // ZeroMode is a value of kinds.zero.mode.
 type ZeroMode string
@@ -66,230 +161,122 @@ const (
 	ZeroModeSecond ZeroMode = "second"
 )
 
-// ZeroModeField describes kinds.zero.mode.
-var ZeroModeField = runtime.SelectField("mode", runtime.Meta{
+// ZeroModeField declares kinds.zero.mode.
+var ZeroModeField = runtime.SelectField("mode", ZeroModeFirst, []ZeroMode{ZeroModeFirst, ZeroModeSecond}, runtime.Meta{
 	Label: "Mode",
-}, ZeroModeFirst, ZeroModeFirst, ZeroModeSecond)
+})
 
-// ZeroTimeoutField describes kinds.zero.timeout.
-var ZeroTimeoutField = runtime.DurationField("timeout", runtime.Meta{
-	Label: "Timeout",
-}, 0)
-
-// ZeroTagsField describes kinds.zero.tags.
-var ZeroTagsField = runtime.StringListField("tags", runtime.Meta{
-	Label: "Tags",
-}, nil)
-
-// ZeroEmptyTagsField describes kinds.zero.empty_tags.
-var ZeroEmptyTagsField = runtime.StringListField("empty_tags", runtime.Meta{
-	Label: "Empty tags",
-}, nil)
-
-// ZeroShortTimeoutField describes kinds.zero.short_timeout.
-var ZeroShortTimeoutField = runtime.DurationField("short_timeout", runtime.Meta{
-	Label: "Short timeout",
-}, 1500*time.Millisecond)
-
-// ZeroLongTimeoutField describes kinds.zero.long_timeout.
-var ZeroLongTimeoutField = runtime.DurationField("long_timeout", runtime.Meta{
-	Label: "Long timeout",
-}, 2*time.Hour)
-
-// ZeroSection holds the accessors of the zero section: Fields without defaults
-// read as their kind's zero value.
-type ZeroSection struct {
-	client *runtime.Client
-}
-
-// Name returns kinds.zero.name.
-func (s *ZeroSection) Name(ctx context.Context) (string, error) {
-	return ZeroNameField.Get(ctx, s.client)
-}
-
-// SetName validates v and stores it as kinds.zero.name.
-func (s *ZeroSection) SetName(ctx context.Context, v string) error {
-	return ZeroNameField.Set(ctx, s.client, v)
-}
-
-// ResetName removes the override of kinds.zero.name, so it reads its default
-// again.
-func (s *ZeroSection) ResetName(ctx context.Context) error {
-	return ZeroNameField.Reset(ctx, s.client)
-}
-
-// Bio returns kinds.zero.bio.
-func (s *ZeroSection) Bio(ctx context.Context) (string, error) {
-	return ZeroBioField.Get(ctx, s.client)
-}
-
-// SetBio validates v and stores it as kinds.zero.bio.
-func (s *ZeroSection) SetBio(ctx context.Context, v string) error {
-	return ZeroBioField.Set(ctx, s.client, v)
-}
-
-// ResetBio removes the override of kinds.zero.bio, so it reads its default
-// again.
-func (s *ZeroSection) ResetBio(ctx context.Context) error {
-	return ZeroBioField.Reset(ctx, s.client)
-}
-
-// Retries returns kinds.zero.retries.
-func (s *ZeroSection) Retries(ctx context.Context) (int64, error) {
-	return ZeroRetriesField.Get(ctx, s.client)
-}
-
-// SetRetries validates v and stores it as kinds.zero.retries.
-func (s *ZeroSection) SetRetries(ctx context.Context, v int64) error {
-	return ZeroRetriesField.Set(ctx, s.client, v)
-}
-
-// ResetRetries removes the override of kinds.zero.retries, so it reads its
-// default again.
-func (s *ZeroSection) ResetRetries(ctx context.Context) error {
-	return ZeroRetriesField.Reset(ctx, s.client)
-}
-
-// Ratio returns kinds.zero.ratio.
-func (s *ZeroSection) Ratio(ctx context.Context) (float64, error) {
-	return ZeroRatioField.Get(ctx, s.client)
-}
-
-// SetRatio validates v and stores it as kinds.zero.ratio.
-func (s *ZeroSection) SetRatio(ctx context.Context, v float64) error {
-	return ZeroRatioField.Set(ctx, s.client, v)
-}
-
-// ResetRatio removes the override of kinds.zero.ratio, so it reads its default
-// again.
-func (s *ZeroSection) ResetRatio(ctx context.Context) error {
-	return ZeroRatioField.Reset(ctx, s.client)
-}
-
-// Price returns kinds.zero.price.
-func (s *ZeroSection) Price(ctx context.Context) (decimal.Decimal, error) {
-	return ZeroPriceField.Get(ctx, s.client)
-}
-
-// SetPrice validates v and stores it as kinds.zero.price.
-func (s *ZeroSection) SetPrice(ctx context.Context, v decimal.Decimal) error {
-	return ZeroPriceField.Set(ctx, s.client, v)
-}
-
-// ResetPrice removes the override of kinds.zero.price, so it reads its default
-// again.
-func (s *ZeroSection) ResetPrice(ctx context.Context) error {
-	return ZeroPriceField.Reset(ctx, s.client)
-}
-
-// Enabled returns kinds.zero.enabled.
-func (s *ZeroSection) Enabled(ctx context.Context) (bool, error) {
-	return ZeroEnabledField.Get(ctx, s.client)
-}
-
-// SetEnabled validates v and stores it as kinds.zero.enabled.
-func (s *ZeroSection) SetEnabled(ctx context.Context, v bool) error {
-	return ZeroEnabledField.Set(ctx, s.client, v)
-}
-
-// ResetEnabled removes the override of kinds.zero.enabled, so it reads its
-// default again.
-func (s *ZeroSection) ResetEnabled(ctx context.Context) error {
-	return ZeroEnabledField.Reset(ctx, s.client)
-}
-
-// Mode returns kinds.zero.mode.
+// Mode returns the value of [ZeroModeField].
 func (s *ZeroSection) Mode(ctx context.Context) (ZeroMode, error) {
 	return ZeroModeField.Get(ctx, s.client)
 }
 
-// SetMode validates v and stores it as kinds.zero.mode.
+// SetMode validates v and stores it in [ZeroModeField].
 func (s *ZeroSection) SetMode(ctx context.Context, v ZeroMode) error {
 	return ZeroModeField.Set(ctx, s.client, v)
 }
 
-// ResetMode removes the override of kinds.zero.mode, so it reads its default
-// again.
+// ResetMode makes [ZeroModeField] read its default again.
 func (s *ZeroSection) ResetMode(ctx context.Context) error {
 	return ZeroModeField.Reset(ctx, s.client)
 }
 
-// Timeout returns kinds.zero.timeout.
+// ZeroTimeoutField declares kinds.zero.timeout.
+var ZeroTimeoutField = runtime.DurationField("timeout", 0, runtime.Meta{
+	Label: "Timeout",
+})
+
+// Timeout returns the value of [ZeroTimeoutField].
 func (s *ZeroSection) Timeout(ctx context.Context) (time.Duration, error) {
 	return ZeroTimeoutField.Get(ctx, s.client)
 }
 
-// SetTimeout validates v and stores it as kinds.zero.timeout.
+// SetTimeout validates v and stores it in [ZeroTimeoutField].
 func (s *ZeroSection) SetTimeout(ctx context.Context, v time.Duration) error {
 	return ZeroTimeoutField.Set(ctx, s.client, v)
 }
 
-// ResetTimeout removes the override of kinds.zero.timeout, so it reads its
-// default again.
+// ResetTimeout makes [ZeroTimeoutField] read its default again.
 func (s *ZeroSection) ResetTimeout(ctx context.Context) error {
 	return ZeroTimeoutField.Reset(ctx, s.client)
 }
 
-// Tags returns kinds.zero.tags.
+// ZeroTagsField declares kinds.zero.tags.
+var ZeroTagsField = runtime.StringListField("tags", nil, runtime.Meta{
+	Label: "Tags",
+})
+
+// Tags returns the value of [ZeroTagsField].
 func (s *ZeroSection) Tags(ctx context.Context) ([]string, error) {
 	return ZeroTagsField.Get(ctx, s.client)
 }
 
-// SetTags validates v and stores it as kinds.zero.tags.
+// SetTags validates v and stores it in [ZeroTagsField].
 func (s *ZeroSection) SetTags(ctx context.Context, v []string) error {
 	return ZeroTagsField.Set(ctx, s.client, v)
 }
 
-// ResetTags removes the override of kinds.zero.tags, so it reads its default
-// again.
+// ResetTags makes [ZeroTagsField] read its default again.
 func (s *ZeroSection) ResetTags(ctx context.Context) error {
 	return ZeroTagsField.Reset(ctx, s.client)
 }
 
-// EmptyTags returns kinds.zero.empty_tags.
+// ZeroEmptyTagsField declares kinds.zero.empty_tags.
+var ZeroEmptyTagsField = runtime.StringListField("empty_tags", nil, runtime.Meta{
+	Label: "Empty tags",
+})
+
+// EmptyTags returns the value of [ZeroEmptyTagsField].
 func (s *ZeroSection) EmptyTags(ctx context.Context) ([]string, error) {
 	return ZeroEmptyTagsField.Get(ctx, s.client)
 }
 
-// SetEmptyTags validates v and stores it as kinds.zero.empty_tags.
+// SetEmptyTags validates v and stores it in [ZeroEmptyTagsField].
 func (s *ZeroSection) SetEmptyTags(ctx context.Context, v []string) error {
 	return ZeroEmptyTagsField.Set(ctx, s.client, v)
 }
 
-// ResetEmptyTags removes the override of kinds.zero.empty_tags, so it reads its
-// default again.
+// ResetEmptyTags makes [ZeroEmptyTagsField] read its default again.
 func (s *ZeroSection) ResetEmptyTags(ctx context.Context) error {
 	return ZeroEmptyTagsField.Reset(ctx, s.client)
 }
 
-// ShortTimeout returns kinds.zero.short_timeout.
+// ZeroShortTimeoutField declares kinds.zero.short_timeout.
+var ZeroShortTimeoutField = runtime.DurationField("short_timeout", 1500*time.Millisecond, runtime.Meta{
+	Label: "Short timeout",
+})
+
+// ShortTimeout returns the value of [ZeroShortTimeoutField].
 func (s *ZeroSection) ShortTimeout(ctx context.Context) (time.Duration, error) {
 	return ZeroShortTimeoutField.Get(ctx, s.client)
 }
 
-// SetShortTimeout validates v and stores it as kinds.zero.short_timeout.
+// SetShortTimeout validates v and stores it in [ZeroShortTimeoutField].
 func (s *ZeroSection) SetShortTimeout(ctx context.Context, v time.Duration) error {
 	return ZeroShortTimeoutField.Set(ctx, s.client, v)
 }
 
-// ResetShortTimeout removes the override of kinds.zero.short_timeout, so it
-// reads its default again.
+// ResetShortTimeout makes [ZeroShortTimeoutField] read its default again.
 func (s *ZeroSection) ResetShortTimeout(ctx context.Context) error {
 	return ZeroShortTimeoutField.Reset(ctx, s.client)
 }
 
-// LongTimeout returns kinds.zero.long_timeout.
+// ZeroLongTimeoutField declares kinds.zero.long_timeout.
+var ZeroLongTimeoutField = runtime.DurationField("long_timeout", 2*time.Hour, runtime.Meta{
+	Label: "Long timeout",
+})
+
+// LongTimeout returns the value of [ZeroLongTimeoutField].
 func (s *ZeroSection) LongTimeout(ctx context.Context) (time.Duration, error) {
 	return ZeroLongTimeoutField.Get(ctx, s.client)
 }
 
-// SetLongTimeout validates v and stores it as kinds.zero.long_timeout.
+// SetLongTimeout validates v and stores it in [ZeroLongTimeoutField].
 func (s *ZeroSection) SetLongTimeout(ctx context.Context, v time.Duration) error {
 	return ZeroLongTimeoutField.Set(ctx, s.client, v)
 }
 
-// ResetLongTimeout removes the override of kinds.zero.long_timeout, so it reads
-// its default again.
+// ResetLongTimeout makes [ZeroLongTimeoutField] read its default again.
 func (s *ZeroSection) ResetLongTimeout(ctx context.Context) error {
 	return ZeroLongTimeoutField.Reset(ctx, s.client)
 }

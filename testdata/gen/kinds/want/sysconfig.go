@@ -18,16 +18,16 @@ import "github.com/go-sysconfig/sysconfig/runtime"
 
 // The build fails here if the runtime is newer or older than this code expects:
 // regenerate with the sysconfig-gen matching your runtime.
-const _ = runtime.SupportPackageIsVersion1
+const _ = runtime.SupportPackageIsVersion2
 
 // Schema describes every field of the kinds app, in declaration order.
 var Schema = runtime.NewSchema("kinds", sectionAll, sectionZero)
 
 // Config gives typed access to the kinds app's configuration.
 type Config struct {
-	// All: One field of every kind.
+	// All holds the accessors of the all section.
 	All *AllSection
-	// Zero: Fields without defaults read as their kind's zero value.
+	// Zero holds the accessors of the zero section.
 	Zero *ZeroSection
 }
 

@@ -15,29 +15,27 @@ var sectionCheckout = runtime.NewSection("checkout", "Checkout", "Prices and pay
 	CheckoutMinOrderField,
 )
 
-// CheckoutMinOrderField describes shop.checkout.min_order.
-var CheckoutMinOrderField = runtime.DecimalField("min_order", runtime.Meta{
-	Label: "Min order",
-}, runtime.MustDecimal("5.00"))
-
-// CheckoutSection holds the accessors of the checkout section: Prices and
-// payment.
+// CheckoutSection holds the accessors of the checkout section.
 type CheckoutSection struct {
 	client *runtime.Client
 }
 
-// MinOrder returns shop.checkout.min_order.
+// CheckoutMinOrderField declares shop.checkout.min_order.
+var CheckoutMinOrderField = runtime.DecimalField("min_order", runtime.MustDecimal("5.00"), runtime.Meta{
+	Label: "Min order",
+})
+
+// MinOrder returns the value of [CheckoutMinOrderField].
 func (s *CheckoutSection) MinOrder(ctx context.Context) (decimal.Decimal, error) {
 	return CheckoutMinOrderField.Get(ctx, s.client)
 }
 
-// SetMinOrder validates v and stores it as shop.checkout.min_order.
+// SetMinOrder validates v and stores it in [CheckoutMinOrderField].
 func (s *CheckoutSection) SetMinOrder(ctx context.Context, v decimal.Decimal) error {
 	return CheckoutMinOrderField.Set(ctx, s.client, v)
 }
 
-// ResetMinOrder removes the override of shop.checkout.min_order, so it reads
-// its default again.
+// ResetMinOrder makes [CheckoutMinOrderField] read its default again.
 func (s *CheckoutSection) ResetMinOrder(ctx context.Context) error {
 	return CheckoutMinOrderField.Reset(ctx, s.client)
 }

@@ -14,29 +14,28 @@ var sectionEmail = runtime.NewSection("email", "Email", "",
 	EmailFromAddressField,
 )
 
-// EmailFromAddressField describes shop.email.from_address.
-var EmailFromAddressField = runtime.StringField("from_address", runtime.Meta{
-	Label:      "From address",
-	Validators: []runtime.Validator{runtime.Email()},
-}, "shop@example.com")
-
 // EmailSection holds the accessors of the email section.
 type EmailSection struct {
 	client *runtime.Client
 }
 
-// FromAddress returns shop.email.from_address.
+// EmailFromAddressField declares shop.email.from_address.
+var EmailFromAddressField = runtime.StringField("from_address", "shop@example.com", runtime.Meta{
+	Label:      "From address",
+	Validators: []runtime.Validator{runtime.Email()},
+})
+
+// FromAddress returns the value of [EmailFromAddressField].
 func (s *EmailSection) FromAddress(ctx context.Context) (string, error) {
 	return EmailFromAddressField.Get(ctx, s.client)
 }
 
-// SetFromAddress validates v and stores it as shop.email.from_address.
+// SetFromAddress validates v and stores it in [EmailFromAddressField].
 func (s *EmailSection) SetFromAddress(ctx context.Context, v string) error {
 	return EmailFromAddressField.Set(ctx, s.client, v)
 }
 
-// ResetFromAddress removes the override of shop.email.from_address, so it reads
-// its default again.
+// ResetFromAddress makes [EmailFromAddressField] read its default again.
 func (s *EmailSection) ResetFromAddress(ctx context.Context) error {
 	return EmailFromAddressField.Reset(ctx, s.client)
 }

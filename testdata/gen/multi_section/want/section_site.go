@@ -14,29 +14,27 @@ var sectionSite = runtime.NewSection("site", "Site", "Public-facing site setting
 	SiteTitleField,
 )
 
-// SiteTitleField describes shop.site.title (Site title).
-var SiteTitleField = runtime.StringField("title", runtime.Meta{
-	Label: "Site title",
-}, "My Shop")
-
-// SiteSection holds the accessors of the site section: Public-facing site
-// settings.
+// SiteSection holds the accessors of the site section.
 type SiteSection struct {
 	client *runtime.Client
 }
 
-// Title returns shop.site.title (Site title).
+// SiteTitleField declares shop.site.title.
+var SiteTitleField = runtime.StringField("title", "My Shop", runtime.Meta{
+	Label: "Site title",
+})
+
+// Title returns the value of [SiteTitleField].
 func (s *SiteSection) Title(ctx context.Context) (string, error) {
 	return SiteTitleField.Get(ctx, s.client)
 }
 
-// SetTitle validates v and stores it as shop.site.title.
+// SetTitle validates v and stores it in [SiteTitleField].
 func (s *SiteSection) SetTitle(ctx context.Context, v string) error {
 	return SiteTitleField.Set(ctx, s.client, v)
 }
 
-// ResetTitle removes the override of shop.site.title, so it reads its default
-// again.
+// ResetTitle makes [SiteTitleField] read its default again.
 func (s *SiteSection) ResetTitle(ctx context.Context) error {
 	return SiteTitleField.Reset(ctx, s.client)
 }

@@ -14,29 +14,27 @@ var sectionZzLast = runtime.NewSection("zz_last", "Zz Last", "Declared last, so 
 	ZzLastEnabledField,
 )
 
-// ZzLastEnabledField describes shop.zz_last.enabled.
-var ZzLastEnabledField = runtime.BoolField("enabled", runtime.Meta{
-	Label: "Enabled",
-}, false)
-
-// ZzLastSection holds the accessors of the zz_last section: Declared last, so
-// it stays last even though other sections sort after it.
+// ZzLastSection holds the accessors of the zz_last section.
 type ZzLastSection struct {
 	client *runtime.Client
 }
 
-// Enabled returns shop.zz_last.enabled.
+// ZzLastEnabledField declares shop.zz_last.enabled.
+var ZzLastEnabledField = runtime.BoolField("enabled", false, runtime.Meta{
+	Label: "Enabled",
+})
+
+// Enabled returns the value of [ZzLastEnabledField].
 func (s *ZzLastSection) Enabled(ctx context.Context) (bool, error) {
 	return ZzLastEnabledField.Get(ctx, s.client)
 }
 
-// SetEnabled validates v and stores it as shop.zz_last.enabled.
+// SetEnabled validates v and stores it in [ZzLastEnabledField].
 func (s *ZzLastSection) SetEnabled(ctx context.Context, v bool) error {
 	return ZzLastEnabledField.Set(ctx, s.client, v)
 }
 
-// ResetEnabled removes the override of shop.zz_last.enabled, so it reads its
-// default again.
+// ResetEnabled makes [ZzLastEnabledField] read its default again.
 func (s *ZzLastSection) ResetEnabled(ctx context.Context) error {
 	return ZzLastEnabledField.Reset(ctx, s.client)
 }

@@ -18,21 +18,20 @@ import "github.com/go-sysconfig/sysconfig/runtime"
 
 // The build fails here if the runtime is newer or older than this code expects:
 // regenerate with the sysconfig-gen matching your runtime.
-const _ = runtime.SupportPackageIsVersion1
+const _ = runtime.SupportPackageIsVersion2
 
 // Schema describes every field of the shop app, in declaration order.
 var Schema = runtime.NewSchema("shop", sectionSite, sectionCheckout, sectionEmail, sectionZzLast)
 
 // Config gives typed access to the shop app's configuration.
 type Config struct {
-	// Site: Public-facing site settings.
+	// Site holds the accessors of the site section.
 	Site *SiteSection
-	// Checkout: Prices and payment.
+	// Checkout holds the accessors of the checkout section.
 	Checkout *CheckoutSection
-	// Email: accessors of the email section.
+	// Email holds the accessors of the email section.
 	Email *EmailSection
-	// ZzLast: Declared last, so it stays last even though other sections sort after
-	// it.
+	// ZzLast holds the accessors of the zz_last section.
 	ZzLast *ZzLastSection
 }
 

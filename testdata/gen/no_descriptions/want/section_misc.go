@@ -16,10 +16,30 @@ var sectionMisc = runtime.NewSection("misc", "Misc", "",
 	MiscKeyField,
 )
 
-// MiscNameField describes bare.misc.name.
-var MiscNameField = runtime.StringField("name", runtime.Meta{
+// MiscSection holds the accessors of the misc section.
+type MiscSection struct {
+	client *runtime.Client
+}
+
+// MiscNameField declares bare.misc.name.
+var MiscNameField = runtime.StringField("name", "", runtime.Meta{
 	Label: "Name",
-}, "")
+})
+
+// Name returns the value of [MiscNameField].
+func (s *MiscSection) Name(ctx context.Context) (string, error) {
+	return MiscNameField.Get(ctx, s.client)
+}
+
+// SetName validates v and stores it in [MiscNameField].
+func (s *MiscSection) SetName(ctx context.Context, v string) error {
+	return MiscNameField.Set(ctx, s.client, v)
+}
+
+// ResetName makes [MiscNameField] read its default again.
+func (s *MiscSection) ResetName(ctx context.Context) error {
+	return MiscNameField.Reset(ctx, s.client)
+}
 
 // MiscLevel is a value of bare.misc.level.
 type MiscLevel string
@@ -30,65 +50,42 @@ const (
 	MiscLevelHigh MiscLevel = "high"
 )
 
-// MiscLevelField describes bare.misc.level.
-var MiscLevelField = runtime.SelectField("level", runtime.Meta{
+// MiscLevelField declares bare.misc.level.
+var MiscLevelField = runtime.SelectField("level", MiscLevelLow, []MiscLevel{MiscLevelLow, MiscLevelHigh}, runtime.Meta{
 	Label: "Level",
-}, MiscLevelLow, MiscLevelLow, MiscLevelHigh)
-
-// MiscKeyField describes bare.misc.key.
-var MiscKeyField = runtime.SecretField("key", runtime.Meta{
-	Label: "Key",
 })
 
-// MiscSection holds the accessors of the misc section.
-type MiscSection struct {
-	client *runtime.Client
-}
-
-// Name returns bare.misc.name.
-func (s *MiscSection) Name(ctx context.Context) (string, error) {
-	return MiscNameField.Get(ctx, s.client)
-}
-
-// SetName validates v and stores it as bare.misc.name.
-func (s *MiscSection) SetName(ctx context.Context, v string) error {
-	return MiscNameField.Set(ctx, s.client, v)
-}
-
-// ResetName removes the override of bare.misc.name, so it reads its default
-// again.
-func (s *MiscSection) ResetName(ctx context.Context) error {
-	return MiscNameField.Reset(ctx, s.client)
-}
-
-// Level returns bare.misc.level.
+// Level returns the value of [MiscLevelField].
 func (s *MiscSection) Level(ctx context.Context) (MiscLevel, error) {
 	return MiscLevelField.Get(ctx, s.client)
 }
 
-// SetLevel validates v and stores it as bare.misc.level.
+// SetLevel validates v and stores it in [MiscLevelField].
 func (s *MiscSection) SetLevel(ctx context.Context, v MiscLevel) error {
 	return MiscLevelField.Set(ctx, s.client, v)
 }
 
-// ResetLevel removes the override of bare.misc.level, so it reads its default
-// again.
+// ResetLevel makes [MiscLevelField] read its default again.
 func (s *MiscSection) ResetLevel(ctx context.Context) error {
 	return MiscLevelField.Reset(ctx, s.client)
 }
 
-// Key returns bare.misc.key.
+// MiscKeyField declares bare.misc.key.
+var MiscKeyField = runtime.SecretField("key", runtime.Meta{
+	Label: "Key",
+})
+
+// Key returns the value of [MiscKeyField].
 func (s *MiscSection) Key(ctx context.Context) (runtime.Secret, error) {
 	return MiscKeyField.Get(ctx, s.client)
 }
 
-// SetKey validates v and stores it as bare.misc.key.
+// SetKey validates v and stores it in [MiscKeyField].
 func (s *MiscSection) SetKey(ctx context.Context, v runtime.Secret) error {
 	return MiscKeyField.Set(ctx, s.client, v)
 }
 
-// ResetKey removes the override of bare.misc.key, so it reads as an empty
-// secret again.
+// ResetKey makes [MiscKeyField] read as an empty secret again.
 func (s *MiscSection) ResetKey(ctx context.Context) error {
 	return MiscKeyField.Reset(ctx, s.client)
 }

@@ -14,28 +14,27 @@ var sectionOther = runtime.NewSection("other", "Other settings", "",
 	OtherFlagField,
 )
 
-// OtherFlagField describes bare.other.flag (A flag).
-var OtherFlagField = runtime.BoolField("flag", runtime.Meta{
-	Label: "A flag",
-}, false)
-
 // OtherSection holds the accessors of the other section.
 type OtherSection struct {
 	client *runtime.Client
 }
 
-// Flag returns bare.other.flag (A flag).
+// OtherFlagField declares bare.other.flag.
+var OtherFlagField = runtime.BoolField("flag", false, runtime.Meta{
+	Label: "A flag",
+})
+
+// Flag returns the value of [OtherFlagField].
 func (s *OtherSection) Flag(ctx context.Context) (bool, error) {
 	return OtherFlagField.Get(ctx, s.client)
 }
 
-// SetFlag validates v and stores it as bare.other.flag.
+// SetFlag validates v and stores it in [OtherFlagField].
 func (s *OtherSection) SetFlag(ctx context.Context, v bool) error {
 	return OtherFlagField.Set(ctx, s.client, v)
 }
 
-// ResetFlag removes the override of bare.other.flag, so it reads its default
-// again.
+// ResetFlag makes [OtherFlagField] read its default again.
 func (s *OtherSection) ResetFlag(ctx context.Context) error {
 	return OtherFlagField.Reset(ctx, s.client)
 }

@@ -18,16 +18,16 @@ import "github.com/go-sysconfig/sysconfig/runtime"
 
 // The build fails here if the runtime is newer or older than this code expects:
 // regenerate with the sysconfig-gen matching your runtime.
-const _ = runtime.SupportPackageIsVersion1
+const _ = runtime.SupportPackageIsVersion2
 
 // Schema describes every field of the bare app, in declaration order.
 var Schema = runtime.NewSchema("bare", sectionMisc, sectionOther)
 
 // Config gives typed access to the bare app's configuration.
 type Config struct {
-	// Misc: accessors of the misc section.
+	// Misc holds the accessors of the misc section.
 	Misc *MiscSection
-	// Other: accessors of the other section.
+	// Other holds the accessors of the other section.
 	Other *OtherSection
 }
 

@@ -16,6 +16,11 @@ var sectionSite = runtime.NewSection("site", "Site", "",
 	SiteSizeField,
 )
 
+// SiteSection holds the accessors of the site section.
+type SiteSection struct {
+	client *runtime.Client
+}
+
 // SiteTheme is a value of shop.site.theme.
 type SiteTheme string
 
@@ -26,11 +31,26 @@ const (
 	SiteThemeHighContrast SiteTheme = "high-contrast" // High contrast
 )
 
-// SiteThemeField describes shop.site.theme: The theme visitors see first.
-var SiteThemeField = runtime.SelectField("theme", runtime.Meta{
+// SiteThemeField declares shop.site.theme.
+var SiteThemeField = runtime.SelectField("theme", SiteThemeDark, []SiteTheme{SiteThemeLight, SiteThemeDark, SiteThemeHighContrast}, runtime.Meta{
 	Label:       "Colour theme",
 	Description: "The theme visitors see first.",
-}, SiteThemeDark, SiteThemeLight, SiteThemeDark, SiteThemeHighContrast)
+})
+
+// Theme returns the value of [SiteThemeField].
+func (s *SiteSection) Theme(ctx context.Context) (SiteTheme, error) {
+	return SiteThemeField.Get(ctx, s.client)
+}
+
+// SetTheme validates v and stores it in [SiteThemeField].
+func (s *SiteSection) SetTheme(ctx context.Context, v SiteTheme) error {
+	return SiteThemeField.Set(ctx, s.client, v)
+}
+
+// ResetTheme makes [SiteThemeField] read its default again.
+func (s *SiteSection) ResetTheme(ctx context.Context) error {
+	return SiteThemeField.Reset(ctx, s.client)
+}
 
 // SiteCurrency is a value of shop.site.currency.
 type SiteCurrency string
@@ -42,10 +62,25 @@ const (
 	SiteCurrencyGBP SiteCurrency = "GBP"
 )
 
-// SiteCurrencyField describes shop.site.currency.
-var SiteCurrencyField = runtime.SelectField("currency", runtime.Meta{
+// SiteCurrencyField declares shop.site.currency.
+var SiteCurrencyField = runtime.SelectField("currency", SiteCurrencyEUR, []SiteCurrency{SiteCurrencyEUR, SiteCurrencyUSD, SiteCurrencyGBP}, runtime.Meta{
 	Label: "Currency",
-}, SiteCurrencyEUR, SiteCurrencyEUR, SiteCurrencyUSD, SiteCurrencyGBP)
+})
+
+// Currency returns the value of [SiteCurrencyField].
+func (s *SiteSection) Currency(ctx context.Context) (SiteCurrency, error) {
+	return SiteCurrencyField.Get(ctx, s.client)
+}
+
+// SetCurrency validates v and stores it in [SiteCurrencyField].
+func (s *SiteSection) SetCurrency(ctx context.Context, v SiteCurrency) error {
+	return SiteCurrencyField.Set(ctx, s.client, v)
+}
+
+// ResetCurrency makes [SiteCurrencyField] read its default again.
+func (s *SiteSection) ResetCurrency(ctx context.Context) error {
+	return SiteCurrencyField.Reset(ctx, s.client)
+}
 
 // SiteSize is a value of shop.site.size.
 type SiteSize string
@@ -57,61 +92,23 @@ const (
 	SiteSizeXl SiteSize = "xl" // Extra large
 )
 
-// SiteSizeField describes shop.site.size.
-var SiteSizeField = runtime.SelectField("size", runtime.Meta{
+// SiteSizeField declares shop.site.size.
+var SiteSizeField = runtime.SelectField("size", SiteSizeM, []SiteSize{SiteSizeS, SiteSizeM, SiteSizeXl}, runtime.Meta{
 	Label:      "Size",
 	Validators: []runtime.Validator{runtime.OneOf("s", "m")},
-}, SiteSizeM, SiteSizeS, SiteSizeM, SiteSizeXl)
+})
 
-// SiteSection holds the accessors of the site section.
-type SiteSection struct {
-	client *runtime.Client
-}
-
-// Theme returns shop.site.theme: The theme visitors see first.
-func (s *SiteSection) Theme(ctx context.Context) (SiteTheme, error) {
-	return SiteThemeField.Get(ctx, s.client)
-}
-
-// SetTheme validates v and stores it as shop.site.theme.
-func (s *SiteSection) SetTheme(ctx context.Context, v SiteTheme) error {
-	return SiteThemeField.Set(ctx, s.client, v)
-}
-
-// ResetTheme removes the override of shop.site.theme, so it reads its default
-// again.
-func (s *SiteSection) ResetTheme(ctx context.Context) error {
-	return SiteThemeField.Reset(ctx, s.client)
-}
-
-// Currency returns shop.site.currency.
-func (s *SiteSection) Currency(ctx context.Context) (SiteCurrency, error) {
-	return SiteCurrencyField.Get(ctx, s.client)
-}
-
-// SetCurrency validates v and stores it as shop.site.currency.
-func (s *SiteSection) SetCurrency(ctx context.Context, v SiteCurrency) error {
-	return SiteCurrencyField.Set(ctx, s.client, v)
-}
-
-// ResetCurrency removes the override of shop.site.currency, so it reads its
-// default again.
-func (s *SiteSection) ResetCurrency(ctx context.Context) error {
-	return SiteCurrencyField.Reset(ctx, s.client)
-}
-
-// Size returns shop.site.size.
+// Size returns the value of [SiteSizeField].
 func (s *SiteSection) Size(ctx context.Context) (SiteSize, error) {
 	return SiteSizeField.Get(ctx, s.client)
 }
 
-// SetSize validates v and stores it as shop.site.size.
+// SetSize validates v and stores it in [SiteSizeField].
 func (s *SiteSection) SetSize(ctx context.Context, v SiteSize) error {
 	return SiteSizeField.Set(ctx, s.client, v)
 }
 
-// ResetSize removes the override of shop.site.size, so it reads its default
-// again.
+// ResetSize makes [SiteSizeField] read its default again.
 func (s *SiteSection) ResetSize(ctx context.Context) error {
 	return SiteSizeField.Reset(ctx, s.client)
 }

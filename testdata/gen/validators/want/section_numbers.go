@@ -24,220 +24,211 @@ var sectionNumbers = runtime.NewSection("numbers", "Numbers", "",
 	NumbersGraceField,
 )
 
-// NumbersCountField describes checks.numbers.count.
-var NumbersCountField = runtime.IntField("count", runtime.Meta{
-	Label: "Count",
-	Validators: []runtime.Validator{
-		runtime.Range(int64(1), int64(100)),
-		runtime.OneOf(int64(10), int64(20), int64(50)),
-	},
-}, 10)
-
-// NumbersAtLeastField describes checks.numbers.at_least.
-var NumbersAtLeastField = runtime.IntField("at_least", runtime.Meta{
-	Label:      "At least",
-	Validators: []runtime.Validator{runtime.Range(int64(-5), nil)},
-}, 5)
-
-// NumbersAtMostField describes checks.numbers.at_most.
-var NumbersAtMostField = runtime.IntField("at_most", runtime.Meta{
-	Label: "At most",
-	Validators: []runtime.Validator{
-		runtime.Range(nil, int64(100)),
-		runtime.NonNegative(),
-	},
-}, 0)
-
-// NumbersPortField describes checks.numbers.port.
-var NumbersPortField = runtime.IntField("port", runtime.Meta{
-	Label:      "Port",
-	Validators: []runtime.Validator{runtime.Port()},
-}, 8080)
-
-// NumbersRatioField describes checks.numbers.ratio.
-var NumbersRatioField = runtime.FloatField("ratio", runtime.Meta{
-	Label: "Ratio",
-	Validators: []runtime.Validator{
-		runtime.Range(0.0, 1.0),
-		runtime.OneOf(0.25, 0.5, 1.0),
-	},
-}, 1.0)
-
-// NumbersPositiveRatioField describes checks.numbers.positive_ratio.
-var NumbersPositiveRatioField = runtime.FloatField("positive_ratio", runtime.Meta{
-	Label:      "Positive ratio",
-	Validators: []runtime.Validator{runtime.Positive()},
-}, 0.5)
-
-// NumbersPriceField describes checks.numbers.price.
-var NumbersPriceField = runtime.DecimalField("price", runtime.Meta{
-	Label: "Price",
-	Validators: []runtime.Validator{
-		runtime.Range(runtime.MustDecimal("0.01"), runtime.MustDecimal("1000.00")),
-		runtime.OneOf(runtime.MustDecimal("9.99"), runtime.MustDecimal("19.99")),
-	},
-}, runtime.MustDecimal("9.99"))
-
-// NumbersDelayField describes checks.numbers.delay.
-var NumbersDelayField = runtime.DurationField("delay", runtime.Meta{
-	Label: "Delay",
-	Validators: []runtime.Validator{
-		runtime.Range(time.Duration(0), time.Hour),
-		runtime.OneOf(time.Duration(0), 5*time.Second, 90*time.Second, 250*time.Millisecond),
-	},
-}, 5*time.Second)
-
-// NumbersGraceField describes checks.numbers.grace.
-var NumbersGraceField = runtime.DurationField("grace", runtime.Meta{
-	Label:      "Grace",
-	Validators: []runtime.Validator{runtime.Positive()},
-}, time.Minute)
-
 // NumbersSection holds the accessors of the numbers section.
 type NumbersSection struct {
 	client *runtime.Client
 }
 
-// Count returns checks.numbers.count.
+// NumbersCountField declares checks.numbers.count.
+var NumbersCountField = runtime.IntField("count", 10, runtime.Meta{
+	Label: "Count",
+	Validators: []runtime.Validator{
+		runtime.Range(int64(1), int64(100)),
+		runtime.OneOf(int64(10), int64(20), int64(50)),
+	},
+})
+
+// Count returns the value of [NumbersCountField].
 func (s *NumbersSection) Count(ctx context.Context) (int64, error) {
 	return NumbersCountField.Get(ctx, s.client)
 }
 
-// SetCount validates v and stores it as checks.numbers.count.
+// SetCount validates v and stores it in [NumbersCountField].
 func (s *NumbersSection) SetCount(ctx context.Context, v int64) error {
 	return NumbersCountField.Set(ctx, s.client, v)
 }
 
-// ResetCount removes the override of checks.numbers.count, so it reads its
-// default again.
+// ResetCount makes [NumbersCountField] read its default again.
 func (s *NumbersSection) ResetCount(ctx context.Context) error {
 	return NumbersCountField.Reset(ctx, s.client)
 }
 
-// AtLeast returns checks.numbers.at_least.
+// NumbersAtLeastField declares checks.numbers.at_least.
+var NumbersAtLeastField = runtime.IntField("at_least", 5, runtime.Meta{
+	Label:      "At least",
+	Validators: []runtime.Validator{runtime.Range(int64(-5), nil)},
+})
+
+// AtLeast returns the value of [NumbersAtLeastField].
 func (s *NumbersSection) AtLeast(ctx context.Context) (int64, error) {
 	return NumbersAtLeastField.Get(ctx, s.client)
 }
 
-// SetAtLeast validates v and stores it as checks.numbers.at_least.
+// SetAtLeast validates v and stores it in [NumbersAtLeastField].
 func (s *NumbersSection) SetAtLeast(ctx context.Context, v int64) error {
 	return NumbersAtLeastField.Set(ctx, s.client, v)
 }
 
-// ResetAtLeast removes the override of checks.numbers.at_least, so it reads its
-// default again.
+// ResetAtLeast makes [NumbersAtLeastField] read its default again.
 func (s *NumbersSection) ResetAtLeast(ctx context.Context) error {
 	return NumbersAtLeastField.Reset(ctx, s.client)
 }
 
-// AtMost returns checks.numbers.at_most.
+// NumbersAtMostField declares checks.numbers.at_most.
+var NumbersAtMostField = runtime.IntField("at_most", 0, runtime.Meta{
+	Label: "At most",
+	Validators: []runtime.Validator{
+		runtime.Range(nil, int64(100)),
+		runtime.NonNegative(),
+	},
+})
+
+// AtMost returns the value of [NumbersAtMostField].
 func (s *NumbersSection) AtMost(ctx context.Context) (int64, error) {
 	return NumbersAtMostField.Get(ctx, s.client)
 }
 
-// SetAtMost validates v and stores it as checks.numbers.at_most.
+// SetAtMost validates v and stores it in [NumbersAtMostField].
 func (s *NumbersSection) SetAtMost(ctx context.Context, v int64) error {
 	return NumbersAtMostField.Set(ctx, s.client, v)
 }
 
-// ResetAtMost removes the override of checks.numbers.at_most, so it reads its
-// default again.
+// ResetAtMost makes [NumbersAtMostField] read its default again.
 func (s *NumbersSection) ResetAtMost(ctx context.Context) error {
 	return NumbersAtMostField.Reset(ctx, s.client)
 }
 
-// Port returns checks.numbers.port.
+// NumbersPortField declares checks.numbers.port.
+var NumbersPortField = runtime.IntField("port", 8080, runtime.Meta{
+	Label:      "Port",
+	Validators: []runtime.Validator{runtime.Port()},
+})
+
+// Port returns the value of [NumbersPortField].
 func (s *NumbersSection) Port(ctx context.Context) (int64, error) {
 	return NumbersPortField.Get(ctx, s.client)
 }
 
-// SetPort validates v and stores it as checks.numbers.port.
+// SetPort validates v and stores it in [NumbersPortField].
 func (s *NumbersSection) SetPort(ctx context.Context, v int64) error {
 	return NumbersPortField.Set(ctx, s.client, v)
 }
 
-// ResetPort removes the override of checks.numbers.port, so it reads its
-// default again.
+// ResetPort makes [NumbersPortField] read its default again.
 func (s *NumbersSection) ResetPort(ctx context.Context) error {
 	return NumbersPortField.Reset(ctx, s.client)
 }
 
-// Ratio returns checks.numbers.ratio.
+// NumbersRatioField declares checks.numbers.ratio.
+var NumbersRatioField = runtime.FloatField("ratio", 1.0, runtime.Meta{
+	Label: "Ratio",
+	Validators: []runtime.Validator{
+		runtime.Range(0.0, 1.0),
+		runtime.OneOf(0.25, 0.5, 1.0),
+	},
+})
+
+// Ratio returns the value of [NumbersRatioField].
 func (s *NumbersSection) Ratio(ctx context.Context) (float64, error) {
 	return NumbersRatioField.Get(ctx, s.client)
 }
 
-// SetRatio validates v and stores it as checks.numbers.ratio.
+// SetRatio validates v and stores it in [NumbersRatioField].
 func (s *NumbersSection) SetRatio(ctx context.Context, v float64) error {
 	return NumbersRatioField.Set(ctx, s.client, v)
 }
 
-// ResetRatio removes the override of checks.numbers.ratio, so it reads its
-// default again.
+// ResetRatio makes [NumbersRatioField] read its default again.
 func (s *NumbersSection) ResetRatio(ctx context.Context) error {
 	return NumbersRatioField.Reset(ctx, s.client)
 }
 
-// PositiveRatio returns checks.numbers.positive_ratio.
+// NumbersPositiveRatioField declares checks.numbers.positive_ratio.
+var NumbersPositiveRatioField = runtime.FloatField("positive_ratio", 0.5, runtime.Meta{
+	Label:      "Positive ratio",
+	Validators: []runtime.Validator{runtime.Positive()},
+})
+
+// PositiveRatio returns the value of [NumbersPositiveRatioField].
 func (s *NumbersSection) PositiveRatio(ctx context.Context) (float64, error) {
 	return NumbersPositiveRatioField.Get(ctx, s.client)
 }
 
-// SetPositiveRatio validates v and stores it as checks.numbers.positive_ratio.
+// SetPositiveRatio validates v and stores it in [NumbersPositiveRatioField].
 func (s *NumbersSection) SetPositiveRatio(ctx context.Context, v float64) error {
 	return NumbersPositiveRatioField.Set(ctx, s.client, v)
 }
 
-// ResetPositiveRatio removes the override of checks.numbers.positive_ratio, so
-// it reads its default again.
+// ResetPositiveRatio makes [NumbersPositiveRatioField] read its default again.
 func (s *NumbersSection) ResetPositiveRatio(ctx context.Context) error {
 	return NumbersPositiveRatioField.Reset(ctx, s.client)
 }
 
-// Price returns checks.numbers.price.
+// NumbersPriceField declares checks.numbers.price.
+var NumbersPriceField = runtime.DecimalField("price", runtime.MustDecimal("9.99"), runtime.Meta{
+	Label: "Price",
+	Validators: []runtime.Validator{
+		runtime.Range(runtime.MustDecimal("0.01"), runtime.MustDecimal("1000.00")),
+		runtime.OneOf(runtime.MustDecimal("9.99"), runtime.MustDecimal("19.99")),
+	},
+})
+
+// Price returns the value of [NumbersPriceField].
 func (s *NumbersSection) Price(ctx context.Context) (decimal.Decimal, error) {
 	return NumbersPriceField.Get(ctx, s.client)
 }
 
-// SetPrice validates v and stores it as checks.numbers.price.
+// SetPrice validates v and stores it in [NumbersPriceField].
 func (s *NumbersSection) SetPrice(ctx context.Context, v decimal.Decimal) error {
 	return NumbersPriceField.Set(ctx, s.client, v)
 }
 
-// ResetPrice removes the override of checks.numbers.price, so it reads its
-// default again.
+// ResetPrice makes [NumbersPriceField] read its default again.
 func (s *NumbersSection) ResetPrice(ctx context.Context) error {
 	return NumbersPriceField.Reset(ctx, s.client)
 }
 
-// Delay returns checks.numbers.delay.
+// NumbersDelayField declares checks.numbers.delay.
+var NumbersDelayField = runtime.DurationField("delay", 5*time.Second, runtime.Meta{
+	Label: "Delay",
+	Validators: []runtime.Validator{
+		runtime.Range(time.Duration(0), time.Hour),
+		runtime.OneOf(time.Duration(0), 5*time.Second, 90*time.Second, 250*time.Millisecond),
+	},
+})
+
+// Delay returns the value of [NumbersDelayField].
 func (s *NumbersSection) Delay(ctx context.Context) (time.Duration, error) {
 	return NumbersDelayField.Get(ctx, s.client)
 }
 
-// SetDelay validates v and stores it as checks.numbers.delay.
+// SetDelay validates v and stores it in [NumbersDelayField].
 func (s *NumbersSection) SetDelay(ctx context.Context, v time.Duration) error {
 	return NumbersDelayField.Set(ctx, s.client, v)
 }
 
-// ResetDelay removes the override of checks.numbers.delay, so it reads its
-// default again.
+// ResetDelay makes [NumbersDelayField] read its default again.
 func (s *NumbersSection) ResetDelay(ctx context.Context) error {
 	return NumbersDelayField.Reset(ctx, s.client)
 }
 
-// Grace returns checks.numbers.grace.
+// NumbersGraceField declares checks.numbers.grace.
+var NumbersGraceField = runtime.DurationField("grace", time.Minute, runtime.Meta{
+	Label:      "Grace",
+	Validators: []runtime.Validator{runtime.Positive()},
+})
+
+// Grace returns the value of [NumbersGraceField].
 func (s *NumbersSection) Grace(ctx context.Context) (time.Duration, error) {
 	return NumbersGraceField.Get(ctx, s.client)
 }
 
-// SetGrace validates v and stores it as checks.numbers.grace.
+// SetGrace validates v and stores it in [NumbersGraceField].
 func (s *NumbersSection) SetGrace(ctx context.Context, v time.Duration) error {
 	return NumbersGraceField.Set(ctx, s.client, v)
 }
 
-// ResetGrace removes the override of checks.numbers.grace, so it reads its
-// default again.
+// ResetGrace makes [NumbersGraceField] read its default again.
 func (s *NumbersSection) ResetGrace(ctx context.Context) error {
 	return NumbersGraceField.Reset(ctx, s.client)
 }

@@ -29,8 +29,13 @@ var sectionText = runtime.NewSection("text", "Text", "",
 	TextPasswordField,
 )
 
-// TextUsernameField describes checks.text.username.
-var TextUsernameField = runtime.StringField("username", runtime.Meta{
+// TextSection holds the accessors of the text section.
+type TextSection struct {
+	client *runtime.Client
+}
+
+// TextUsernameField declares checks.text.username.
+var TextUsernameField = runtime.StringField("username", "", runtime.Meta{
 	Label: "Username",
 	Validators: []runtime.Validator{
 		runtime.Required(),
@@ -39,363 +44,342 @@ var TextUsernameField = runtime.StringField("username", runtime.Meta{
 		runtime.MaxLength(20),
 		runtime.Slug(),
 	},
-}, "")
+})
 
-// TextCodeField describes checks.text.code.
-var TextCodeField = runtime.StringField("code", runtime.Meta{
+// Username returns the value of [TextUsernameField].
+func (s *TextSection) Username(ctx context.Context) (string, error) {
+	return TextUsernameField.Get(ctx, s.client)
+}
+
+// SetUsername validates v and stores it in [TextUsernameField].
+func (s *TextSection) SetUsername(ctx context.Context, v string) error {
+	return TextUsernameField.Set(ctx, s.client, v)
+}
+
+// ResetUsername makes [TextUsernameField] read its default again.
+func (s *TextSection) ResetUsername(ctx context.Context) error {
+	return TextUsernameField.Reset(ctx, s.client)
+}
+
+// TextCodeField declares checks.text.code.
+var TextCodeField = runtime.StringField("code", "", runtime.Meta{
 	Label: "Code",
 	Validators: []runtime.Validator{
 		runtime.Regex(`^[A-Z]{3}-\d+$`, false),
 		runtime.Regex(`^TEST`, true),
 		runtime.Regex("a`b", false),
 	},
-}, "")
+})
 
-// TextContactField describes checks.text.contact.
-var TextContactField = runtime.StringField("contact", runtime.Meta{
+// Code returns the value of [TextCodeField].
+func (s *TextSection) Code(ctx context.Context) (string, error) {
+	return TextCodeField.Get(ctx, s.client)
+}
+
+// SetCode validates v and stores it in [TextCodeField].
+func (s *TextSection) SetCode(ctx context.Context, v string) error {
+	return TextCodeField.Set(ctx, s.client, v)
+}
+
+// ResetCode makes [TextCodeField] read its default again.
+func (s *TextSection) ResetCode(ctx context.Context) error {
+	return TextCodeField.Reset(ctx, s.client)
+}
+
+// TextContactField declares checks.text.contact.
+var TextContactField = runtime.StringField("contact", "", runtime.Meta{
 	Label:      "Contact",
 	Validators: []runtime.Validator{runtime.Email()},
-}, "")
+})
 
-// TextHomepageField describes checks.text.homepage.
-var TextHomepageField = runtime.StringField("homepage", runtime.Meta{
+// Contact returns the value of [TextContactField].
+func (s *TextSection) Contact(ctx context.Context) (string, error) {
+	return TextContactField.Get(ctx, s.client)
+}
+
+// SetContact validates v and stores it in [TextContactField].
+func (s *TextSection) SetContact(ctx context.Context, v string) error {
+	return TextContactField.Set(ctx, s.client, v)
+}
+
+// ResetContact makes [TextContactField] read its default again.
+func (s *TextSection) ResetContact(ctx context.Context) error {
+	return TextContactField.Reset(ctx, s.client)
+}
+
+// TextHomepageField declares checks.text.homepage.
+var TextHomepageField = runtime.StringField("homepage", "", runtime.Meta{
 	Label:      "Homepage",
 	Validators: []runtime.Validator{runtime.URL()},
-}, "")
+})
 
-// TextCallbackField describes checks.text.callback.
-var TextCallbackField = runtime.StringField("callback", runtime.Meta{
+// Homepage returns the value of [TextHomepageField].
+func (s *TextSection) Homepage(ctx context.Context) (string, error) {
+	return TextHomepageField.Get(ctx, s.client)
+}
+
+// SetHomepage validates v and stores it in [TextHomepageField].
+func (s *TextSection) SetHomepage(ctx context.Context, v string) error {
+	return TextHomepageField.Set(ctx, s.client, v)
+}
+
+// ResetHomepage makes [TextHomepageField] read its default again.
+func (s *TextSection) ResetHomepage(ctx context.Context) error {
+	return TextHomepageField.Reset(ctx, s.client)
+}
+
+// TextCallbackField declares checks.text.callback.
+var TextCallbackField = runtime.StringField("callback", "", runtime.Meta{
 	Label:      "Callback",
 	Validators: []runtime.Validator{runtime.URL("https", "wss")},
-}, "")
+})
 
-// TextHostField describes checks.text.host.
-var TextHostField = runtime.StringField("host", runtime.Meta{
+// Callback returns the value of [TextCallbackField].
+func (s *TextSection) Callback(ctx context.Context) (string, error) {
+	return TextCallbackField.Get(ctx, s.client)
+}
+
+// SetCallback validates v and stores it in [TextCallbackField].
+func (s *TextSection) SetCallback(ctx context.Context, v string) error {
+	return TextCallbackField.Set(ctx, s.client, v)
+}
+
+// ResetCallback makes [TextCallbackField] read its default again.
+func (s *TextSection) ResetCallback(ctx context.Context) error {
+	return TextCallbackField.Reset(ctx, s.client)
+}
+
+// TextHostField declares checks.text.host.
+var TextHostField = runtime.StringField("host", "", runtime.Meta{
 	Label:      "Host",
 	Validators: []runtime.Validator{runtime.Hostname()},
-}, "")
+})
 
-// TextDomainField describes checks.text.domain.
-var TextDomainField = runtime.StringField("domain", runtime.Meta{
+// Host returns the value of [TextHostField].
+func (s *TextSection) Host(ctx context.Context) (string, error) {
+	return TextHostField.Get(ctx, s.client)
+}
+
+// SetHost validates v and stores it in [TextHostField].
+func (s *TextSection) SetHost(ctx context.Context, v string) error {
+	return TextHostField.Set(ctx, s.client, v)
+}
+
+// ResetHost makes [TextHostField] read its default again.
+func (s *TextSection) ResetHost(ctx context.Context) error {
+	return TextHostField.Reset(ctx, s.client)
+}
+
+// TextDomainField declares checks.text.domain.
+var TextDomainField = runtime.StringField("domain", "", runtime.Meta{
 	Label:      "Domain",
 	Validators: []runtime.Validator{runtime.Domain()},
-}, "")
+})
 
-// TextAddressField describes checks.text.address.
-var TextAddressField = runtime.StringField("address", runtime.Meta{
+// Domain returns the value of [TextDomainField].
+func (s *TextSection) Domain(ctx context.Context) (string, error) {
+	return TextDomainField.Get(ctx, s.client)
+}
+
+// SetDomain validates v and stores it in [TextDomainField].
+func (s *TextSection) SetDomain(ctx context.Context, v string) error {
+	return TextDomainField.Set(ctx, s.client, v)
+}
+
+// ResetDomain makes [TextDomainField] read its default again.
+func (s *TextSection) ResetDomain(ctx context.Context) error {
+	return TextDomainField.Reset(ctx, s.client)
+}
+
+// TextAddressField declares checks.text.address.
+var TextAddressField = runtime.StringField("address", "", runtime.Meta{
 	Label:      "Address",
 	Validators: []runtime.Validator{runtime.IP()},
-}, "")
+})
 
-// TextAddressV4Field describes checks.text.address_v4.
-var TextAddressV4Field = runtime.StringField("address_v4", runtime.Meta{
+// Address returns the value of [TextAddressField].
+func (s *TextSection) Address(ctx context.Context) (string, error) {
+	return TextAddressField.Get(ctx, s.client)
+}
+
+// SetAddress validates v and stores it in [TextAddressField].
+func (s *TextSection) SetAddress(ctx context.Context, v string) error {
+	return TextAddressField.Set(ctx, s.client, v)
+}
+
+// ResetAddress makes [TextAddressField] read its default again.
+func (s *TextSection) ResetAddress(ctx context.Context) error {
+	return TextAddressField.Reset(ctx, s.client)
+}
+
+// TextAddressV4Field declares checks.text.address_v4.
+var TextAddressV4Field = runtime.StringField("address_v4", "", runtime.Meta{
 	Label:      "Address v4",
 	Validators: []runtime.Validator{runtime.IPv4()},
-}, "")
+})
 
-// TextAddressV6Field describes checks.text.address_v6.
-var TextAddressV6Field = runtime.StringField("address_v6", runtime.Meta{
+// AddressV4 returns the value of [TextAddressV4Field].
+func (s *TextSection) AddressV4(ctx context.Context) (string, error) {
+	return TextAddressV4Field.Get(ctx, s.client)
+}
+
+// SetAddressV4 validates v and stores it in [TextAddressV4Field].
+func (s *TextSection) SetAddressV4(ctx context.Context, v string) error {
+	return TextAddressV4Field.Set(ctx, s.client, v)
+}
+
+// ResetAddressV4 makes [TextAddressV4Field] read its default again.
+func (s *TextSection) ResetAddressV4(ctx context.Context) error {
+	return TextAddressV4Field.Reset(ctx, s.client)
+}
+
+// TextAddressV6Field declares checks.text.address_v6.
+var TextAddressV6Field = runtime.StringField("address_v6", "", runtime.Meta{
 	Label:      "Address v6",
 	Validators: []runtime.Validator{runtime.IPv6()},
-}, "")
+})
 
-// TextPayloadField describes checks.text.payload.
-var TextPayloadField = runtime.TextField("payload", runtime.Meta{
+// AddressV6 returns the value of [TextAddressV6Field].
+func (s *TextSection) AddressV6(ctx context.Context) (string, error) {
+	return TextAddressV6Field.Get(ctx, s.client)
+}
+
+// SetAddressV6 validates v and stores it in [TextAddressV6Field].
+func (s *TextSection) SetAddressV6(ctx context.Context, v string) error {
+	return TextAddressV6Field.Set(ctx, s.client, v)
+}
+
+// ResetAddressV6 makes [TextAddressV6Field] read its default again.
+func (s *TextSection) ResetAddressV6(ctx context.Context) error {
+	return TextAddressV6Field.Reset(ctx, s.client)
+}
+
+// TextPayloadField declares checks.text.payload.
+var TextPayloadField = runtime.TextField("payload", "{}", runtime.Meta{
 	Label:      "Payload",
 	Validators: []runtime.Validator{runtime.JSON()},
-}, "{}")
+})
 
-// TextDirField describes checks.text.dir.
-var TextDirField = runtime.StringField("dir", runtime.Meta{
+// Payload returns the value of [TextPayloadField].
+func (s *TextSection) Payload(ctx context.Context) (string, error) {
+	return TextPayloadField.Get(ctx, s.client)
+}
+
+// SetPayload validates v and stores it in [TextPayloadField].
+func (s *TextSection) SetPayload(ctx context.Context, v string) error {
+	return TextPayloadField.Set(ctx, s.client, v)
+}
+
+// ResetPayload makes [TextPayloadField] read its default again.
+func (s *TextSection) ResetPayload(ctx context.Context) error {
+	return TextPayloadField.Reset(ctx, s.client)
+}
+
+// TextDirField declares checks.text.dir.
+var TextDirField = runtime.StringField("dir", "", runtime.Meta{
 	Label:      "Dir",
 	Validators: []runtime.Validator{runtime.Path()},
-}, "")
+})
 
-// TextColorField describes checks.text.color.
-var TextColorField = runtime.StringField("color", runtime.Meta{
+// Dir returns the value of [TextDirField].
+func (s *TextSection) Dir(ctx context.Context) (string, error) {
+	return TextDirField.Get(ctx, s.client)
+}
+
+// SetDir validates v and stores it in [TextDirField].
+func (s *TextSection) SetDir(ctx context.Context, v string) error {
+	return TextDirField.Set(ctx, s.client, v)
+}
+
+// ResetDir makes [TextDirField] read its default again.
+func (s *TextSection) ResetDir(ctx context.Context) error {
+	return TextDirField.Reset(ctx, s.client)
+}
+
+// TextColorField declares checks.text.color.
+var TextColorField = runtime.StringField("color", "", runtime.Meta{
 	Label:      "Color",
 	Validators: []runtime.Validator{runtime.OneOf("red", "green", "dark blue")},
-}, "")
+})
 
-// TextSkuField describes checks.text.sku.
-var TextSkuField = runtime.StringField("sku", runtime.Meta{
+// Color returns the value of [TextColorField].
+func (s *TextSection) Color(ctx context.Context) (string, error) {
+	return TextColorField.Get(ctx, s.client)
+}
+
+// SetColor validates v and stores it in [TextColorField].
+func (s *TextSection) SetColor(ctx context.Context, v string) error {
+	return TextColorField.Set(ctx, s.client, v)
+}
+
+// ResetColor makes [TextColorField] read its default again.
+func (s *TextSection) ResetColor(ctx context.Context) error {
+	return TextColorField.Reset(ctx, s.client)
+}
+
+// TextSkuField declares checks.text.sku.
+var TextSkuField = runtime.StringField("sku", "", runtime.Meta{
 	Label:      "Sku",
 	Validators: []runtime.Validator{runtime.Custom("sku_code")},
-}, "")
+})
 
-// TextNotesField describes checks.text.notes.
-var TextNotesField = runtime.StringListField("notes", runtime.Meta{
+// Sku returns the value of [TextSkuField].
+func (s *TextSection) Sku(ctx context.Context) (string, error) {
+	return TextSkuField.Get(ctx, s.client)
+}
+
+// SetSku validates v and stores it in [TextSkuField].
+func (s *TextSection) SetSku(ctx context.Context, v string) error {
+	return TextSkuField.Set(ctx, s.client, v)
+}
+
+// ResetSku makes [TextSkuField] read its default again.
+func (s *TextSection) ResetSku(ctx context.Context) error {
+	return TextSkuField.Reset(ctx, s.client)
+}
+
+// TextNotesField declares checks.text.notes.
+var TextNotesField = runtime.StringListField("notes", nil, runtime.Meta{
 	Label: "Notes",
 	Validators: []runtime.Validator{
 		runtime.NotEmpty(),
 		runtime.MaxLength(5),
 		runtime.OneOf("a", "b"),
 	},
-}, nil)
+})
 
-// TextPasswordField describes checks.text.password.
+// Notes returns the value of [TextNotesField].
+func (s *TextSection) Notes(ctx context.Context) ([]string, error) {
+	return TextNotesField.Get(ctx, s.client)
+}
+
+// SetNotes validates v and stores it in [TextNotesField].
+func (s *TextSection) SetNotes(ctx context.Context, v []string) error {
+	return TextNotesField.Set(ctx, s.client, v)
+}
+
+// ResetNotes makes [TextNotesField] read its default again.
+func (s *TextSection) ResetNotes(ctx context.Context) error {
+	return TextNotesField.Reset(ctx, s.client)
+}
+
+// TextPasswordField declares checks.text.password.
 var TextPasswordField = runtime.SecretField("password", runtime.Meta{
 	Label:      "Password",
 	Validators: []runtime.Validator{runtime.Required(), runtime.MinLength(12)},
 })
 
-// TextSection holds the accessors of the text section.
-type TextSection struct {
-	client *runtime.Client
-}
-
-// Username returns checks.text.username.
-func (s *TextSection) Username(ctx context.Context) (string, error) {
-	return TextUsernameField.Get(ctx, s.client)
-}
-
-// SetUsername validates v and stores it as checks.text.username.
-func (s *TextSection) SetUsername(ctx context.Context, v string) error {
-	return TextUsernameField.Set(ctx, s.client, v)
-}
-
-// ResetUsername removes the override of checks.text.username, so it reads its
-// default again.
-func (s *TextSection) ResetUsername(ctx context.Context) error {
-	return TextUsernameField.Reset(ctx, s.client)
-}
-
-// Code returns checks.text.code.
-func (s *TextSection) Code(ctx context.Context) (string, error) {
-	return TextCodeField.Get(ctx, s.client)
-}
-
-// SetCode validates v and stores it as checks.text.code.
-func (s *TextSection) SetCode(ctx context.Context, v string) error {
-	return TextCodeField.Set(ctx, s.client, v)
-}
-
-// ResetCode removes the override of checks.text.code, so it reads its default
-// again.
-func (s *TextSection) ResetCode(ctx context.Context) error {
-	return TextCodeField.Reset(ctx, s.client)
-}
-
-// Contact returns checks.text.contact.
-func (s *TextSection) Contact(ctx context.Context) (string, error) {
-	return TextContactField.Get(ctx, s.client)
-}
-
-// SetContact validates v and stores it as checks.text.contact.
-func (s *TextSection) SetContact(ctx context.Context, v string) error {
-	return TextContactField.Set(ctx, s.client, v)
-}
-
-// ResetContact removes the override of checks.text.contact, so it reads its
-// default again.
-func (s *TextSection) ResetContact(ctx context.Context) error {
-	return TextContactField.Reset(ctx, s.client)
-}
-
-// Homepage returns checks.text.homepage.
-func (s *TextSection) Homepage(ctx context.Context) (string, error) {
-	return TextHomepageField.Get(ctx, s.client)
-}
-
-// SetHomepage validates v and stores it as checks.text.homepage.
-func (s *TextSection) SetHomepage(ctx context.Context, v string) error {
-	return TextHomepageField.Set(ctx, s.client, v)
-}
-
-// ResetHomepage removes the override of checks.text.homepage, so it reads its
-// default again.
-func (s *TextSection) ResetHomepage(ctx context.Context) error {
-	return TextHomepageField.Reset(ctx, s.client)
-}
-
-// Callback returns checks.text.callback.
-func (s *TextSection) Callback(ctx context.Context) (string, error) {
-	return TextCallbackField.Get(ctx, s.client)
-}
-
-// SetCallback validates v and stores it as checks.text.callback.
-func (s *TextSection) SetCallback(ctx context.Context, v string) error {
-	return TextCallbackField.Set(ctx, s.client, v)
-}
-
-// ResetCallback removes the override of checks.text.callback, so it reads its
-// default again.
-func (s *TextSection) ResetCallback(ctx context.Context) error {
-	return TextCallbackField.Reset(ctx, s.client)
-}
-
-// Host returns checks.text.host.
-func (s *TextSection) Host(ctx context.Context) (string, error) {
-	return TextHostField.Get(ctx, s.client)
-}
-
-// SetHost validates v and stores it as checks.text.host.
-func (s *TextSection) SetHost(ctx context.Context, v string) error {
-	return TextHostField.Set(ctx, s.client, v)
-}
-
-// ResetHost removes the override of checks.text.host, so it reads its default
-// again.
-func (s *TextSection) ResetHost(ctx context.Context) error {
-	return TextHostField.Reset(ctx, s.client)
-}
-
-// Domain returns checks.text.domain.
-func (s *TextSection) Domain(ctx context.Context) (string, error) {
-	return TextDomainField.Get(ctx, s.client)
-}
-
-// SetDomain validates v and stores it as checks.text.domain.
-func (s *TextSection) SetDomain(ctx context.Context, v string) error {
-	return TextDomainField.Set(ctx, s.client, v)
-}
-
-// ResetDomain removes the override of checks.text.domain, so it reads its
-// default again.
-func (s *TextSection) ResetDomain(ctx context.Context) error {
-	return TextDomainField.Reset(ctx, s.client)
-}
-
-// Address returns checks.text.address.
-func (s *TextSection) Address(ctx context.Context) (string, error) {
-	return TextAddressField.Get(ctx, s.client)
-}
-
-// SetAddress validates v and stores it as checks.text.address.
-func (s *TextSection) SetAddress(ctx context.Context, v string) error {
-	return TextAddressField.Set(ctx, s.client, v)
-}
-
-// ResetAddress removes the override of checks.text.address, so it reads its
-// default again.
-func (s *TextSection) ResetAddress(ctx context.Context) error {
-	return TextAddressField.Reset(ctx, s.client)
-}
-
-// AddressV4 returns checks.text.address_v4.
-func (s *TextSection) AddressV4(ctx context.Context) (string, error) {
-	return TextAddressV4Field.Get(ctx, s.client)
-}
-
-// SetAddressV4 validates v and stores it as checks.text.address_v4.
-func (s *TextSection) SetAddressV4(ctx context.Context, v string) error {
-	return TextAddressV4Field.Set(ctx, s.client, v)
-}
-
-// ResetAddressV4 removes the override of checks.text.address_v4, so it reads
-// its default again.
-func (s *TextSection) ResetAddressV4(ctx context.Context) error {
-	return TextAddressV4Field.Reset(ctx, s.client)
-}
-
-// AddressV6 returns checks.text.address_v6.
-func (s *TextSection) AddressV6(ctx context.Context) (string, error) {
-	return TextAddressV6Field.Get(ctx, s.client)
-}
-
-// SetAddressV6 validates v and stores it as checks.text.address_v6.
-func (s *TextSection) SetAddressV6(ctx context.Context, v string) error {
-	return TextAddressV6Field.Set(ctx, s.client, v)
-}
-
-// ResetAddressV6 removes the override of checks.text.address_v6, so it reads
-// its default again.
-func (s *TextSection) ResetAddressV6(ctx context.Context) error {
-	return TextAddressV6Field.Reset(ctx, s.client)
-}
-
-// Payload returns checks.text.payload.
-func (s *TextSection) Payload(ctx context.Context) (string, error) {
-	return TextPayloadField.Get(ctx, s.client)
-}
-
-// SetPayload validates v and stores it as checks.text.payload.
-func (s *TextSection) SetPayload(ctx context.Context, v string) error {
-	return TextPayloadField.Set(ctx, s.client, v)
-}
-
-// ResetPayload removes the override of checks.text.payload, so it reads its
-// default again.
-func (s *TextSection) ResetPayload(ctx context.Context) error {
-	return TextPayloadField.Reset(ctx, s.client)
-}
-
-// Dir returns checks.text.dir.
-func (s *TextSection) Dir(ctx context.Context) (string, error) {
-	return TextDirField.Get(ctx, s.client)
-}
-
-// SetDir validates v and stores it as checks.text.dir.
-func (s *TextSection) SetDir(ctx context.Context, v string) error {
-	return TextDirField.Set(ctx, s.client, v)
-}
-
-// ResetDir removes the override of checks.text.dir, so it reads its default
-// again.
-func (s *TextSection) ResetDir(ctx context.Context) error {
-	return TextDirField.Reset(ctx, s.client)
-}
-
-// Color returns checks.text.color.
-func (s *TextSection) Color(ctx context.Context) (string, error) {
-	return TextColorField.Get(ctx, s.client)
-}
-
-// SetColor validates v and stores it as checks.text.color.
-func (s *TextSection) SetColor(ctx context.Context, v string) error {
-	return TextColorField.Set(ctx, s.client, v)
-}
-
-// ResetColor removes the override of checks.text.color, so it reads its default
-// again.
-func (s *TextSection) ResetColor(ctx context.Context) error {
-	return TextColorField.Reset(ctx, s.client)
-}
-
-// Sku returns checks.text.sku.
-func (s *TextSection) Sku(ctx context.Context) (string, error) {
-	return TextSkuField.Get(ctx, s.client)
-}
-
-// SetSku validates v and stores it as checks.text.sku.
-func (s *TextSection) SetSku(ctx context.Context, v string) error {
-	return TextSkuField.Set(ctx, s.client, v)
-}
-
-// ResetSku removes the override of checks.text.sku, so it reads its default
-// again.
-func (s *TextSection) ResetSku(ctx context.Context) error {
-	return TextSkuField.Reset(ctx, s.client)
-}
-
-// Notes returns checks.text.notes.
-func (s *TextSection) Notes(ctx context.Context) ([]string, error) {
-	return TextNotesField.Get(ctx, s.client)
-}
-
-// SetNotes validates v and stores it as checks.text.notes.
-func (s *TextSection) SetNotes(ctx context.Context, v []string) error {
-	return TextNotesField.Set(ctx, s.client, v)
-}
-
-// ResetNotes removes the override of checks.text.notes, so it reads its default
-// again.
-func (s *TextSection) ResetNotes(ctx context.Context) error {
-	return TextNotesField.Reset(ctx, s.client)
-}
-
-// Password returns checks.text.password.
+// Password returns the value of [TextPasswordField].
 func (s *TextSection) Password(ctx context.Context) (runtime.Secret, error) {
 	return TextPasswordField.Get(ctx, s.client)
 }
 
-// SetPassword validates v and stores it as checks.text.password.
+// SetPassword validates v and stores it in [TextPasswordField].
 func (s *TextSection) SetPassword(ctx context.Context, v runtime.Secret) error {
 	return TextPasswordField.Set(ctx, s.client, v)
 }
 
-// ResetPassword removes the override of checks.text.password, so it reads as an
-// empty secret again.
+// ResetPassword makes [TextPasswordField] read as an empty secret again.
 func (s *TextSection) ResetPassword(ctx context.Context) error {
 	return TextPasswordField.Reset(ctx, s.client)
 }

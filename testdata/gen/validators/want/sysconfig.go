@@ -19,16 +19,16 @@ import "github.com/go-sysconfig/sysconfig/runtime"
 
 // The build fails here if the runtime is newer or older than this code expects:
 // regenerate with the sysconfig-gen matching your runtime.
-const _ = runtime.SupportPackageIsVersion1
+const _ = runtime.SupportPackageIsVersion2
 
 // Schema describes every field of the checks app, in declaration order.
 var Schema = runtime.NewSchema("checks", sectionText, sectionNumbers)
 
 // Config gives typed access to the checks app's configuration.
 type Config struct {
-	// Text: accessors of the text section.
+	// Text holds the accessors of the text section.
 	Text *TextSection
-	// Numbers: accessors of the numbers section.
+	// Numbers holds the accessors of the numbers section.
 	Numbers *NumbersSection
 }
 
