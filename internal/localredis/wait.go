@@ -39,7 +39,8 @@ func waitFor(ctx context.Context, what string, check func(context.Context) error
 		if err == nil {
 			return nil
 		}
-		if p, ok := errors.AsType[*permanentError](err); ok {
+		var p *permanentError
+		if errors.As(err, &p) {
 			return p.err
 		}
 		select {
