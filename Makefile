@@ -27,7 +27,7 @@ test: services lint
 # A count, not a duration: Go 1.26's fuzzer can fail a timed run at its very end with a spurious
 # "context deadline exceeded" (go.dev/issue/75804, fixed in Go 1.27).
 FUZZTIME ?= 50000x
-FUZZ_TARGETS := ./runtime:FuzzValueRoundTrip ./schema:FuzzParse ./runtime/rediscache:FuzzParse \
+FUZZ_TARGETS := ./runtime/value:FuzzValueRoundTrip ./schema:FuzzParse ./runtime/rediscache:FuzzParse \
 	./runtime/rediscache:FuzzRoundTrip ./runtime/keyring:FuzzOpen
 fuzz:
 	@for target in $(FUZZ_TARGETS); do \

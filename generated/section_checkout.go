@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 	"github.com/shopspring/decimal"
 )
 
@@ -44,25 +45,25 @@ var CheckoutCurrencyField = runtime.SelectField("currency", runtime.Meta{
 var CheckoutFreeShippingThresholdField = runtime.DecimalField("free_shipping_threshold", runtime.Meta{
 	Label:       "Free shipping from",
 	Description: "Orders of at least this amount ship for free.",
-	Validators: []runtime.Validator{
-		runtime.NonNegative(),
-		runtime.Range(nil, runtime.MustDecimal("10000")),
+	Validators: []value.Validator{
+		value.NonNegative(),
+		value.Range(nil, value.MustDecimal("10000")),
 	},
-}, runtime.MustDecimal("49.90"))
+}, value.MustDecimal("49.90"))
 
 // CheckoutFlatShippingFeeField describes shop.checkout.flat_shipping_fee
 // (Shipping fee).
 var CheckoutFlatShippingFeeField = runtime.DecimalField("flat_shipping_fee", runtime.Meta{
 	Label:      "Shipping fee",
-	Validators: []runtime.Validator{runtime.OneOf(runtime.MustDecimal("0"), runtime.MustDecimal("2.95"), runtime.MustDecimal("4.95"), runtime.MustDecimal("9.95"))},
-}, runtime.MustDecimal("4.95"))
+	Validators: []value.Validator{value.OneOf(value.MustDecimal("0"), value.MustDecimal("2.95"), value.MustDecimal("4.95"), value.MustDecimal("9.95"))},
+}, value.MustDecimal("4.95"))
 
 // CheckoutTaxRateField describes shop.checkout.tax_rate: Applied to every
 // order, as a fraction (0.2 is 20%).
 var CheckoutTaxRateField = runtime.FloatField("tax_rate", runtime.Meta{
 	Label:       "Tax rate",
 	Description: "Applied to every order, as a fraction (0.2 is 20%).",
-	Validators:  []runtime.Validator{runtime.Range(0.0, 1.0)},
+	Validators:  []value.Validator{value.Range(0.0, 1.0)},
 }, 0.2)
 
 // CheckoutCartLifetimeField describes shop.checkout.cart_lifetime: How long an
@@ -70,7 +71,7 @@ var CheckoutTaxRateField = runtime.FloatField("tax_rate", runtime.Meta{
 var CheckoutCartLifetimeField = runtime.DurationField("cart_lifetime", runtime.Meta{
 	Label:       "Cart lifetime",
 	Description: "How long an abandoned cart is kept.",
-	Validators:  []runtime.Validator{runtime.Positive()},
+	Validators:  []value.Validator{value.Positive()},
 }, 72*time.Hour)
 
 // CheckoutWelcomeCouponField describes shop.checkout.welcome_coupon: Coupon
@@ -78,10 +79,10 @@ var CheckoutCartLifetimeField = runtime.DurationField("cart_lifetime", runtime.M
 var CheckoutWelcomeCouponField = runtime.StringField("welcome_coupon", runtime.Meta{
 	Label:       "Welcome coupon",
 	Description: "Coupon code offered to first-time visitors; empty for none.",
-	Validators: []runtime.Validator{
-		runtime.Regex(`^[A-Z0-9]+$`, false),
-		runtime.Regex(`^TEST`, true),
-		runtime.Custom("coupon_code"),
+	Validators: []value.Validator{
+		value.Regex(`^[A-Z0-9]+$`, false),
+		value.Regex(`^TEST`, true),
+		value.Custom("coupon_code"),
 	},
 }, "")
 
@@ -91,7 +92,7 @@ var CheckoutWelcomeCouponField = runtime.StringField("welcome_coupon", runtime.M
 var CheckoutPaymentProviderSettingsField = runtime.TextField("payment_provider_settings", runtime.Meta{
 	Label:       "Payment provider settings",
 	Description: "Extra settings passed to the payment provider, as a JSON object.",
-	Validators:  []runtime.Validator{runtime.JSON()},
+	Validators:  []value.Validator{value.JSON()},
 }, "{}")
 
 // CheckoutSection holds the accessors of the checkout section: Prices, currency

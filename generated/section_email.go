@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // sectionEmail declares the email section.
@@ -23,25 +24,25 @@ var sectionEmail = runtime.NewSection("email", "Email", "Outgoing mail.",
 var EmailFromAddressField = runtime.StringField("from_address", runtime.Meta{
 	Label:       "From address",
 	Description: "The sender of every email the shop sends.",
-	Validators:  []runtime.Validator{runtime.Required(), runtime.Email()},
+	Validators:  []value.Validator{value.Required(), value.Email()},
 }, "shop@example.com")
 
 // EmailSMTPHostField describes shop.email.smtp_host.
 var EmailSMTPHostField = runtime.StringField("smtp_host", runtime.Meta{
 	Label:      "SMTP host",
-	Validators: []runtime.Validator{runtime.Hostname()},
+	Validators: []value.Validator{value.Hostname()},
 }, "localhost")
 
 // EmailSMTPPortField describes shop.email.smtp_port.
 var EmailSMTPPortField = runtime.IntField("smtp_port", runtime.Meta{
 	Label:      "SMTP port",
-	Validators: []runtime.Validator{runtime.Port()},
+	Validators: []value.Validator{value.Port()},
 }, 587)
 
 // EmailSMTPPasswordField describes shop.email.smtp_password.
 var EmailSMTPPasswordField = runtime.SecretField("smtp_password", runtime.Meta{
 	Label:      "SMTP password",
-	Validators: []runtime.Validator{runtime.NotEmpty()},
+	Validators: []value.Validator{value.NotEmpty()},
 })
 
 // EmailUseSSLField describes shop.email.use_ssl: Superseded by STARTTLS
@@ -109,12 +110,12 @@ func (s *EmailSection) ResetSMTPPort(ctx context.Context) error {
 }
 
 // SMTPPassword returns shop.email.smtp_password.
-func (s *EmailSection) SMTPPassword(ctx context.Context) (runtime.Secret, error) {
+func (s *EmailSection) SMTPPassword(ctx context.Context) (value.Secret, error) {
 	return EmailSMTPPasswordField.Get(ctx, s.client)
 }
 
 // SetSMTPPassword validates v and stores it as shop.email.smtp_password.
-func (s *EmailSection) SetSMTPPassword(ctx context.Context, v runtime.Secret) error {
+func (s *EmailSection) SetSMTPPassword(ctx context.Context, v value.Secret) error {
 	return EmailSMTPPasswordField.Set(ctx, s.client, v)
 }
 

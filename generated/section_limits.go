@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // sectionLimits declares the limits section.
@@ -23,16 +24,16 @@ var sectionLimits = runtime.NewSection("limits", "Limits", "Sizes and rates that
 // per cart).
 var LimitsMaxCartItemsField = runtime.IntField("max_cart_items", runtime.Meta{
 	Label: "Maximum items per cart",
-	Validators: []runtime.Validator{
-		runtime.Positive(),
-		runtime.Range(nil, int64(1000)),
+	Validators: []value.Validator{
+		value.Positive(),
+		value.Range(nil, int64(1000)),
 	},
 }, 100)
 
 // LimitsRequestTimeoutField describes shop.limits.request_timeout.
 var LimitsRequestTimeoutField = runtime.DurationField("request_timeout", runtime.Meta{
 	Label:      "Request timeout",
-	Validators: []runtime.Validator{runtime.Range(time.Second, 5*time.Minute)},
+	Validators: []value.Validator{value.Range(time.Second, 5*time.Minute)},
 }, 30*time.Second)
 
 // LimitsPageSizeField describes shop.limits.page_size: Products per catalogue
@@ -40,7 +41,7 @@ var LimitsRequestTimeoutField = runtime.DurationField("request_timeout", runtime
 var LimitsPageSizeField = runtime.IntField("page_size", runtime.Meta{
 	Label:       "Page size",
 	Description: "Products per catalogue page.",
-	Validators:  []runtime.Validator{runtime.OneOf(int64(12), int64(24), int64(48), int64(96))},
+	Validators:  []value.Validator{value.OneOf(int64(12), int64(24), int64(48), int64(96))},
 }, 24)
 
 // LimitsExportDirField describes shop.limits.export_dir: Absolute path where
@@ -48,14 +49,14 @@ var LimitsPageSizeField = runtime.IntField("page_size", runtime.Meta{
 var LimitsExportDirField = runtime.StringField("export_dir", runtime.Meta{
 	Label:       "Export directory",
 	Description: "Absolute path where order exports are written.",
-	Validators:  []runtime.Validator{runtime.Path()},
+	Validators:  []value.Validator{value.Path()},
 }, "/var/lib/shop/exports")
 
 // LimitsRateLimitPerSecondField describes shop.limits.rate_limit_per_second
 // (Requests per second per client).
 var LimitsRateLimitPerSecondField = runtime.FloatField("rate_limit_per_second", runtime.Meta{
 	Label:      "Requests per second per client",
-	Validators: []runtime.Validator{runtime.NonNegative()},
+	Validators: []value.Validator{value.NonNegative()},
 }, 10.5)
 
 // LimitsSection holds the accessors of the limits section: Sizes and rates that

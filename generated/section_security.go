@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // sectionSecurity declares the security section.
@@ -25,7 +26,7 @@ var sectionSecurity = runtime.NewSection("security", "Security", "",
 var SecurityAdminIPAllowlistField = runtime.StringListField("admin_ip_allowlist", runtime.Meta{
 	Label:       "Admin IP allowlist",
 	Description: "Addresses allowed to open the admin page; empty allows all.",
-	Validators:  []runtime.Validator{runtime.IP()},
+	Validators:  []value.Validator{value.IP()},
 }, nil)
 
 // SecurityTrustedProxyField describes shop.security.trusted_proxy: IPv4 address
@@ -33,27 +34,27 @@ var SecurityAdminIPAllowlistField = runtime.StringListField("admin_ip_allowlist"
 var SecurityTrustedProxyField = runtime.StringField("trusted_proxy", runtime.Meta{
 	Label:       "Trusted proxy",
 	Description: "IPv4 address of the load balancer whose X-Forwarded-For is trusted.",
-	Validators:  []runtime.Validator{runtime.IPv4()},
+	Validators:  []value.Validator{value.IPv4()},
 }, "10.0.0.1")
 
 // SecurityTrustedProxyV6Field describes shop.security.trusted_proxy_v6 (Trusted
 // proxy (IPv6)).
 var SecurityTrustedProxyV6Field = runtime.StringField("trusted_proxy_v6", runtime.Meta{
 	Label:      "Trusted proxy (IPv6)",
-	Validators: []runtime.Validator{runtime.IPv6()},
+	Validators: []value.Validator{value.IPv6()},
 }, "")
 
 // SecuritySessionLifetimeField describes shop.security.session_lifetime.
 var SecuritySessionLifetimeField = runtime.DurationField("session_lifetime", runtime.Meta{
 	Label:      "Session lifetime",
-	Validators: []runtime.Validator{runtime.Range(5*time.Minute, 720*time.Hour)},
+	Validators: []value.Validator{value.Range(5*time.Minute, 720*time.Hour)},
 }, 12*time.Hour)
 
 // SecurityPasswordMinLengthField describes shop.security.password_min_length
 // (Minimum password length).
 var SecurityPasswordMinLengthField = runtime.IntField("password_min_length", runtime.Meta{
 	Label:      "Minimum password length",
-	Validators: []runtime.Validator{runtime.Range(int64(8), int64(128))},
+	Validators: []value.Validator{value.Range(int64(8), int64(128))},
 }, 12)
 
 // SecurityPaymentAPIKeyField describes shop.security.payment_api_key: The key
@@ -61,7 +62,7 @@ var SecurityPasswordMinLengthField = runtime.IntField("password_min_length", run
 var SecurityPaymentAPIKeyField = runtime.SecretField("payment_api_key", runtime.Meta{
 	Label:       "Payment API key",
 	Description: "The key of the payment provider's API.",
-	Validators:  []runtime.Validator{runtime.Required(), runtime.MinLength(32)},
+	Validators:  []value.Validator{value.Required(), value.MinLength(32)},
 })
 
 // SecuritySection holds the accessors of the security section.
@@ -158,12 +159,12 @@ func (s *SecuritySection) ResetPasswordMinLength(ctx context.Context) error {
 
 // PaymentAPIKey returns shop.security.payment_api_key: The key of the payment
 // provider's API.
-func (s *SecuritySection) PaymentAPIKey(ctx context.Context) (runtime.Secret, error) {
+func (s *SecuritySection) PaymentAPIKey(ctx context.Context) (value.Secret, error) {
 	return SecurityPaymentAPIKeyField.Get(ctx, s.client)
 }
 
 // SetPaymentAPIKey validates v and stores it as shop.security.payment_api_key.
-func (s *SecuritySection) SetPaymentAPIKey(ctx context.Context, v runtime.Secret) error {
+func (s *SecuritySection) SetPaymentAPIKey(ctx context.Context, v value.Secret) error {
 	return SecurityPaymentAPIKeyField.Set(ctx, s.client, v)
 }
 

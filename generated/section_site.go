@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // sectionSite declares the site section.
@@ -27,11 +28,11 @@ var sectionSite = runtime.NewSection("site", "Site", "Public-facing settings of 
 var SiteTitleField = runtime.StringField("title", runtime.Meta{
 	Label:       "Site title",
 	Description: "Shown in the browser tab and in the page header.",
-	Validators: []runtime.Validator{
-		runtime.Required(),
-		runtime.NotBlank(),
-		runtime.MinLength(3),
-		runtime.MaxLength(80),
+	Validators: []value.Validator{
+		value.Required(),
+		value.NotBlank(),
+		value.MinLength(3),
+		value.MaxLength(80),
 	},
 }, "My Shop")
 
@@ -50,7 +51,7 @@ var SiteNameField = runtime.StringField("name", runtime.Meta{
 var SiteTaglineField = runtime.TextField("tagline", runtime.Meta{
 	Label:       "Tagline",
 	Description: "Shown under the title on the home page.",
-	Validators:  []runtime.Validator{runtime.MaxLength(200)},
+	Validators:  []value.Validator{value.MaxLength(200)},
 }, "Everything you need,\ndelivered tomorrow.\n")
 
 // SiteTheme is a value of shop.site.theme.
@@ -75,11 +76,11 @@ var SiteThemeField = runtime.SelectField("theme", runtime.Meta{
 var SiteLanguagesField = runtime.StringListField("languages", runtime.Meta{
 	Label:       "Languages",
 	Description: "Languages the site is offered in, as lower-case language codes.",
-	Validators: []runtime.Validator{
-		runtime.NotEmpty(),
-		runtime.MaxLength(10),
-		runtime.Slug(),
-		runtime.OneOf("en", "fr", "de", "es", "it", "nl"),
+	Validators: []value.Validator{
+		value.NotEmpty(),
+		value.MaxLength(10),
+		value.Slug(),
+		value.OneOf("en", "fr", "de", "es", "it", "nl"),
 	},
 }, []string{"en", "fr"})
 
@@ -88,13 +89,13 @@ var SiteLanguagesField = runtime.StringListField("languages", runtime.Meta{
 var SiteCanonicalDomainField = runtime.StringField("canonical_domain", runtime.Meta{
 	Label:       "Canonical domain",
 	Description: "The domain that every other host name redirects to.",
-	Validators:  []runtime.Validator{runtime.Domain()},
+	Validators:  []value.Validator{value.Domain()},
 }, "shop.example.com")
 
 // SiteHomepageURLField describes shop.site.homepage_url (Home page URL).
 var SiteHomepageURLField = runtime.StringField("homepage_url", runtime.Meta{
 	Label:      "Home page URL",
-	Validators: []runtime.Validator{runtime.URL("https")},
+	Validators: []value.Validator{value.URL("https")},
 }, "https://shop.example.com/")
 
 // SiteSupportURLField describes shop.site.support_url: Where the "Help" link
@@ -102,7 +103,7 @@ var SiteHomepageURLField = runtime.StringField("homepage_url", runtime.Meta{
 var SiteSupportURLField = runtime.StringField("support_url", runtime.Meta{
 	Label:       "Support URL",
 	Description: "Where the \"Help\" link points.",
-	Validators:  []runtime.Validator{runtime.URL()},
+	Validators:  []value.Validator{value.URL()},
 }, "")
 
 // SiteMaintenanceModeField describes shop.site.maintenance_mode: When on,

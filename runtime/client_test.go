@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/go-sysconfig/sysconfig/runtime"
 	"github.com/go-sysconfig/sysconfig/runtime/memory"
 )
@@ -21,14 +23,14 @@ type Theme string
 
 // The test schema: app "t", sections "site" and "limits".
 var (
-	titleField  = runtime.StringField("title", runtime.Meta{Validators: []runtime.Validator{runtime.MinLength(3), runtime.Regex("^[A-Z]", false)}}, "Shop")
+	titleField  = runtime.StringField("title", runtime.Meta{Validators: []value.Validator{value.MinLength(3), value.Regex("^[A-Z]", false)}}, "Shop")
 	themeField  = runtime.SelectField("theme", runtime.Meta{}, Theme("light"), "light", "dark")
 	tagsField   = runtime.StringListField("tags", runtime.Meta{}, []string{"a", "b"})
 	apiKeyField = runtime.SecretField("api_key", runtime.Meta{})
-	maxField    = runtime.IntField("max_items", runtime.Meta{Validators: []runtime.Validator{runtime.Range(int64(1), int64(100))}}, 10)
+	maxField    = runtime.IntField("max_items", runtime.Meta{Validators: []value.Validator{value.Range(int64(1), int64(100))}}, 10)
 	ttlField    = runtime.DurationField("ttl", runtime.Meta{}, time.Minute)
 	flagField   = runtime.BoolField("flag", runtime.Meta{}, false)
-	priceField  = runtime.DecimalField("price", runtime.Meta{}, runtime.MustDecimal("9.99"))
+	priceField  = runtime.DecimalField("price", runtime.Meta{}, value.MustDecimal("9.99"))
 
 	testSchema = runtime.NewSchema("t",
 		runtime.NewSection("site", "Site", "", titleField, themeField, tagsField, apiKeyField),
@@ -756,7 +758,7 @@ func TestErrorsSaySysconfigOnce(t *testing.T) {
 	ls.lose.Store(true)
 	ls.deaf.Store(true)
 	errs := map[string]error{
-		"secret without a keyring":   apiKeyField.Set(ctx, without, runtime.NewSecret("x")),
+		"secret without a keyring":   apiKeyField.Set(ctx, without, value.NewSecret("x")),
 		"rotation without a keyring": func() error { _, err := without.RotateSecrets(ctx); return err }(),
 		"store down":                 maxField.Set(ctx, down.client, 5),
 		"outcome unknown":            maxField.Set(ctx, lost.client, 5),

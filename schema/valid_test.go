@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -61,7 +62,7 @@ func TestMinimal(t *testing.T) {
 		t.Fatalf("got %+v", s)
 	}
 	f := s.Fields()[0]
-	want := Field{Section: s.Sections[0], Name: "title", Path: "shop.site.title", Kind: runtime.KindString,
+	want := Field{Section: s.Sections[0], Name: "title", Path: "shop.site.title", Kind: value.KindString,
 		Label: "Title", Default: "", Pos: Pos{File: s.File, Line: 5, Col: 7}}
 	if !reflect.DeepEqual(*f, want) {
 		t.Errorf("field = %+v\nwant    %+v", *f, want)
@@ -75,31 +76,31 @@ func TestKindsAndDefaults(t *testing.T) {
 	s := loadValid(t, "kinds")
 	tests := []struct {
 		path       string
-		kind       runtime.Kind
+		kind       value.Kind
 		def        any
 		hasDefault bool
 	}{
-		{"with_defaults.title", runtime.KindString, "My Shop", true},
-		{"with_defaults.about", runtime.KindText, "Line one.\nLine two.\n", true},
-		{"with_defaults.max_items", runtime.KindInt, int64(-42), true},
-		{"with_defaults.ratio", runtime.KindFloat, 0.25, true},
-		{"with_defaults.price", runtime.KindDecimal, decimal.RequireFromString("19.990"), true},
-		{"with_defaults.enabled", runtime.KindBool, true, true},
-		{"with_defaults.theme", runtime.KindSelect, "dark", true},
-		{"with_defaults.timeout", runtime.KindDuration, 90 * time.Second, true},
-		{"with_defaults.tags", runtime.KindStringList, []string{"a", "b c", "3"}, true},
-		{"with_defaults.hosts", runtime.KindStringList, []string{"x", "y"}, true},
-		{"with_defaults.api_key", runtime.KindSecret, runtime.Secret{}, false},
-		{"without_defaults.title", runtime.KindString, "", false},
-		{"without_defaults.about", runtime.KindText, "", false},
-		{"without_defaults.max_items", runtime.KindInt, int64(0), false},
-		{"without_defaults.ratio", runtime.KindFloat, float64(0), false},
-		{"without_defaults.price", runtime.KindDecimal, decimal.Zero, false},
-		{"without_defaults.enabled", runtime.KindBool, false, false},
-		{"without_defaults.theme", runtime.KindSelect, "light", false},
-		{"without_defaults.timeout", runtime.KindDuration, time.Duration(0), false},
-		{"without_defaults.tags", runtime.KindStringList, []string{}, false},
-		{"without_defaults.api_key", runtime.KindSecret, runtime.Secret{}, false},
+		{"with_defaults.title", value.KindString, "My Shop", true},
+		{"with_defaults.about", value.KindText, "Line one.\nLine two.\n", true},
+		{"with_defaults.max_items", value.KindInt, int64(-42), true},
+		{"with_defaults.ratio", value.KindFloat, 0.25, true},
+		{"with_defaults.price", value.KindDecimal, decimal.RequireFromString("19.990"), true},
+		{"with_defaults.enabled", value.KindBool, true, true},
+		{"with_defaults.theme", value.KindSelect, "dark", true},
+		{"with_defaults.timeout", value.KindDuration, 90 * time.Second, true},
+		{"with_defaults.tags", value.KindStringList, []string{"a", "b c", "3"}, true},
+		{"with_defaults.hosts", value.KindStringList, []string{"x", "y"}, true},
+		{"with_defaults.api_key", value.KindSecret, value.Secret{}, false},
+		{"without_defaults.title", value.KindString, "", false},
+		{"without_defaults.about", value.KindText, "", false},
+		{"without_defaults.max_items", value.KindInt, int64(0), false},
+		{"without_defaults.ratio", value.KindFloat, float64(0), false},
+		{"without_defaults.price", value.KindDecimal, decimal.Zero, false},
+		{"without_defaults.enabled", value.KindBool, false, false},
+		{"without_defaults.theme", value.KindSelect, "light", false},
+		{"without_defaults.timeout", value.KindDuration, time.Duration(0), false},
+		{"without_defaults.tags", value.KindStringList, []string{}, false},
+		{"without_defaults.api_key", value.KindSecret, value.Secret{}, false},
 	}
 	for _, tt := range tests {
 		f := field(t, s, tt.path)
@@ -202,7 +203,7 @@ func TestValidatorRuntime(t *testing.T) {
 	if v.Validate(int64(11)) == nil || v.Validate(int64(5)) != nil {
 		t.Error("range(1, 10) does not check its bounds")
 	}
-	for _, name := range runtime.ValidatorNames() {
+	for _, name := range value.ValidatorNames() {
 		if _, args := validatorArgs[name]; !args && (Validator{Name: name}).Runtime() == nil {
 			t.Errorf("validator %q has no runtime constructor", name)
 		}
@@ -288,10 +289,10 @@ func TestExampleIsComplete(t *testing.T) {
 		}
 	}
 	want := []string{"deprecated", "labelled choice"}
-	for _, k := range runtime.Kinds() {
+	for _, k := range value.Kinds() {
 		want = append(want, "kind "+k.String())
 	}
-	for _, name := range runtime.ValidatorNames() {
+	for _, name := range value.ValidatorNames() {
 		want = append(want, "validator "+name)
 	}
 	for _, w := range want {

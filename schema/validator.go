@@ -5,31 +5,32 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"gopkg.in/yaml.v3"
 )
 
 // Runtime builds the runtime validator that v declares, such as
-// runtime.MinLength(v.N) for "min_length". It returns nil if v.Name is not a
+// value.MinLength(v.N) for "min_length". It returns nil if v.Name is not a
 // validator name, and panics (as the runtime constructors do) on arguments
 // the loader rejects, such as a regex that does not compile; a Validator
 // produced by Parse never does either.
-func (v Validator) Runtime() runtime.Validator {
+func (v Validator) Runtime() value.Validator {
 	switch v.Name {
 	case "min_length":
-		return runtime.MinLength(v.N)
+		return value.MinLength(v.N)
 	case "max_length":
-		return runtime.MaxLength(v.N)
+		return value.MaxLength(v.N)
 	case "regex":
-		return runtime.Regex(v.Pattern, v.Inverse)
+		return value.Regex(v.Pattern, v.Inverse)
 	case "range":
-		return runtime.Range(v.Min, v.Max)
+		return value.Range(v.Min, v.Max)
 	case "url":
-		return runtime.URL(v.Schemes...)
+		return value.URL(v.Schemes...)
 	case "one_of":
-		return runtime.OneOf(v.Values...)
+		return value.OneOf(v.Values...)
 	case "custom":
-		return runtime.Custom(v.Custom)
+		return value.Custom(v.Custom)
 	}
 	if fn, ok := plainValidators[v.Name]; ok {
 		return fn()
@@ -38,12 +39,12 @@ func (v Validator) Runtime() runtime.Validator {
 }
 
 // plainValidators are the validators without arguments.
-var plainValidators = map[string]func() runtime.Validator{
-	"required": runtime.Required, "not_empty": runtime.NotEmpty, "not_blank": runtime.NotBlank,
-	"positive": runtime.Positive, "non_negative": runtime.NonNegative, "email": runtime.Email,
-	"ipv4": runtime.IPv4, "ipv6": runtime.IPv6, "ip": runtime.IP, "hostname": runtime.Hostname,
-	"domain": runtime.Domain, "slug": runtime.Slug, "json": runtime.JSON, "path": runtime.Path,
-	"port": runtime.Port,
+var plainValidators = map[string]func() value.Validator{
+	"required": value.Required, "not_empty": value.NotEmpty, "not_blank": value.NotBlank,
+	"positive": value.Positive, "non_negative": value.NonNegative, "email": value.Email,
+	"ipv4": value.IPv4, "ipv6": value.IPv6, "ip": value.IP, "hostname": value.Hostname,
+	"domain": value.Domain, "slug": value.Slug, "json": value.JSON, "path": value.Path,
+	"port": value.Port,
 }
 
 // validators reads a field's validators into f.Validators. A list is the
@@ -92,13 +93,13 @@ func mappingKeys(n *yaml.Node) string {
 func (l *loader) knownValidator(f *Field, n *yaml.Node, what string) bool {
 	name := n.Value
 	switch {
-	case !slices.Contains(runtime.ValidatorNames(), name):
-		if hint := didYouMean(name, runtime.ValidatorNames()); hint != "" {
+	case !slices.Contains(value.ValidatorNames(), name):
+		if hint := didYouMean(name, value.ValidatorNames()); hint != "" {
 			l.errorf(n, "unknown validator %q on %s%s", name, what, hint)
 		} else {
 			l.errorf(n, "unknown validator %q on %s; validators for %s fields are: %s", name, what, f.Kind, applicable(f.Kind))
 		}
-	case f.Kind != 0 && !runtime.ValidatorApplies(name, f.Kind):
+	case f.Kind != 0 && !value.ValidatorApplies(name, f.Kind):
 		l.errorf(n, "%s does not apply to %s fields (%s); validators for %s fields are: %s",
 			name, f.Kind, what, f.Kind, applicable(f.Kind))
 	default:
@@ -108,10 +109,10 @@ func (l *loader) knownValidator(f *Field, n *yaml.Node, what string) bool {
 }
 
 // applicable lists the validators that apply to kind k.
-func applicable(k runtime.Kind) string {
+func applicable(k value.Kind) string {
 	var names []string
-	for _, name := range runtime.ValidatorNames() {
-		if runtime.ValidatorApplies(name, k) {
+	for _, name := range value.ValidatorNames() {
+		if value.ValidatorApplies(name, k) {
 			names = append(names, name)
 		}
 	}

@@ -6,7 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/shopspring/decimal"
 	"gopkg.in/yaml.v3"
 )
@@ -167,7 +168,7 @@ func (l *loader) bound(f *Field, keys map[string]pair, key string, dst *any, wha
 	if f.Kind == 0 {
 		return false // the type is unknown, and reported
 	}
-	v, err := runtime.ParseValue(f.Kind, p.val.Value)
+	v, err := value.Parse(f.Kind, p.val.Value)
 	if err != nil {
 		l.errorf(p.val, "%s %s of range on %s is not a valid %s: %v", key, quoteShort(p.val.Value), what, f.Kind, err)
 		return false
@@ -178,7 +179,7 @@ func (l *loader) bound(f *Field, keys map[string]pair, key string, dst *any, wha
 
 // valueOf names a value of kind k for messages: "int value", or just
 // "value" when the field's type is unknown.
-func valueOf(k runtime.Kind) string {
+func valueOf(k value.Kind) string {
 	if k == 0 {
 		return "value"
 	}
@@ -275,8 +276,8 @@ func (l *loader) oneOfArg(f *Field, v *Validator, arg *yaml.Node, what string) b
 // one by one, so one_of values of a string_list field are strings.
 func (l *loader) oneOfValue(f *Field, n *yaml.Node, in string) (any, bool) {
 	kind := f.Kind
-	if kind == runtime.KindStringList {
-		kind = runtime.KindString
+	if kind == value.KindStringList {
+		kind = value.KindString
 	}
 	if n.Kind != yaml.ScalarNode || isNull(n) {
 		l.errorf(n, "values of %s must be single %ss, not %s", in, valueOf(kind), describe(n))
@@ -285,12 +286,12 @@ func (l *loader) oneOfValue(f *Field, n *yaml.Node, in string) (any, bool) {
 	if kind == 0 {
 		return nil, false // the type is unknown, and reported
 	}
-	val, err := runtime.ParseValue(kind, n.Value)
+	val, err := value.Parse(kind, n.Value)
 	if err != nil {
 		l.errorf(n, "value %s of %s is not a valid %s: %v", quoteShort(n.Value), in, kind, err)
 		return nil, false
 	}
-	if f.Kind == runtime.KindSelect && len(f.Choices) > 0 && !f.isChoice(n.Value) {
+	if f.Kind == value.KindSelect && len(f.Choices) > 0 && !f.isChoice(n.Value) {
 		l.errorf(n, "value %q of %s is not one of the field's choices (%s)", n.Value, in, f.choiceList())
 		return nil, false
 	}
@@ -303,7 +304,7 @@ func (l *loader) customArg(f *Field, v *Validator, arg *yaml.Node, what string) 
 		return false
 	}
 	if arg.Kind != yaml.ScalarNode || strings.TrimSpace(arg.Value) == "" || strings.ContainsAny(arg.Value, " \t\n") {
-		l.errorf(arg, "custom on %s needs the name its Go function is registered under with runtime.RegisterValidator, not %s",
+		l.errorf(arg, "custom on %s needs the name its Go function is registered under with value.RegisterValidator, not %s",
 			what, describe(arg))
 		return false
 	}

@@ -5,7 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/go-sysconfig/sysconfig/schema"
 )
 
@@ -157,7 +158,7 @@ func schemes(v schema.Validator) []string {
 func texts(f *schema.Field, values []any) []string {
 	out := make([]string, len(values))
 	for i, v := range values {
-		out[i] = fmt.Sprintf("%q", runtime.FormatValue(f.Kind, v))
+		out[i] = fmt.Sprintf("%q", value.Format(f.Kind, v))
 	}
 	return out
 }
@@ -215,10 +216,10 @@ func describeURL(v schema.Validator) string {
 func bounds(f *schema.Field, v schema.Validator) string {
 	var parts []string
 	if v.Min != nil {
-		parts = append(parts, "min: "+runtime.FormatValue(f.Kind, v.Min))
+		parts = append(parts, "min: "+value.Format(f.Kind, v.Min))
 	}
 	if v.Max != nil {
-		parts = append(parts, "max: "+runtime.FormatValue(f.Kind, v.Max))
+		parts = append(parts, "max: "+value.Format(f.Kind, v.Max))
 	}
 	return "{" + strings.Join(parts, ", ") + "}"
 }

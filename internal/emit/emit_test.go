@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/dave/jennifer/jen"
-	"github.com/go-sysconfig/sysconfig/runtime"
 	"github.com/go-sysconfig/sysconfig/schema"
 	"github.com/shopspring/decimal"
 )
@@ -50,7 +51,7 @@ func TestDescriptors(t *testing.T) {
 var SiteTitleField = runtime.StringField("title", runtime.Meta{
 	Label:       "Site title",
 	Description: "Shown in the browser tab.",
-	Validators:  []runtime.Validator{runtime.Required(), runtime.MinLength(3)},
+	Validators:  []value.Validator{value.Required(), value.MinLength(3)},
 }, "My Shop")`)
 	check(t, "select", g.descriptor(field(t, s, "site.theme")), `
 // SiteThemeField describes shop.site.theme.
@@ -58,22 +59,22 @@ var SiteThemeField = runtime.SelectField("theme", runtime.Meta{}, SiteThemeDark,
 	check(t, "int", g.descriptor(field(t, s, "checkout.max_items")), `
 // CheckoutMaxItemsField describes shop.checkout.max_items.
 var CheckoutMaxItemsField = runtime.IntField("max_items", runtime.Meta{
-	Validators: []runtime.Validator{runtime.Range(int64(1), nil)},
+	Validators: []value.Validator{value.Range(int64(1), nil)},
 }, 50)`)
 	check(t, "float", g.descriptor(field(t, s, "checkout.tax_rate")), `
 // CheckoutTaxRateField describes shop.checkout.tax_rate.
 var CheckoutTaxRateField = runtime.FloatField("tax_rate", runtime.Meta{
-	Validators: []runtime.Validator{runtime.Range(0.0, 2.5)},
+	Validators: []value.Validator{value.Range(0.0, 2.5)},
 }, 3.0)`)
 	check(t, "decimal", g.descriptor(field(t, s, "checkout.min_order")), `
 // CheckoutMinOrderField describes shop.checkout.min_order.
 var CheckoutMinOrderField = runtime.DecimalField("min_order", runtime.Meta{
-	Validators: []runtime.Validator{runtime.OneOf(runtime.MustDecimal("0.01"), runtime.MustDecimal("5"))},
-}, runtime.MustDecimal("9.99"))`)
+	Validators: []value.Validator{value.OneOf(value.MustDecimal("0.01"), value.MustDecimal("5"))},
+}, value.MustDecimal("9.99"))`)
 	check(t, "duration", g.descriptor(field(t, s, "checkout.timeout")), `
 // CheckoutTimeoutField describes shop.checkout.timeout.
 var CheckoutTimeoutField = runtime.DurationField("timeout", runtime.Meta{
-	Validators: []runtime.Validator{runtime.Range(time.Duration(0), time.Hour)},
+	Validators: []value.Validator{value.Range(time.Duration(0), time.Hour)},
 }, 90*time.Second)`)
 	check(t, "deprecated list", g.descriptor(field(t, s, "checkout.countries")), `
 // CheckoutCountriesField describes shop.checkout.countries.
@@ -84,7 +85,7 @@ var CheckoutCountriesField = runtime.StringListField("countries", runtime.Meta{
 }, []string{"FR", "DE"})`)
 	check(t, "secret", g.descriptor(field(t, s, "checkout.api_key")), "// CheckoutAPIKeyField describes shop.checkout.api_key.\n"+
 		"var CheckoutAPIKeyField = runtime.SecretField(\"api_key\", runtime.Meta{\n"+
-		"\tValidators: []runtime.Validator{runtime.Regex(`^sk_\\w+$`, false)},\n})")
+		"\tValidators: []value.Validator{value.Regex(`^sk_\\w+$`, false)},\n})")
 	if g.err != nil {
 		t.Fatal(g.err)
 	}
@@ -177,31 +178,31 @@ func New(client *runtime.Client) *Config {
 
 func TestValues(t *testing.T) {
 	tests := []struct {
-		kind runtime.Kind
+		kind value.Kind
 		v    any
 		want string
 	}{
-		{runtime.KindString, "a\"b", `"a\"b"`},
-		{runtime.KindInt, int64(-5), "int64(-5)"},
-		{runtime.KindInt, 7, "int64(7)"},
-		{runtime.KindFloat, 2.5, "2.5"},
-		{runtime.KindFloat, float64(3), "3.0"},
-		{runtime.KindFloat, int64(3), "3.0"},
-		{runtime.KindFloat, 1e21, "1e+21"},
-		{runtime.KindDecimal, decimal.RequireFromString("0.010"), `runtime.MustDecimal("0.010")`},
-		{runtime.KindDecimal, decimal.RequireFromString("49.90"), `runtime.MustDecimal("49.90")`},
-		{runtime.KindDecimal, decimal.RequireFromString("1e3"), `runtime.MustDecimal("1000")`},
-		{runtime.KindDecimal, decimal.RequireFromString("-0.5"), `runtime.MustDecimal("-0.5")`},
-		{runtime.KindDecimal, int64(2), `runtime.MustDecimal("2")`},
-		{runtime.KindBool, false, "false"},
-		{runtime.KindDuration, time.Duration(0), "time.Duration(0)"},
-		{runtime.KindDuration, 5 * time.Second, "5 * time.Second"},
-		{runtime.KindDuration, time.Minute, "time.Minute"},
-		{runtime.KindDuration, 1500 * time.Millisecond, "1500 * time.Millisecond"},
-		{runtime.KindDuration, -90 * time.Minute, "-90 * time.Minute"},
-		{runtime.KindDuration, 1001 * time.Nanosecond, "1001 * time.Nanosecond"},
-		{runtime.KindStringList, []string{"a", "b"}, `[]string{"a", "b"}`},
-		{runtime.KindStringList, []string{}, "nil"},
+		{value.KindString, "a\"b", `"a\"b"`},
+		{value.KindInt, int64(-5), "int64(-5)"},
+		{value.KindInt, 7, "int64(7)"},
+		{value.KindFloat, 2.5, "2.5"},
+		{value.KindFloat, float64(3), "3.0"},
+		{value.KindFloat, int64(3), "3.0"},
+		{value.KindFloat, 1e21, "1e+21"},
+		{value.KindDecimal, decimal.RequireFromString("0.010"), `value.MustDecimal("0.010")`},
+		{value.KindDecimal, decimal.RequireFromString("49.90"), `value.MustDecimal("49.90")`},
+		{value.KindDecimal, decimal.RequireFromString("1e3"), `value.MustDecimal("1000")`},
+		{value.KindDecimal, decimal.RequireFromString("-0.5"), `value.MustDecimal("-0.5")`},
+		{value.KindDecimal, int64(2), `value.MustDecimal("2")`},
+		{value.KindBool, false, "false"},
+		{value.KindDuration, time.Duration(0), "time.Duration(0)"},
+		{value.KindDuration, 5 * time.Second, "5 * time.Second"},
+		{value.KindDuration, time.Minute, "time.Minute"},
+		{value.KindDuration, 1500 * time.Millisecond, "1500 * time.Millisecond"},
+		{value.KindDuration, -90 * time.Minute, "-90 * time.Minute"},
+		{value.KindDuration, 1001 * time.Nanosecond, "1001 * time.Nanosecond"},
+		{value.KindStringList, []string{"a", "b"}, `[]string{"a", "b"}`},
+		{value.KindStringList, []string{}, "nil"},
 	}
 	for _, tt := range tests {
 		g := &gen{}
@@ -215,19 +216,19 @@ func TestValues(t *testing.T) {
 
 func TestDefaults(t *testing.T) {
 	tests := []struct {
-		kind runtime.Kind
+		kind value.Kind
 		v    any
 		want string
 	}{
-		{runtime.KindInt, int64(50), "50"},
-		{runtime.KindInt, nil, "0"},
-		{runtime.KindDuration, time.Duration(0), "0"},
-		{runtime.KindDuration, 90 * time.Second, "90 * time.Second"},
-		{runtime.KindDuration, time.Hour, "time.Hour"},
-		{runtime.KindStringList, []string{}, "nil"},
-		{runtime.KindDecimal, decimal.Zero, `runtime.MustDecimal("0")`},
-		{runtime.KindFloat, float64(0), "0.0"},
-		{runtime.KindString, "", `""`},
+		{value.KindInt, int64(50), "50"},
+		{value.KindInt, nil, "0"},
+		{value.KindDuration, time.Duration(0), "0"},
+		{value.KindDuration, 90 * time.Second, "90 * time.Second"},
+		{value.KindDuration, time.Hour, "time.Hour"},
+		{value.KindStringList, []string{}, "nil"},
+		{value.KindDecimal, decimal.Zero, `value.MustDecimal("0")`},
+		{value.KindFloat, float64(0), "0.0"},
+		{value.KindString, "", `""`},
 	}
 	for _, tt := range tests {
 		g := &gen{}
@@ -252,11 +253,11 @@ func TestPattern(t *testing.T) {
 }
 
 func TestValidatorsLayout(t *testing.T) {
-	f := &schema.Field{Kind: runtime.KindString, Validators: []schema.Validator{
+	f := &schema.Field{Kind: value.KindString, Validators: []schema.Validator{
 		{Name: "required"}, {Name: "regex", Pattern: "^a$", Inverse: true}, {Name: "custom", Custom: "sku"},
 	}}
-	check(t, "long list", (&gen{}).validatorsList(f), "[]runtime.Validator{\n"+
-		"\truntime.Required(),\n\truntime.Regex(`^a$`, true),\n\truntime.Custom(\"sku\"),\n}")
+	check(t, "long list", (&gen{}).validatorsList(f), "[]value.Validator{\n"+
+		"\tvalue.Required(),\n\tvalue.Regex(`^a$`, true),\n\tvalue.Custom(\"sku\"),\n}")
 }
 
 func TestDocWrapping(t *testing.T) {

@@ -18,17 +18,17 @@ var plainValidators = []struct{ name, fn string }{
 // validatorsList writes f's validators, on one line when they are short
 // and one per line otherwise:
 //
-//	[]runtime.Validator{runtime.Required(), runtime.MinLength(3)}
-//	[]runtime.Validator{
-//		runtime.Required(),
-//		runtime.Regex(`^[a-z]+$`, false),
+//	[]value.Validator{value.Required(), value.MinLength(3)}
+//	[]value.Validator{
+//		value.Required(),
+//		value.Regex(`^[a-z]+$`, false),
 //	}
 func (g *gen) validatorsList(f *schema.Field) *jen.Statement {
 	items := make([]jen.Code, len(f.Validators))
 	for i, v := range f.Validators {
 		items[i] = g.validator(f, v)
 	}
-	list := jen.Index().Qual(runtimePkg, "Validator")
+	list := jen.Index().Qual(valuePkg, "Validator")
 	if len(items) > 1 && !allShort(f.Validators) {
 		return list.Custom(multiLine, items...)
 	}
@@ -65,7 +65,7 @@ var multiLine = jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}
 
 // validator writes one validator constructor call:
 //
-//	runtime.Regex(`^[a-z]+$`, false)   runtime.Range(int64(1), nil)
+//	value.Regex(`^[a-z]+$`, false)   value.Range(int64(1), nil)
 func (g *gen) validator(f *schema.Field, v schema.Validator) jen.Code {
 	if fn := plainFunc(v.Name); fn != "" {
 		return call(fn)
@@ -92,7 +92,7 @@ func (g *gen) validator(f *schema.Field, v schema.Validator) jen.Code {
 
 // call writes a call of a runtime function.
 func call(fn string, args ...jen.Code) *jen.Statement {
-	return jen.Qual(runtimePkg, fn).Call(args...)
+	return jen.Qual(valuePkg, fn).Call(args...)
 }
 
 // bound writes a range bound: a typed value, or nil when open.

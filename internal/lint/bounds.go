@@ -6,9 +6,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/shopspring/decimal"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
 	"github.com/go-sysconfig/sysconfig/schema"
 )
 
@@ -29,7 +30,7 @@ func boundsHint(f *schema.Field) string {
 		}
 	}
 	hint := strings.Join(hints, ", ") + " or one_of"
-	if f.Kind == runtime.KindInt && acceptsDefault(f, schema.Validator{Name: "port"}) {
+	if f.Kind == value.KindInt && acceptsDefault(f, schema.Validator{Name: "port"}) {
 		hint += " (port for port numbers)"
 	}
 	return hint
@@ -43,8 +44,8 @@ func acceptsDefault(f *schema.Field, v schema.Validator) bool {
 
 // baseRange is the range suggested for a kind when nothing narrows it, as
 // decimals (a duration in nanoseconds).
-func baseRange(k runtime.Kind) (lo, hi decimal.Decimal) {
-	if k == runtime.KindDuration {
+func baseRange(k value.Kind) (lo, hi decimal.Decimal) {
+	if k == value.KindDuration {
 		return decimal.NewFromInt(int64(time.Second)), decimal.NewFromInt(int64(time.Hour))
 	}
 	return decimal.NewFromInt(1), decimal.NewFromInt(100)
@@ -106,25 +107,25 @@ func asDecimal(v any) (decimal.Decimal, bool) {
 // which the widened range always reaches.
 func boundText(f *schema.Field, b decimal.Decimal) string {
 	v, ok := fromDecimal(f.Kind, b)
-	if !ok || runtime.CheckValue(f.Kind, v) != nil {
+	if !ok || value.Check(f.Kind, v) != nil {
 		v = f.Default
 	}
 	if d, isDuration := v.(time.Duration); isDuration {
 		return shortDuration(d)
 	}
-	return runtime.FormatValue(f.Kind, v)
+	return value.Format(f.Kind, v)
 }
 
 // fromDecimal converts b to a value of kind k, reporting whether it fits.
-func fromDecimal(k runtime.Kind, b decimal.Decimal) (any, bool) {
+func fromDecimal(k value.Kind, b decimal.Decimal) (any, bool) {
 	limit := decimal.NewFromInt(math.MaxInt64)
 	fits := b.Abs().LessThanOrEqual(limit)
 	switch k {
-	case runtime.KindInt:
+	case value.KindInt:
 		return b.IntPart(), fits
-	case runtime.KindDuration:
+	case value.KindDuration:
 		return time.Duration(b.IntPart()), fits
-	case runtime.KindFloat:
+	case value.KindFloat:
 		x := b.InexactFloat64()
 		return x, !math.IsInf(x, 0)
 	}

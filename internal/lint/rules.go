@@ -7,7 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/go-sysconfig/sysconfig/schema"
 )
 
@@ -121,7 +122,7 @@ func labelProblems(what, name, label string) []string {
 
 // secretRequired reports a secret that operators may leave empty.
 func secretRequired(f *schema.Field) []string {
-	return report(f.Kind == runtime.KindSecret && !hasValidator(f, "required", "not_empty"),
+	return report(f.Kind == value.KindSecret && !hasValidator(f, "required", "not_empty"),
 		`secret field %s is not required; add "- required" so that operators cannot clear it, `+
 			"or say in its description why it may be empty", fieldName(f))
 }
@@ -134,7 +135,7 @@ func hasValidator(f *schema.Field, names ...string) bool {
 // ---- numeric-bounds ----
 
 // numericKinds are the kinds that numeric-bounds checks.
-var numericKinds = []runtime.Kind{runtime.KindInt, runtime.KindFloat, runtime.KindDecimal, runtime.KindDuration}
+var numericKinds = []value.Kind{value.KindInt, value.KindFloat, value.KindDecimal, value.KindDuration}
 
 // numericBounds reports a number or duration that any value may be set
 // to, suggesting bounds that its default passes (see boundsHint).

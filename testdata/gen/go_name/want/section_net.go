@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // sectionNet declares the net section.
@@ -27,7 +28,7 @@ var NetHttp2EnabledField = runtime.BoolField("http2_enabled", runtime.Meta{
 var NetHTTP2MaxStreamsField = runtime.IntField("http2_max_streams", runtime.Meta{
 	Label:       "HTTP2 max streams",
 	Description: "The derived name, HTTP2MaxStreams, for comparison.",
-	Validators:  []runtime.Validator{runtime.Positive()},
+	Validators:  []value.Validator{value.Positive()},
 }, 100)
 
 // NetProtocol is a value of svc.net.proto.

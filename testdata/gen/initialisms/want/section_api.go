@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // sectionAPI declares the api section.
@@ -24,7 +25,7 @@ var sectionAPI = runtime.NewSection("api", "API", "The upstream API.",
 // APIAPIURLField describes svc.api.api_url.
 var APIAPIURLField = runtime.StringField("api_url", runtime.Meta{
 	Label:      "API URL",
-	Validators: []runtime.Validator{runtime.URL()},
+	Validators: []value.Validator{value.URL()},
 }, "https://api.example.com")
 
 // APIHTTPTimeoutField describes svc.api.http_timeout.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 	"github.com/shopspring/decimal"
 )
 
@@ -55,7 +56,7 @@ var AllRatioField = runtime.FloatField("ratio", runtime.Meta{
 var AllPriceField = runtime.DecimalField("price", runtime.Meta{
 	Label:       "Price",
 	Description: "An exact decimal that keeps its scale.",
-}, runtime.MustDecimal("19.90"))
+}, value.MustDecimal("19.90"))
 
 // AllEnabledField describes kinds.all.enabled: True or false.
 var AllEnabledField = runtime.BoolField("enabled", runtime.Meta{
@@ -247,12 +248,12 @@ func (s *AllSection) ResetTags(ctx context.Context) error {
 }
 
 // Token returns kinds.all.token: Encrypted at rest and redacted everywhere.
-func (s *AllSection) Token(ctx context.Context) (runtime.Secret, error) {
+func (s *AllSection) Token(ctx context.Context) (value.Secret, error) {
 	return AllTokenField.Get(ctx, s.client)
 }
 
 // SetToken validates v and stores it as kinds.all.token.
-func (s *AllSection) SetToken(ctx context.Context, v runtime.Secret) error {
+func (s *AllSection) SetToken(ctx context.Context, v value.Secret) error {
 	return AllTokenField.Set(ctx, s.client, v)
 }
 

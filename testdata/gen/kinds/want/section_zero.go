@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 	"github.com/shopspring/decimal"
 )
 
@@ -50,7 +51,7 @@ var ZeroRatioField = runtime.FloatField("ratio", runtime.Meta{
 // ZeroPriceField describes kinds.zero.price.
 var ZeroPriceField = runtime.DecimalField("price", runtime.Meta{
 	Label: "Price",
-}, runtime.MustDecimal("0"))
+}, value.MustDecimal("0"))
 
 // ZeroEnabledField describes kinds.zero.enabled.
 var ZeroEnabledField = runtime.BoolField("enabled", runtime.Meta{

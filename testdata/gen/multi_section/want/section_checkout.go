@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 	"github.com/shopspring/decimal"
 )
 
@@ -18,7 +19,7 @@ var sectionCheckout = runtime.NewSection("checkout", "Checkout", "Prices and pay
 // CheckoutMinOrderField describes shop.checkout.min_order.
 var CheckoutMinOrderField = runtime.DecimalField("min_order", runtime.Meta{
 	Label: "Min order",
-}, runtime.MustDecimal("5.00"))
+}, value.MustDecimal("5.00"))
 
 // CheckoutSection holds the accessors of the checkout section: Prices and
 // payment.

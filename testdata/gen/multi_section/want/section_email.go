@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // sectionEmail declares the email section.
@@ -17,7 +18,7 @@ var sectionEmail = runtime.NewSection("email", "Email", "",
 // EmailFromAddressField describes shop.email.from_address.
 var EmailFromAddressField = runtime.StringField("from_address", runtime.Meta{
 	Label:      "From address",
-	Validators: []runtime.Validator{runtime.Email()},
+	Validators: []value.Validator{value.Email()},
 }, "shop@example.com")
 
 // EmailSection holds the accessors of the email section.

@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // sectionMisc declares the misc section.
@@ -78,12 +79,12 @@ func (s *MiscSection) ResetLevel(ctx context.Context) error {
 }
 
 // Key returns bare.misc.key.
-func (s *MiscSection) Key(ctx context.Context) (runtime.Secret, error) {
+func (s *MiscSection) Key(ctx context.Context) (value.Secret, error) {
 	return MiscKeyField.Get(ctx, s.client)
 }
 
 // SetKey validates v and stores it as bare.misc.key.
-func (s *MiscSection) SetKey(ctx context.Context, v runtime.Secret) error {
+func (s *MiscSection) SetKey(ctx context.Context, v value.Secret) error {
 	return MiscKeyField.Set(ctx, s.client, v)
 }
 

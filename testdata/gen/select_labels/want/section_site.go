@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // sectionSite declares the site section.
@@ -60,7 +61,7 @@ const (
 // SiteSizeField describes shop.site.size.
 var SiteSizeField = runtime.SelectField("size", runtime.Meta{
 	Label:      "Size",
-	Validators: []runtime.Validator{runtime.OneOf("s", "m")},
+	Validators: []value.Validator{value.OneOf("s", "m")},
 }, SiteSizeM, SiteSizeS, SiteSizeM, SiteSizeXl)
 
 // SiteSection holds the accessors of the site section.

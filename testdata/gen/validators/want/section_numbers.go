@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 	"github.com/shopspring/decimal"
 )
 
@@ -27,70 +28,70 @@ var sectionNumbers = runtime.NewSection("numbers", "Numbers", "",
 // NumbersCountField describes checks.numbers.count.
 var NumbersCountField = runtime.IntField("count", runtime.Meta{
 	Label: "Count",
-	Validators: []runtime.Validator{
-		runtime.Range(int64(1), int64(100)),
-		runtime.OneOf(int64(10), int64(20), int64(50)),
+	Validators: []value.Validator{
+		value.Range(int64(1), int64(100)),
+		value.OneOf(int64(10), int64(20), int64(50)),
 	},
 }, 10)
 
 // NumbersAtLeastField describes checks.numbers.at_least.
 var NumbersAtLeastField = runtime.IntField("at_least", runtime.Meta{
 	Label:      "At least",
-	Validators: []runtime.Validator{runtime.Range(int64(-5), nil)},
+	Validators: []value.Validator{value.Range(int64(-5), nil)},
 }, 5)
 
 // NumbersAtMostField describes checks.numbers.at_most.
 var NumbersAtMostField = runtime.IntField("at_most", runtime.Meta{
 	Label: "At most",
-	Validators: []runtime.Validator{
-		runtime.Range(nil, int64(100)),
-		runtime.NonNegative(),
+	Validators: []value.Validator{
+		value.Range(nil, int64(100)),
+		value.NonNegative(),
 	},
 }, 0)
 
 // NumbersPortField describes checks.numbers.port.
 var NumbersPortField = runtime.IntField("port", runtime.Meta{
 	Label:      "Port",
-	Validators: []runtime.Validator{runtime.Port()},
+	Validators: []value.Validator{value.Port()},
 }, 8080)
 
 // NumbersRatioField describes checks.numbers.ratio.
 var NumbersRatioField = runtime.FloatField("ratio", runtime.Meta{
 	Label: "Ratio",
-	Validators: []runtime.Validator{
-		runtime.Range(0.0, 1.0),
-		runtime.OneOf(0.25, 0.5, 1.0),
+	Validators: []value.Validator{
+		value.Range(0.0, 1.0),
+		value.OneOf(0.25, 0.5, 1.0),
 	},
 }, 1.0)
 
 // NumbersPositiveRatioField describes checks.numbers.positive_ratio.
 var NumbersPositiveRatioField = runtime.FloatField("positive_ratio", runtime.Meta{
 	Label:      "Positive ratio",
-	Validators: []runtime.Validator{runtime.Positive()},
+	Validators: []value.Validator{value.Positive()},
 }, 0.5)
 
 // NumbersPriceField describes checks.numbers.price.
 var NumbersPriceField = runtime.DecimalField("price", runtime.Meta{
 	Label: "Price",
-	Validators: []runtime.Validator{
-		runtime.Range(runtime.MustDecimal("0.01"), runtime.MustDecimal("1000.00")),
-		runtime.OneOf(runtime.MustDecimal("9.99"), runtime.MustDecimal("19.99")),
+	Validators: []value.Validator{
+		value.Range(value.MustDecimal("0.01"), value.MustDecimal("1000.00")),
+		value.OneOf(value.MustDecimal("9.99"), value.MustDecimal("19.99")),
 	},
-}, runtime.MustDecimal("9.99"))
+}, value.MustDecimal("9.99"))
 
 // NumbersDelayField describes checks.numbers.delay.
 var NumbersDelayField = runtime.DurationField("delay", runtime.Meta{
 	Label: "Delay",
-	Validators: []runtime.Validator{
-		runtime.Range(time.Duration(0), time.Hour),
-		runtime.OneOf(time.Duration(0), 5*time.Second, 90*time.Second, 250*time.Millisecond),
+	Validators: []value.Validator{
+		value.Range(time.Duration(0), time.Hour),
+		value.OneOf(time.Duration(0), 5*time.Second, 90*time.Second, 250*time.Millisecond),
 	},
 }, 5*time.Second)
 
 // NumbersGraceField describes checks.numbers.grace.
 var NumbersGraceField = runtime.DurationField("grace", runtime.Meta{
 	Label:      "Grace",
-	Validators: []runtime.Validator{runtime.Positive()},
+	Validators: []value.Validator{value.Positive()},
 }, time.Minute)
 
 // NumbersSection holds the accessors of the numbers section.

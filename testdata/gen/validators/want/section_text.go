@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // sectionText declares the text section.
@@ -32,111 +33,111 @@ var sectionText = runtime.NewSection("text", "Text", "",
 // TextUsernameField describes checks.text.username.
 var TextUsernameField = runtime.StringField("username", runtime.Meta{
 	Label: "Username",
-	Validators: []runtime.Validator{
-		runtime.Required(),
-		runtime.NotBlank(),
-		runtime.MinLength(3),
-		runtime.MaxLength(20),
-		runtime.Slug(),
+	Validators: []value.Validator{
+		value.Required(),
+		value.NotBlank(),
+		value.MinLength(3),
+		value.MaxLength(20),
+		value.Slug(),
 	},
 }, "")
 
 // TextCodeField describes checks.text.code.
 var TextCodeField = runtime.StringField("code", runtime.Meta{
 	Label: "Code",
-	Validators: []runtime.Validator{
-		runtime.Regex(`^[A-Z]{3}-\d+$`, false),
-		runtime.Regex(`^TEST`, true),
-		runtime.Regex("a`b", false),
+	Validators: []value.Validator{
+		value.Regex(`^[A-Z]{3}-\d+$`, false),
+		value.Regex(`^TEST`, true),
+		value.Regex("a`b", false),
 	},
 }, "")
 
 // TextContactField describes checks.text.contact.
 var TextContactField = runtime.StringField("contact", runtime.Meta{
 	Label:      "Contact",
-	Validators: []runtime.Validator{runtime.Email()},
+	Validators: []value.Validator{value.Email()},
 }, "")
 
 // TextHomepageField describes checks.text.homepage.
 var TextHomepageField = runtime.StringField("homepage", runtime.Meta{
 	Label:      "Homepage",
-	Validators: []runtime.Validator{runtime.URL()},
+	Validators: []value.Validator{value.URL()},
 }, "")
 
 // TextCallbackField describes checks.text.callback.
 var TextCallbackField = runtime.StringField("callback", runtime.Meta{
 	Label:      "Callback",
-	Validators: []runtime.Validator{runtime.URL("https", "wss")},
+	Validators: []value.Validator{value.URL("https", "wss")},
 }, "")
 
 // TextHostField describes checks.text.host.
 var TextHostField = runtime.StringField("host", runtime.Meta{
 	Label:      "Host",
-	Validators: []runtime.Validator{runtime.Hostname()},
+	Validators: []value.Validator{value.Hostname()},
 }, "")
 
 // TextDomainField describes checks.text.domain.
 var TextDomainField = runtime.StringField("domain", runtime.Meta{
 	Label:      "Domain",
-	Validators: []runtime.Validator{runtime.Domain()},
+	Validators: []value.Validator{value.Domain()},
 }, "")
 
 // TextAddressField describes checks.text.address.
 var TextAddressField = runtime.StringField("address", runtime.Meta{
 	Label:      "Address",
-	Validators: []runtime.Validator{runtime.IP()},
+	Validators: []value.Validator{value.IP()},
 }, "")
 
 // TextAddressV4Field describes checks.text.address_v4.
 var TextAddressV4Field = runtime.StringField("address_v4", runtime.Meta{
 	Label:      "Address v4",
-	Validators: []runtime.Validator{runtime.IPv4()},
+	Validators: []value.Validator{value.IPv4()},
 }, "")
 
 // TextAddressV6Field describes checks.text.address_v6.
 var TextAddressV6Field = runtime.StringField("address_v6", runtime.Meta{
 	Label:      "Address v6",
-	Validators: []runtime.Validator{runtime.IPv6()},
+	Validators: []value.Validator{value.IPv6()},
 }, "")
 
 // TextPayloadField describes checks.text.payload.
 var TextPayloadField = runtime.TextField("payload", runtime.Meta{
 	Label:      "Payload",
-	Validators: []runtime.Validator{runtime.JSON()},
+	Validators: []value.Validator{value.JSON()},
 }, "{}")
 
 // TextDirField describes checks.text.dir.
 var TextDirField = runtime.StringField("dir", runtime.Meta{
 	Label:      "Dir",
-	Validators: []runtime.Validator{runtime.Path()},
+	Validators: []value.Validator{value.Path()},
 }, "")
 
 // TextColorField describes checks.text.color.
 var TextColorField = runtime.StringField("color", runtime.Meta{
 	Label:      "Color",
-	Validators: []runtime.Validator{runtime.OneOf("red", "green", "dark blue")},
+	Validators: []value.Validator{value.OneOf("red", "green", "dark blue")},
 }, "")
 
 // TextSkuField describes checks.text.sku.
 var TextSkuField = runtime.StringField("sku", runtime.Meta{
 	Label:      "Sku",
-	Validators: []runtime.Validator{runtime.Custom("sku_code")},
+	Validators: []value.Validator{value.Custom("sku_code")},
 }, "")
 
 // TextNotesField describes checks.text.notes.
 var TextNotesField = runtime.StringListField("notes", runtime.Meta{
 	Label: "Notes",
-	Validators: []runtime.Validator{
-		runtime.NotEmpty(),
-		runtime.MaxLength(5),
-		runtime.OneOf("a", "b"),
+	Validators: []value.Validator{
+		value.NotEmpty(),
+		value.MaxLength(5),
+		value.OneOf("a", "b"),
 	},
 }, nil)
 
 // TextPasswordField describes checks.text.password.
 var TextPasswordField = runtime.SecretField("password", runtime.Meta{
 	Label:      "Password",
-	Validators: []runtime.Validator{runtime.Required(), runtime.MinLength(12)},
+	Validators: []value.Validator{value.Required(), value.MinLength(12)},
 })
 
 // TextSection holds the accessors of the text section.
@@ -385,12 +386,12 @@ func (s *TextSection) ResetNotes(ctx context.Context) error {
 }
 
 // Password returns checks.text.password.
-func (s *TextSection) Password(ctx context.Context) (runtime.Secret, error) {
+func (s *TextSection) Password(ctx context.Context) (value.Secret, error) {
 	return TextPasswordField.Get(ctx, s.client)
 }
 
 // SetPassword validates v and stores it as checks.text.password.
-func (s *TextSection) SetPassword(ctx context.Context, v runtime.Secret) error {
+func (s *TextSection) SetPassword(ctx context.Context, v value.Secret) error {
 	return TextPasswordField.Set(ctx, s.client, v)
 }
 

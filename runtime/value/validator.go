@@ -1,4 +1,4 @@
-package runtime
+package value
 
 import (
 	"cmp"
@@ -12,7 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Validator checks one value. Validators receive values in ParseValue's form
+// Validator checks one value. Validators receive values in Parse's form
 // (select values as plain strings). Following django-sysconfig, every
 // validator except Required passes an empty value ("", an empty list), so
 // that optional fields may be left empty.
@@ -101,9 +101,9 @@ func typeName(v any) string {
 }
 
 // normalizeValue converts Go values that generated code or tests may pass
-// as validator arguments to ParseValue's form: any integer type becomes
+// as validator arguments to Parse's form: any integer type becomes
 // int64 (decimal if it overflows), float32 becomes float64 and named string
-// types become string. ok is false for types with no ParseValue form.
+// types become string. ok is false for types with no Parse form.
 func normalizeValue(v any) (any, bool) {
 	switch x := v.(type) {
 	case int64, float64, decimal.Decimal, time.Duration, string, bool:

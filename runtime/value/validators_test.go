@@ -1,4 +1,4 @@
-package runtime
+package value
 
 import (
 	"errors"
@@ -136,8 +136,8 @@ func TestValidatorsRegex(t *testing.T) {
 func TestValidatorsRegexPanicsOnBadPattern(t *testing.T) {
 	defer func() {
 		r := recover()
-		if r == nil || !strings.Contains(fmt.Sprint(r), "runtime.Regex") {
-			t.Fatalf("recover() = %v, want a runtime.Regex panic", r)
+		if r == nil || !strings.Contains(fmt.Sprint(r), "value.Regex") {
+			t.Fatalf("recover() = %v, want a value.Regex panic", r)
 		}
 	}()
 	Regex("a(", false)
@@ -537,8 +537,8 @@ func TestValidatorsRangePanicsOnBadBound(t *testing.T) {
 	for _, bound := range []any{"1", true, math.NaN(), []string{}} {
 		func() {
 			defer func() {
-				if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "runtime.Range") {
-					t.Errorf("Range(%v) recovered %v, want a runtime.Range panic", bound, r)
+				if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "value.Range") {
+					t.Errorf("Range(%v) recovered %v, want a value.Range panic", bound, r)
 				}
 			}()
 			Range(bound, nil)
@@ -635,8 +635,8 @@ func TestValidatorsOneOf(t *testing.T) {
 
 func TestValidatorsOneOfPanicsOnBadValue(t *testing.T) {
 	defer func() {
-		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "runtime.OneOf") {
-			t.Fatalf("recover() = %v, want a runtime.OneOf panic", r)
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "value.OneOf") {
+			t.Fatalf("recover() = %v, want a value.OneOf panic", r)
 		}
 	}()
 	OneOf("a", []string{"b"})
@@ -754,7 +754,7 @@ func sampleValidators() map[string]Validator {
 	}
 }
 
-// sampleValues holds a non-empty value of every kind, in ParseValue's form.
+// sampleValues holds a non-empty value of every kind, in Parse's form.
 var sampleValues = map[Kind]any{
 	KindString: "x y", KindText: "x\ny", KindInt: int64(-3), KindFloat: -0.5,
 	KindDecimal: dec("-0.5"), KindBool: true, KindSelect: "x y",
@@ -820,7 +820,7 @@ func TestValidatorsCustom(t *testing.T) {
 	}
 	name := fmt.Sprintf("test-even-%d", customRuns.Add(1)) // the registry is global; -count reruns need new names
 	v := Custom(name)
-	want := fmt.Sprintf("custom validator %q is not registered (call runtime.RegisterValidator)", name)
+	want := fmt.Sprintf("custom validator %q is not registered (call value.RegisterValidator)", name)
 	for _, in := range []any{int64(1), ""} { // unregistered fails even on empty values
 		if err := v.Validate(in); err == nil || err.Error() != want {
 			t.Errorf("before registration: Validate(%v) = %v, want %q", in, err, want)

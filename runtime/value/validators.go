@@ -1,4 +1,4 @@
-package runtime
+package value
 
 import (
 	"encoding/json"
@@ -135,7 +135,7 @@ func NotBlank() Validator {
 func Regex(pattern string, inverse bool) Validator {
 	re, err := regexp.Compile(pattern)
 	if err != nil {
-		panic("runtime.Regex: " + err.Error())
+		panic("value.Regex: " + err.Error())
 	}
 	desc, problem := "regex("+pattern+")", "must match pattern "+pattern
 	if inverse {
@@ -459,7 +459,7 @@ type rangeValidator struct {
 // Range panics if a bound is of another type, or NaN.
 func Range(min, max any) Validator {
 	r := &rangeValidator{min: rangeBound(min), max: rangeBound(max)}
-	lo, hi := FormatValue(0, r.min), FormatValue(0, r.max)
+	lo, hi := Format(0, r.min), Format(0, r.max)
 	switch {
 	case r.min != nil && r.max != nil:
 		r.desc, r.problem = "range("+lo+", "+hi+")", "must be between "+lo+" and "+hi
@@ -480,7 +480,7 @@ func rangeBound(b any) any {
 	}
 	n, _ := normalizeValue(b)
 	if _, ok := compareValues(n, n); !ok {
-		panic(fmt.Sprintf("runtime.Range: bound of type %T is not a number or a duration", b))
+		panic(fmt.Sprintf("value.Range: bound of type %T is not a number or a duration", b))
 	}
 	return n
 }
@@ -646,21 +646,21 @@ type oneOfValidator struct {
 }
 
 // OneOf fails unless the value equals one of values, which are in the
-// field's ParseValue form (other Go integer types are converted to int64,
+// field's Parse form (other Go integer types are converted to int64,
 // float32 to float64, named string types to string). Numbers are compared
 // by value, so decimal 1.50 equals decimal 1.5 and int64 2 equals float64 2.
 // Each item of a string list must be one of values.
 //
-// OneOf panics if a value has no ParseValue form.
+// OneOf panics if a value has no Parse form.
 func OneOf(values ...any) Validator {
 	o := &oneOfValidator{values: make([]any, len(values))}
 	texts := make([]string, len(values))
 	for i, v := range values {
 		n, ok := normalizeValue(v)
 		if !ok {
-			panic(fmt.Sprintf("runtime.OneOf: value of type %T is not supported", v))
+			panic(fmt.Sprintf("value.OneOf: value of type %T is not supported", v))
 		}
-		o.values[i], texts[i] = n, FormatValue(0, n)
+		o.values[i], texts[i] = n, Format(0, n)
 	}
 	list := strings.Join(texts, ", ")
 	o.desc, o.problem = "one_of("+list+")", errors.New("must be one of "+list)
@@ -714,7 +714,7 @@ var customValidators struct {
 }
 
 // RegisterValidator makes fn available to fields declaring the custom
-// validator name. fn receives values in ParseValue's form (a Secret for
+// validator name. fn receives values in Parse's form (a Secret for
 // secret fields) and is never called with an empty value; its errors
 // should, like the built-in ones, not quote the value. Registering a name
 // again replaces the earlier function. RegisterValidator is safe for
@@ -724,10 +724,10 @@ var customValidators struct {
 // It panics if name is empty or fn is nil.
 func RegisterValidator(name string, fn func(v any) error) {
 	if name == "" {
-		panic("runtime.RegisterValidator: empty name")
+		panic("value.RegisterValidator: empty name")
 	}
 	if fn == nil {
-		panic(fmt.Sprintf("runtime.RegisterValidator: nil function for %q", name))
+		panic(fmt.Sprintf("value.RegisterValidator: nil function for %q", name))
 	}
 	customValidators.mu.Lock()
 	defer customValidators.mu.Unlock()
@@ -763,7 +763,7 @@ func (c *customValidator) String() string { return "custom(" + c.name + ")" }
 func (c *customValidator) Validate(v any) error {
 	fn, ok := LookupValidator(c.name)
 	if !ok {
-		return fmt.Errorf("custom validator %q is not registered (call runtime.RegisterValidator)", c.name)
+		return fmt.Errorf("custom validator %q is not registered (call value.RegisterValidator)", c.name)
 	}
 	if valueIsEmpty(v) {
 		return nil
