@@ -109,8 +109,9 @@ func (l *loader) stringList(n *yaml.Node, what string) ([]string, bool) {
 }
 
 // checkDefault reports a select default that is not a choice (unless the
-// choices themselves are missing) and every validator the default fails. Custom validators are skipped: their Go
-// functions are registered by the application, not known to the loader.
+// choices themselves are missing) and every validator the default fails.
+// Validators of registered functions (custom, value.ArgFunc) are skipped:
+// the application registers them, the loader does not know them.
 func (l *loader) checkDefault(f *Field, n *yaml.Node, v any, what string) bool {
 	if f.Kind == value.KindSelect && len(f.Choices) > 0 && !f.isChoice(v.(string)) {
 		l.errorf(n, "default %q of %s is not one of its choices (%s)%s", v, what,
@@ -119,7 +120,7 @@ func (l *loader) checkDefault(f *Field, n *yaml.Node, v any, what string) bool {
 	}
 	ok := true
 	for _, val := range f.Validators {
-		if val.Name == "custom" {
+		if b, _ := value.LookupBuiltin(val.Name); b.Arg == value.ArgFunc {
 			continue
 		}
 		rv := val.Runtime()

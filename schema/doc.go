@@ -167,7 +167,7 @@
 //	  - regex: {pattern: "^x", inverse: true}
 //
 // The validators, their arguments and the kinds they apply to (as decided
-// by value.ValidatorApplies) are:
+// by the table value.Builtins, which is the reference) are:
 //
 //	required, not_empty      the value must not be empty ("", an empty
 //	                         list, an unset secret); every kind but bool.

@@ -367,15 +367,16 @@ func fieldWith(k value.Kind, items ...string) string {
 
 // TestJSONSchemaValidatorMatrix declares every validator on every kind and
 // checks that the loader and the JSON Schema accept exactly the pairs
-// value.ValidatorApplies allows, so that the JSON Schema's lists of kinds
+// value.Builtin.Kinds allows, so that the JSON Schema's lists of kinds
 // and validators cannot drift from the runtime's. It also checks that both
 // agree on which validators may be written without an argument.
 func TestJSONSchemaValidatorMatrix(t *testing.T) {
 	sch := compileJSONSchema(t)
-	for _, name := range value.ValidatorNames() {
+	for _, b := range value.Builtins() {
+		name := b.Name
 		var applicable value.Kind
 		for _, k := range value.Kinds() {
-			want := value.ValidatorApplies(name, k)
+			want := b.Kinds.Has(k)
 			if want && applicable == 0 {
 				applicable = k
 			}

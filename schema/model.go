@@ -74,17 +74,12 @@ type Choice struct {
 	Pos   Pos
 }
 
-// Validator is one validator declared on a field, with its arguments. Only
-// the arguments its Name uses are set.
+// Validator is one validator declared on a field, with its arguments.
 type Validator struct {
-	Name    string   // schema-file name: "min_length", "regex", "range", ...
-	N       int      // min_length, max_length
-	Pattern string   // regex
-	Inverse bool     // regex: fail when the pattern matches
-	Min     any      // range: lower bound in the field's value.Parse form, or nil
-	Max     any      // range: upper bound, or nil
-	Schemes []string // url: allowed schemes (empty: http and https)
-	Values  []any    // one_of: allowed values in the field's value.Parse form
-	Custom  string   // custom: the name a Go validator is registered under
-	Pos     Pos
+	Name string // schema-file name: "min_length", "regex", "range", ...
+	// Args are its arguments: only those its shape (value.Builtin.Arg) uses
+	// are set; range bounds and one_of values are in the field's value.Parse
+	// form.
+	value.Args
+	Pos Pos
 }

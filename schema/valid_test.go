@@ -168,7 +168,7 @@ func TestValidatorModel(t *testing.T) {
 	if v := title[6]; v.Pattern != `\s$` || !v.Inverse {
 		t.Errorf("inverse regex = %+v", v)
 	}
-	if v := title[8]; v.Custom != "title_check" {
+	if v := title[8]; v.Func != "title_check" {
 		t.Errorf("custom = %+v", v)
 	}
 	items := field(t, s, "checks.items").Validators[0]
@@ -199,13 +199,13 @@ func TestValidatorRuntime(t *testing.T) {
 	if (Validator{Name: "nope"}).Runtime() != nil {
 		t.Error("Runtime of an unknown validator is not nil")
 	}
-	v := Validator{Name: "range", Min: int64(1), Max: int64(10)}.Runtime()
+	v := Validator{Name: "range", Args: value.Args{Min: int64(1), Max: int64(10)}}.Runtime()
 	if v.Validate(int64(11)) == nil || v.Validate(int64(5)) != nil {
 		t.Error("range(1, 10) does not check its bounds")
 	}
-	for _, name := range value.ValidatorNames() {
-		if _, args := validatorArgs[name]; !args && (Validator{Name: name}).Runtime() == nil {
-			t.Errorf("validator %q has no runtime constructor", name)
+	for _, b := range value.Builtins() {
+		if !b.Arg.Needed() && (Validator{Name: b.Name}).Runtime() == nil {
+			t.Errorf("validator %q has no runtime constructor", b.Name)
 		}
 	}
 }
@@ -292,8 +292,8 @@ func TestExampleIsComplete(t *testing.T) {
 	for _, k := range value.Kinds() {
 		want = append(want, "kind "+k.String())
 	}
-	for _, name := range value.ValidatorNames() {
-		want = append(want, "validator "+name)
+	for _, b := range value.Builtins() {
+		want = append(want, "validator "+b.Name)
 	}
 	for _, w := range want {
 		if !seen[w] {

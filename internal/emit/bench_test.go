@@ -33,12 +33,12 @@ func decorate(f *schema.Field) {
 		f.Choices = []schema.Choice{{Value: "one", Label: "One"}, {Value: "two"}, {Value: "three"}}
 		f.Default = "one"
 	case value.KindInt:
-		f.Validators = []schema.Validator{{Name: "range", Min: int64(1), Max: int64(100)}}
+		f.Validators = []schema.Validator{{Name: "range", Args: value.Args{Min: int64(1), Max: int64(100)}}}
 	case value.KindDuration:
 		f.Default = 90 * time.Second
 		f.Validators = []schema.Validator{{Name: "positive"}}
 	case value.KindString, value.KindText:
-		f.Validators = []schema.Validator{{Name: "required"}, {Name: "max_length", N: 80}}
+		f.Validators = []schema.Validator{{Name: "required"}, {Name: "max_length", Args: value.Args{N: 80}}}
 	}
 }
 

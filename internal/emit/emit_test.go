@@ -254,7 +254,7 @@ func TestPattern(t *testing.T) {
 
 func TestValidatorsLayout(t *testing.T) {
 	f := &schema.Field{Kind: value.KindString, Validators: []schema.Validator{
-		{Name: "required"}, {Name: "regex", Pattern: "^a$", Inverse: true}, {Name: "custom", Custom: "sku"},
+		{Name: "required"}, {Name: "regex", Args: value.Args{Pattern: "^a$", Inverse: true}}, {Name: "custom", Args: value.Args{Func: "sku"}},
 	}}
 	check(t, "long list", (&gen{}).validatorsList(f), "[]value.Validator{\n"+
 		"\tvalue.Required(),\n\tvalue.Regex(`^a$`, true),\n\tvalue.Custom(\"sku\"),\n}")
@@ -327,7 +327,7 @@ func TestGenerateErrors(t *testing.T) {
 		{"default not a choice", "p", func(s *schema.Schema) { s.Sections[0].Fields[1].Default = "blue" }, `"blue" is not one of its choices`},
 		{"bad default", "p", func(s *schema.Schema) { s.Sections[0].Fields[0].Default = int64(3) }, `3 (int64) is not a value of kind string`},
 		{"bad value", "p", func(s *schema.Schema) {
-			s.Sections[1].Fields[0].Validators = []schema.Validator{{Name: "one_of", Values: []any{"x"}}}
+			s.Sections[1].Fields[0].Validators = []schema.Validator{{Name: "one_of", Args: value.Args{Values: []any{"x"}}}}
 		}, `field shop.checkout.max_items: x (string) is not a value of kind int`},
 	}
 	for _, tt := range tests {

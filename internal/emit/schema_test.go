@@ -17,32 +17,32 @@ func shopSchema() *schema.Schema {
 	addField(site, "title", value.KindString, func(f *schema.Field) {
 		f.Label, f.Description = "Site title", "Shown in the browser tab."
 		f.Default, f.HasDefault = "My Shop", true
-		f.Validators = []schema.Validator{{Name: "required"}, {Name: "min_length", N: 3}}
+		f.Validators = []schema.Validator{{Name: "required"}, {Name: "min_length", Args: value.Args{N: 3}}}
 	})
 	addField(site, "theme", value.KindSelect, func(f *schema.Field) {
 		f.Choices = []schema.Choice{{Value: "light", Label: "Light theme"}, {Value: "dark", Label: "dark"}}
 		f.Default, f.HasDefault = "dark", true
 	})
 	addField(site, "api_url", value.KindString, func(f *schema.Field) {
-		f.Validators = []schema.Validator{{Name: "url", Schemes: []string{"https"}}}
+		f.Validators = []schema.Validator{{Name: "url", Args: value.Args{Schemes: []string{"https"}}}}
 	})
 	checkout := addSection(s, "checkout", "Checkout", "")
 	addField(checkout, "max_items", value.KindInt, func(f *schema.Field) {
 		f.Default, f.HasDefault = int64(50), true
-		f.Validators = []schema.Validator{{Name: "range", Min: int64(1), Max: nil}}
+		f.Validators = []schema.Validator{{Name: "range", Args: value.Args{Min: int64(1), Max: nil}}}
 	})
 	addField(checkout, "tax_rate", value.KindFloat, func(f *schema.Field) {
 		f.Default = float64(3)
-		f.Validators = []schema.Validator{{Name: "range", Min: float64(0), Max: 2.5}}
+		f.Validators = []schema.Validator{{Name: "range", Args: value.Args{Min: float64(0), Max: 2.5}}}
 	})
 	addField(checkout, "min_order", value.KindDecimal, func(f *schema.Field) {
 		f.Default = decimal.RequireFromString("9.99")
-		f.Validators = []schema.Validator{{Name: "one_of", Values: []any{decimal.RequireFromString("0.01"), int64(5)}}}
+		f.Validators = []schema.Validator{{Name: "one_of", Args: value.Args{Values: []any{decimal.RequireFromString("0.01"), int64(5)}}}}
 	})
 	addField(checkout, "guest", value.KindBool, func(f *schema.Field) { f.Default = true })
 	addField(checkout, "timeout", value.KindDuration, func(f *schema.Field) {
 		f.Default = 90 * time.Second
-		f.Validators = []schema.Validator{{Name: "range", Min: time.Duration(0), Max: time.Hour}}
+		f.Validators = []schema.Validator{{Name: "range", Args: value.Args{Min: time.Duration(0), Max: time.Hour}}}
 	})
 	addField(checkout, "countries", value.KindStringList, func(f *schema.Field) {
 		f.Default = []string{"FR", "DE"}
@@ -50,7 +50,7 @@ func shopSchema() *schema.Schema {
 	})
 	addField(checkout, "notes", value.KindText, func(f *schema.Field) { f.Default = "" })
 	addField(checkout, "api_key", value.KindSecret, func(f *schema.Field) {
-		f.Validators = []schema.Validator{{Name: "regex", Pattern: `^sk_\w+$`}}
+		f.Validators = []schema.Validator{{Name: "regex", Args: value.Args{Pattern: `^sk_\w+$`}}}
 	})
 	return s
 }

@@ -21,25 +21,41 @@ import (
 // validators, so it does not narrow the suggestions.
 
 // boundsHint lists the validators that would bound f and accept its
-// default, with an example range.
+// default, from the table of package value: the range with an example,
+// those without an argument that accept the default, the lists of values,
+// and last, in parentheses, those meant for narrower uses (port).
 func boundsHint(f *schema.Field) string {
-	hints := []string{"range: " + exampleRange(f)}
-	for _, name := range []string{"positive", "non_negative"} {
-		if acceptsDefault(f, schema.Validator{Name: name}) {
-			hints = append(hints, name)
+	var hints, lists, narrow []string
+	for _, b := range value.Builtins() {
+		switch {
+		case !b.Bounds || !b.Kinds.Has(f.Kind):
+		case b.Arg == value.ArgRange:
+			hints = append(hints, b.Name+": "+exampleRange(f))
+		case b.Arg == value.ArgValues:
+			lists = append(lists, b.Name)
+		case b.Arg != value.ArgNone:
+			hints = append(hints, strings.TrimPrefix(b.Example, "- "))
+		case !acceptsDefault(f, b):
+		case b.Use != "":
+			narrow = append(narrow, b.Name+" for "+b.Use)
+		default:
+			hints = append(hints, b.Name)
 		}
 	}
-	hint := strings.Join(hints, ", ") + " or one_of"
-	if f.Kind == value.KindInt && acceptsDefault(f, schema.Validator{Name: "port"}) {
-		hint += " (port for port numbers)"
+	hint := strings.Join(hints, ", ")
+	if len(lists) > 0 {
+		hint = strings.TrimPrefix(hint+" or "+strings.Join(lists, " or "), " or ")
+	}
+	if len(narrow) > 0 {
+		hint += " (" + strings.Join(narrow, ", ") + ")"
 	}
 	return hint
 }
 
-// acceptsDefault reports whether validator v passes f's default, when the
-// schema gives one.
-func acceptsDefault(f *schema.Field, v schema.Validator) bool {
-	return !f.HasDefault || v.Runtime().Validate(f.Default) == nil
+// acceptsDefault reports whether validator b, without arguments, passes
+// f's default, when the schema gives one.
+func acceptsDefault(f *schema.Field, b *value.Builtin) bool {
+	return !f.HasDefault || b.New(value.Args{}).Validate(f.Default) == nil
 }
 
 // baseRange is the range suggested for a kind when nothing narrows it, as

@@ -47,6 +47,8 @@ func (r *requiredValidator) Name() string { return r.name }
 // String returns the name: the validator has no arguments.
 func (r *requiredValidator) String() string { return r.name }
 
+func (r *requiredValidator) arguments() Args { return Args{} }
+
 // Validate fails on an empty value.
 func (r *requiredValidator) Validate(v any) error {
 	if valueIsEmpty(v) {
@@ -62,8 +64,11 @@ func (r *requiredValidator) Validate(v any) error {
 type textValidator struct {
 	name  string
 	desc  string
+	args  Args
 	check func(s string) error
 }
+
+func (t *textValidator) arguments() Args { return t.args }
 
 // Name returns the schema-file name.
 func (t *textValidator) Name() string { return t.name }
@@ -142,7 +147,8 @@ func Regex(pattern string, inverse bool) Validator {
 		desc, problem = "regex("+pattern+", inverse)", "must not match pattern "+pattern
 	}
 	valid := func(s string) bool { return re.MatchString(s) != inverse }
-	return &textValidator{name: "regex", desc: desc, check: predicate(problem, valid)}
+	args := Args{Pattern: pattern, Inverse: inverse}
+	return &textValidator{name: "regex", desc: desc, args: args, check: predicate(problem, valid)}
 }
 
 // Email fails unless the value is a plain address such as
@@ -189,7 +195,8 @@ func URL(schemes ...string) Validator {
 	problem := "must be a valid URL with scheme " + joinOr(allowed)
 	valid := func(s string) bool { return isURL(s, allowed) }
 	desc := "url(" + strings.Join(allowed, ", ") + ")"
-	return &textValidator{name: "url", desc: desc, check: predicate(problem, valid)}
+	args := Args{Schemes: schemes}
+	return &textValidator{name: "url", desc: desc, args: args, check: predicate(problem, valid)}
 }
 
 // urlSchemes lower-cases schemes and drops empty ones, defaulting to http
@@ -401,6 +408,8 @@ func (l *lengthValidator) Name() string {
 // String returns the name with the bound, such as "min_length(3)".
 func (l *lengthValidator) String() string { return fmt.Sprintf("%s(%d)", l.Name(), l.n) }
 
+func (l *lengthValidator) arguments() Args { return Args{N: l.n} }
+
 // Validate passes empty values and checks the length of the others.
 func (l *lengthValidator) Validate(v any) error {
 	if valueIsEmpty(v) {
@@ -491,6 +500,8 @@ func (r *rangeValidator) Name() string { return "range" }
 // String returns "range(1, 100)", "range(min 1)" or "range(max 100)".
 func (r *rangeValidator) String() string { return r.desc }
 
+func (r *rangeValidator) arguments() Args { return Args{Min: r.min, Max: r.max} }
+
 // Validate fails when the value is outside the bounds.
 func (r *rangeValidator) Validate(v any) error {
 	if valueIsEmpty(v) {
@@ -547,6 +558,8 @@ func (s *signValidator) Name() string { return s.name }
 // String returns the name: the validator has no arguments.
 func (s *signValidator) String() string { return s.name }
 
+func (s *signValidator) arguments() Args { return Args{} }
+
 // Validate compares the value with zero of its own type.
 func (s *signValidator) Validate(v any) error {
 	if valueIsEmpty(v) {
@@ -595,6 +608,8 @@ func (portValidator) Name() string { return "port" }
 
 // String returns "port".
 func (portValidator) String() string { return "port" }
+
+func (portValidator) arguments() Args { return Args{} }
 
 // Validate checks the port number.
 func (portValidator) Validate(v any) error {
@@ -672,6 +687,8 @@ func (o *oneOfValidator) Name() string { return "one_of" }
 
 // String returns the allowed values, such as "one_of(a, b)".
 func (o *oneOfValidator) String() string { return o.desc }
+
+func (o *oneOfValidator) arguments() Args { return Args{Values: o.values} }
 
 // Validate passes empty values and checks the value or each list item.
 func (o *oneOfValidator) Validate(v any) error {
@@ -758,6 +775,8 @@ func (c *customValidator) Name() string { return "custom" }
 
 // String returns "custom(name)".
 func (c *customValidator) String() string { return "custom(" + c.name + ")" }
+
+func (c *customValidator) arguments() Args { return Args{Func: c.name} }
 
 // Validate runs the registered function on non-empty values.
 func (c *customValidator) Validate(v any) error {

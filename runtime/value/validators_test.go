@@ -682,8 +682,8 @@ func TestValidatorNamesAndStrings(t *testing.T) {
 		if c.v.Name() != c.name || c.v.String() != c.desc {
 			t.Errorf("Name(), String() = %q, %q, want %q, %q", c.v.Name(), c.v.String(), c.name, c.desc)
 		}
-		if !slices.Contains(ValidatorNames(), c.v.Name()) {
-			t.Errorf("ValidatorNames() lacks %q", c.v.Name())
+		if _, ok := LookupBuiltin(c.v.Name()); !ok {
+			t.Errorf("LookupBuiltin(%q) fails", c.v.Name())
 		}
 	}
 }
@@ -692,16 +692,28 @@ func TestValidatorNamesList(t *testing.T) {
 	want := []string{"custom", "domain", "email", "hostname", "ip", "ipv4", "ipv6", "json",
 		"max_length", "min_length", "non_negative", "not_blank", "not_empty", "one_of", "path",
 		"port", "positive", "range", "regex", "required", "slug", "url"}
-	if got := ValidatorNames(); !slices.Equal(got, want) {
-		t.Errorf("ValidatorNames() = %v, want %v", got, want)
-	}
-	ValidatorNames()[0] = "changed"
-	if ValidatorNames()[0] != "custom" {
-		t.Error("ValidatorNames returns shared state")
+	if got := builtinNames(); !slices.Equal(got, want) {
+		t.Errorf("the names of Builtins() = %v, want %v", got, want)
 	}
 }
 
-func TestValidatorApplies(t *testing.T) {
+// builtinNames returns the names of the built-in validators, sorted.
+func builtinNames() []string {
+	var names []string
+	for _, b := range Builtins() {
+		names = append(names, b.Name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// applies reports whether the validator called name applies to kind k.
+func applies(name string, k Kind) bool {
+	b, ok := LookupBuiltin(name)
+	return ok && b.Kinds.Has(k)
+}
+
+func TestBuiltinKinds(t *testing.T) {
 	const (
 		str, txt, num, flt, dcm = KindString, KindText, KindInt, KindFloat, KindDecimal
 		boo, sel, dur, lst, sec = KindBool, KindSelect, KindDuration, KindStringList, KindSecret
@@ -722,23 +734,23 @@ func TestValidatorApplies(t *testing.T) {
 		"hostname", "domain", "slug", "json", "path"} {
 		want[name] = textual
 	}
-	if len(want) != len(ValidatorNames()) {
-		t.Fatalf("test covers %d validators, ValidatorNames has %d", len(want), len(ValidatorNames()))
+	if len(want) != len(Builtins()) {
+		t.Fatalf("test covers %d validators, Builtins has %d", len(want), len(Builtins()))
 	}
 	for name, kinds := range want {
 		for _, k := range all {
-			if got := ValidatorApplies(name, k); got != slices.Contains(kinds, k) {
-				t.Errorf("ValidatorApplies(%q, %v) = %v", name, k, got)
+			if got := applies(name, k); got != slices.Contains(kinds, k) {
+				t.Errorf("%s applies to %v: %v", name, k, got)
 			}
 		}
 	}
 	for _, k := range []Kind{0, Kind(200)} {
-		if ValidatorApplies("custom", k) {
-			t.Errorf("ValidatorApplies(custom, %v) = true", k)
+		if applies("custom", k) {
+			t.Errorf("applies(custom, %v) = true", k)
 		}
 	}
-	if ValidatorApplies("nope", KindString) {
-		t.Error("ValidatorApplies(nope, string) = true")
+	if applies("nope", KindString) {
+		t.Error("applies(nope, string) = true")
 	}
 }
 
@@ -769,7 +781,7 @@ func TestValidatorsAcceptTheirKinds(t *testing.T) {
 	RegisterValidator("test-sample", func(any) error { return nil })
 	for name, v := range sampleValidators() {
 		for _, k := range Kinds() {
-			if !ValidatorApplies(name, k) {
+			if !applies(name, k) {
 				continue
 			}
 			if err := v.Validate(sampleValues[k]); err != nil && strings.Contains(err.Error(), "cannot check") {
@@ -787,7 +799,7 @@ func TestValidatorsDoNotLeakSecrets(t *testing.T) {
 	RegisterValidator("test-sample", func(any) error { return errors.New("custom failure") })
 	failures := 0
 	for name, v := range sampleValidators() {
-		if !ValidatorApplies(name, KindSecret) {
+		if !applies(name, KindSecret) {
 			continue
 		}
 		for _, in := range []any{NewSecret(plain), []string{"ok", plain}} {
