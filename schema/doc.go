@@ -223,3 +223,5 @@
 // Config) and among the methods of each section's type (getters, setters
 // and resetters), at the later declaration, naming the earlier one.
 package schema
+
+//go:generate go run jsonschema_gen.go

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	jsonschemagen "github.com/go-sysconfig/sysconfig/internal/jsonschema"
 	"github.com/go-sysconfig/sysconfig/runtime/value"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -395,6 +396,23 @@ func TestJSONSchemaValidatorMatrix(t *testing.T) {
 				t.Errorf("%s on %s: loader error %v, JSON Schema error %v", item, applicable, loadErr, jsonErr)
 			}
 		}
+	}
+}
+
+// TestJSONSchemaIsGenerated fails when sysconfig.schema.json is not what
+// its template and the validator table generate: run "go generate
+// ./schema" after changing either.
+func TestJSONSchemaIsGenerated(t *testing.T) {
+	want, err := jsonschemagen.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(rootDir, jsonSchemaFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s is stale; run \"go generate ./schema\"", jsonSchemaFile)
 	}
 }
 
