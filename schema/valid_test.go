@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"testing"
 	"time"
 
@@ -298,6 +299,23 @@ func TestExampleIsComplete(t *testing.T) {
 	for _, w := range want {
 		if !seen[w] {
 			t.Errorf("schema.example.yaml shows no %s", w)
+		}
+	}
+}
+
+// TestReferencesNameEveryValidator checks that the prose references of the
+// schema format, the README's validator table and this package's doc,
+// name every validator of the table.
+func TestReferencesNameEveryValidator(t *testing.T) {
+	for _, file := range []string{"../README.md", "doc.go"} {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range value.Builtins() {
+			if !regexp.MustCompile(`\b` + b.Name + `\b`).Match(data) {
+				t.Errorf("%s does not describe the validator %s", file, b.Name)
+			}
 		}
 	}
 }
