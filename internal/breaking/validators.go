@@ -149,7 +149,7 @@ func (c *comparer) valuesNarrowed(f *schema.Field, old, new schema.Validator) {
 // schemes returns the schemes a url validator allows.
 func schemes(v schema.Validator) []string {
 	if len(v.Schemes) == 0 {
-		return []string{"http", "https"}
+		return value.DefaultURLSchemes()
 	}
 	return v.Schemes
 }

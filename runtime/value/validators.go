@@ -209,10 +209,14 @@ func urlSchemes(schemes []string) []string {
 		}
 	}
 	if allowed == nil {
-		return []string{"http", "https"}
+		return DefaultURLSchemes()
 	}
 	return allowed
 }
+
+// DefaultURLSchemes returns the schemes URL allows when given none: http
+// and https.
+func DefaultURLSchemes() []string { return []string{"http", "https"} }
 
 func isURL(s string, schemes []string) bool {
 	if strings.ContainsFunc(s, unicode.IsSpace) {
