@@ -18,16 +18,17 @@ check-generated:
 	go run ./cmd/sysconfig-gen check -schema schema.example.yaml -out generated -package generated
 	go run ./cmd/sysconfig-gen docs -schema schema.example.yaml -o schema.example.md -check
 
-## test: start the services, lint, run every test with the race detector, then fuzz each target briefly
+## test: start the services, lint, run every test with the race detector, check with a fake validator that every consumer reads the validator table, then fuzz each target briefly
 test: services lint oldest-go
 	go test -race -count=1 ./...
+	go test -race -count=1 -tags sysconfig_fakevalidator ./internal/vocabcheck/
 	@$(MAKE) --no-print-directory fuzz
 
 ## fuzz: run each fuzz target for FUZZTIME (50000x executions; FUZZTIME=10m for a longer hunt); a crasher lands in the package's testdata/fuzz and stays as a regression case
 # A count, not a duration: Go 1.26's fuzzer can fail a timed run at its very end with a spurious
 # "context deadline exceeded" (go.dev/issue/75804, fixed in Go 1.27).
 FUZZTIME ?= 50000x
-FUZZ_TARGETS := ./runtime:FuzzValueRoundTrip ./schema:FuzzParse ./runtime/rediscache:FuzzParse \
+FUZZ_TARGETS := ./runtime/value:FuzzValueRoundTrip ./schema:FuzzParse ./runtime/rediscache:FuzzParse \
 	./runtime/rediscache:FuzzRoundTrip ./runtime/keyring:FuzzOpen
 fuzz:
 	@for target in $(FUZZ_TARGETS); do \

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 	"github.com/shopspring/decimal"
 )
 
@@ -60,12 +61,12 @@ func (s *CheckoutSection) ResetCurrency(ctx context.Context) error {
 
 // CheckoutFreeShippingThresholdField declares
 // shop.checkout.free_shipping_threshold.
-var CheckoutFreeShippingThresholdField = runtime.DecimalField("free_shipping_threshold", runtime.MustDecimal("49.90"), runtime.Meta{
+var CheckoutFreeShippingThresholdField = runtime.DecimalField("free_shipping_threshold", value.MustDecimal("49.90"), runtime.Meta{
 	Label:       "Free shipping from",
 	Description: "Orders of at least this amount ship for free.",
-	Validators: []runtime.Validator{
-		runtime.NonNegative(),
-		runtime.Range(nil, runtime.MustDecimal("10000")),
+	Validators: []value.Validator{
+		value.NonNegative(),
+		value.Range(nil, value.MustDecimal("10000")),
 	},
 })
 
@@ -88,9 +89,9 @@ func (s *CheckoutSection) ResetFreeShippingThreshold(ctx context.Context) error 
 }
 
 // CheckoutFlatShippingFeeField declares shop.checkout.flat_shipping_fee.
-var CheckoutFlatShippingFeeField = runtime.DecimalField("flat_shipping_fee", runtime.MustDecimal("4.95"), runtime.Meta{
+var CheckoutFlatShippingFeeField = runtime.DecimalField("flat_shipping_fee", value.MustDecimal("4.95"), runtime.Meta{
 	Label:      "Shipping fee",
-	Validators: []runtime.Validator{runtime.OneOf(runtime.MustDecimal("0"), runtime.MustDecimal("2.95"), runtime.MustDecimal("4.95"), runtime.MustDecimal("9.95"))},
+	Validators: []value.Validator{value.OneOf(value.MustDecimal("0"), value.MustDecimal("2.95"), value.MustDecimal("4.95"), value.MustDecimal("9.95"))},
 })
 
 // FlatShippingFee returns the value of [CheckoutFlatShippingFeeField].
@@ -114,7 +115,7 @@ func (s *CheckoutSection) ResetFlatShippingFee(ctx context.Context) error {
 var CheckoutTaxRateField = runtime.FloatField("tax_rate", 0.2, runtime.Meta{
 	Label:       "Tax rate",
 	Description: "Applied to every order, as a fraction (0.2 is 20%).",
-	Validators:  []runtime.Validator{runtime.Range(0.0, 1.0)},
+	Validators:  []value.Validator{value.Range(0.0, 1.0)},
 })
 
 // TaxRate returns the value of [CheckoutTaxRateField].
@@ -136,7 +137,7 @@ func (s *CheckoutSection) ResetTaxRate(ctx context.Context) error {
 var CheckoutCartLifetimeField = runtime.DurationField("cart_lifetime", 72*time.Hour, runtime.Meta{
 	Label:       "Cart lifetime",
 	Description: "How long an abandoned cart is kept.",
-	Validators:  []runtime.Validator{runtime.Positive()},
+	Validators:  []value.Validator{value.Positive()},
 })
 
 // CartLifetime returns the value of [CheckoutCartLifetimeField].
@@ -158,10 +159,10 @@ func (s *CheckoutSection) ResetCartLifetime(ctx context.Context) error {
 var CheckoutWelcomeCouponField = runtime.StringField("welcome_coupon", "", runtime.Meta{
 	Label:       "Welcome coupon",
 	Description: "Coupon code offered to first-time visitors; empty for none.",
-	Validators: []runtime.Validator{
-		runtime.Regex(`^[A-Z0-9]+$`, false),
-		runtime.Regex(`^TEST`, true),
-		runtime.Custom("coupon_code"),
+	Validators: []value.Validator{
+		value.Regex(`^[A-Z0-9]+$`, false),
+		value.Regex(`^TEST`, true),
+		value.Custom("coupon_code"),
 	},
 })
 
@@ -185,7 +186,7 @@ func (s *CheckoutSection) ResetWelcomeCoupon(ctx context.Context) error {
 var CheckoutPaymentProviderSettingsField = runtime.TextField("payment_provider_settings", "{}", runtime.Meta{
 	Label:       "Payment provider settings",
 	Description: "Extra settings passed to the payment provider, as a JSON object.",
-	Validators:  []runtime.Validator{runtime.JSON()},
+	Validators:  []value.Validator{value.JSON()},
 })
 
 // PaymentProviderSettings returns the value of

@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // sectionEmail declares the email section.
@@ -27,7 +28,7 @@ type EmailSection struct {
 var EmailFromAddressField = runtime.StringField("from_address", "shop@example.com", runtime.Meta{
 	Label:       "From address",
 	Description: "The sender of every email the shop sends.",
-	Validators:  []runtime.Validator{runtime.Required(), runtime.Email()},
+	Validators:  []value.Validator{value.Required(), value.Email()},
 })
 
 // FromAddress returns the value of [EmailFromAddressField].
@@ -48,7 +49,7 @@ func (s *EmailSection) ResetFromAddress(ctx context.Context) error {
 // EmailSMTPHostField declares shop.email.smtp_host.
 var EmailSMTPHostField = runtime.StringField("smtp_host", "localhost", runtime.Meta{
 	Label:      "SMTP host",
-	Validators: []runtime.Validator{runtime.Hostname()},
+	Validators: []value.Validator{value.Hostname()},
 })
 
 // SMTPHost returns the value of [EmailSMTPHostField].
@@ -69,7 +70,7 @@ func (s *EmailSection) ResetSMTPHost(ctx context.Context) error {
 // EmailSMTPPortField declares shop.email.smtp_port.
 var EmailSMTPPortField = runtime.IntField("smtp_port", 587, runtime.Meta{
 	Label:      "SMTP port",
-	Validators: []runtime.Validator{runtime.Port()},
+	Validators: []value.Validator{value.Port()},
 })
 
 // SMTPPort returns the value of [EmailSMTPPortField].
@@ -90,16 +91,16 @@ func (s *EmailSection) ResetSMTPPort(ctx context.Context) error {
 // EmailSMTPPasswordField declares shop.email.smtp_password.
 var EmailSMTPPasswordField = runtime.SecretField("smtp_password", runtime.Meta{
 	Label:      "SMTP password",
-	Validators: []runtime.Validator{runtime.NotEmpty()},
+	Validators: []value.Validator{value.NotEmpty()},
 })
 
 // SMTPPassword returns the value of [EmailSMTPPasswordField].
-func (s *EmailSection) SMTPPassword(ctx context.Context) (runtime.Secret, error) {
+func (s *EmailSection) SMTPPassword(ctx context.Context) (value.Secret, error) {
 	return EmailSMTPPasswordField.Get(ctx, s.client)
 }
 
 // SetSMTPPassword validates v and stores it in [EmailSMTPPasswordField].
-func (s *EmailSection) SetSMTPPassword(ctx context.Context, v runtime.Secret) error {
+func (s *EmailSection) SetSMTPPassword(ctx context.Context, v value.Secret) error {
 	return EmailSMTPPasswordField.Set(ctx, s.client, v)
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // sectionLimits declares the limits section.
@@ -27,9 +28,9 @@ type LimitsSection struct {
 // LimitsMaxCartItemsField declares shop.limits.max_cart_items.
 var LimitsMaxCartItemsField = runtime.IntField("max_cart_items", 100, runtime.Meta{
 	Label: "Maximum items per cart",
-	Validators: []runtime.Validator{
-		runtime.Positive(),
-		runtime.Range(nil, int64(1000)),
+	Validators: []value.Validator{
+		value.Positive(),
+		value.Range(nil, int64(1000)),
 	},
 })
 
@@ -51,7 +52,7 @@ func (s *LimitsSection) ResetMaxCartItems(ctx context.Context) error {
 // LimitsRequestTimeoutField declares shop.limits.request_timeout.
 var LimitsRequestTimeoutField = runtime.DurationField("request_timeout", 30*time.Second, runtime.Meta{
 	Label:      "Request timeout",
-	Validators: []runtime.Validator{runtime.Range(time.Second, 5*time.Minute)},
+	Validators: []value.Validator{value.Range(time.Second, 5*time.Minute)},
 })
 
 // RequestTimeout returns the value of [LimitsRequestTimeoutField].
@@ -73,7 +74,7 @@ func (s *LimitsSection) ResetRequestTimeout(ctx context.Context) error {
 var LimitsPageSizeField = runtime.IntField("page_size", 24, runtime.Meta{
 	Label:       "Page size",
 	Description: "Products per catalogue page.",
-	Validators:  []runtime.Validator{runtime.OneOf(int64(12), int64(24), int64(48), int64(96))},
+	Validators:  []value.Validator{value.OneOf(int64(12), int64(24), int64(48), int64(96))},
 })
 
 // PageSize returns the value of [LimitsPageSizeField].
@@ -95,7 +96,7 @@ func (s *LimitsSection) ResetPageSize(ctx context.Context) error {
 var LimitsExportDirField = runtime.StringField("export_dir", "/var/lib/shop/exports", runtime.Meta{
 	Label:       "Export directory",
 	Description: "Absolute path where order exports are written.",
-	Validators:  []runtime.Validator{runtime.Path()},
+	Validators:  []value.Validator{value.Path()},
 })
 
 // ExportDir returns the value of [LimitsExportDirField].
@@ -116,7 +117,7 @@ func (s *LimitsSection) ResetExportDir(ctx context.Context) error {
 // LimitsRateLimitPerSecondField declares shop.limits.rate_limit_per_second.
 var LimitsRateLimitPerSecondField = runtime.FloatField("rate_limit_per_second", 10.5, runtime.Meta{
 	Label:      "Requests per second per client",
-	Validators: []runtime.Validator{runtime.NonNegative()},
+	Validators: []value.Validator{value.NonNegative()},
 })
 
 // RateLimitPerSecond returns the value of [LimitsRateLimitPerSecondField].

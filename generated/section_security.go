@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // sectionSecurity declares the security section.
@@ -29,7 +30,7 @@ type SecuritySection struct {
 var SecurityAdminIPAllowlistField = runtime.StringListField("admin_ip_allowlist", nil, runtime.Meta{
 	Label:       "Admin IP allowlist",
 	Description: "Addresses allowed to open the admin page; empty allows all.",
-	Validators:  []runtime.Validator{runtime.IP()},
+	Validators:  []value.Validator{value.IP()},
 })
 
 // AdminIPAllowlist returns the value of [SecurityAdminIPAllowlistField].
@@ -53,7 +54,7 @@ func (s *SecuritySection) ResetAdminIPAllowlist(ctx context.Context) error {
 var SecurityTrustedProxyField = runtime.StringField("trusted_proxy", "10.0.0.1", runtime.Meta{
 	Label:       "Trusted proxy",
 	Description: "IPv4 address of the load balancer whose X-Forwarded-For is trusted.",
-	Validators:  []runtime.Validator{runtime.IPv4()},
+	Validators:  []value.Validator{value.IPv4()},
 })
 
 // TrustedProxy returns the value of [SecurityTrustedProxyField].
@@ -74,7 +75,7 @@ func (s *SecuritySection) ResetTrustedProxy(ctx context.Context) error {
 // SecurityTrustedProxyV6Field declares shop.security.trusted_proxy_v6.
 var SecurityTrustedProxyV6Field = runtime.StringField("trusted_proxy_v6", "", runtime.Meta{
 	Label:      "Trusted proxy (IPv6)",
-	Validators: []runtime.Validator{runtime.IPv6()},
+	Validators: []value.Validator{value.IPv6()},
 })
 
 // TrustedProxyV6 returns the value of [SecurityTrustedProxyV6Field].
@@ -96,7 +97,7 @@ func (s *SecuritySection) ResetTrustedProxyV6(ctx context.Context) error {
 // SecuritySessionLifetimeField declares shop.security.session_lifetime.
 var SecuritySessionLifetimeField = runtime.DurationField("session_lifetime", 12*time.Hour, runtime.Meta{
 	Label:      "Session lifetime",
-	Validators: []runtime.Validator{runtime.Range(5*time.Minute, 720*time.Hour)},
+	Validators: []value.Validator{value.Range(5*time.Minute, 720*time.Hour)},
 })
 
 // SessionLifetime returns the value of [SecuritySessionLifetimeField].
@@ -119,7 +120,7 @@ func (s *SecuritySection) ResetSessionLifetime(ctx context.Context) error {
 // SecurityPasswordMinLengthField declares shop.security.password_min_length.
 var SecurityPasswordMinLengthField = runtime.IntField("password_min_length", 12, runtime.Meta{
 	Label:      "Minimum password length",
-	Validators: []runtime.Validator{runtime.Range(int64(8), int64(128))},
+	Validators: []value.Validator{value.Range(int64(8), int64(128))},
 })
 
 // PasswordMinLength returns the value of [SecurityPasswordMinLengthField].
@@ -143,16 +144,16 @@ func (s *SecuritySection) ResetPasswordMinLength(ctx context.Context) error {
 var SecurityPaymentAPIKeyField = runtime.SecretField("payment_api_key", runtime.Meta{
 	Label:       "Payment API key",
 	Description: "The key of the payment provider's API.",
-	Validators:  []runtime.Validator{runtime.Required(), runtime.MinLength(32)},
+	Validators:  []value.Validator{value.Required(), value.MinLength(32)},
 })
 
 // PaymentAPIKey returns the value of [SecurityPaymentAPIKeyField].
-func (s *SecuritySection) PaymentAPIKey(ctx context.Context) (runtime.Secret, error) {
+func (s *SecuritySection) PaymentAPIKey(ctx context.Context) (value.Secret, error) {
 	return SecurityPaymentAPIKeyField.Get(ctx, s.client)
 }
 
 // SetPaymentAPIKey validates v and stores it in [SecurityPaymentAPIKeyField].
-func (s *SecuritySection) SetPaymentAPIKey(ctx context.Context, v runtime.Secret) error {
+func (s *SecuritySection) SetPaymentAPIKey(ctx context.Context, v value.Secret) error {
 	return SecurityPaymentAPIKeyField.Set(ctx, s.client, v)
 }
 

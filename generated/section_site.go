@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // sectionSite declares the site section.
@@ -31,11 +32,11 @@ type SiteSection struct {
 var SiteTitleField = runtime.StringField("title", "My Shop", runtime.Meta{
 	Label:       "Site title",
 	Description: "Shown in the browser tab and in the page header.",
-	Validators: []runtime.Validator{
-		runtime.Required(),
-		runtime.NotBlank(),
-		runtime.MinLength(3),
-		runtime.MaxLength(80),
+	Validators: []value.Validator{
+		value.Required(),
+		value.NotBlank(),
+		value.MinLength(3),
+		value.MaxLength(80),
 	},
 })
 
@@ -88,7 +89,7 @@ func (s *SiteSection) ResetName(ctx context.Context) error {
 var SiteTaglineField = runtime.TextField("tagline", "Everything you need,\ndelivered tomorrow.\n", runtime.Meta{
 	Label:       "Tagline",
 	Description: "Shown under the title on the home page.",
-	Validators:  []runtime.Validator{runtime.MaxLength(200)},
+	Validators:  []value.Validator{value.MaxLength(200)},
 })
 
 // Tagline returns the value of [SiteTaglineField].
@@ -141,11 +142,11 @@ func (s *SiteSection) ResetTheme(ctx context.Context) error {
 var SiteLanguagesField = runtime.StringListField("languages", []string{"en", "fr"}, runtime.Meta{
 	Label:       "Languages",
 	Description: "Languages the site is offered in, as lower-case language codes.",
-	Validators: []runtime.Validator{
-		runtime.NotEmpty(),
-		runtime.MaxLength(10),
-		runtime.Slug(),
-		runtime.OneOf("en", "fr", "de", "es", "it", "nl"),
+	Validators: []value.Validator{
+		value.NotEmpty(),
+		value.MaxLength(10),
+		value.Slug(),
+		value.OneOf("en", "fr", "de", "es", "it", "nl"),
 	},
 })
 
@@ -168,7 +169,7 @@ func (s *SiteSection) ResetLanguages(ctx context.Context) error {
 var SiteCanonicalDomainField = runtime.StringField("canonical_domain", "shop.example.com", runtime.Meta{
 	Label:       "Canonical domain",
 	Description: "The domain that every other host name redirects to.",
-	Validators:  []runtime.Validator{runtime.Domain()},
+	Validators:  []value.Validator{value.Domain()},
 })
 
 // CanonicalDomain returns the value of [SiteCanonicalDomainField].
@@ -189,7 +190,7 @@ func (s *SiteSection) ResetCanonicalDomain(ctx context.Context) error {
 // SiteHomepageURLField declares shop.site.homepage_url.
 var SiteHomepageURLField = runtime.StringField("homepage_url", "https://shop.example.com/", runtime.Meta{
 	Label:      "Home page URL",
-	Validators: []runtime.Validator{runtime.URL("https")},
+	Validators: []value.Validator{value.URL("https")},
 })
 
 // HomepageURL returns the value of [SiteHomepageURLField].
@@ -211,7 +212,7 @@ func (s *SiteSection) ResetHomepageURL(ctx context.Context) error {
 var SiteSupportURLField = runtime.StringField("support_url", "", runtime.Meta{
 	Label:       "Support URL",
 	Description: "Where the \"Help\" link points.",
-	Validators:  []runtime.Validator{runtime.URL()},
+	Validators:  []value.Validator{value.URL()},
 })
 
 // SupportURL returns the value of [SiteSupportURLField].

@@ -3,6 +3,8 @@ package runtime
 import (
 	"context"
 	"slices"
+
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // Get returns the field's effective value: its override if one is set, else
@@ -72,20 +74,20 @@ func (c *Client) readField(ctx context.Context, f *fieldInfo) (state, error) {
 // Value is a field's value as tools see it.
 type Value struct {
 	Path    string
-	Kind    Kind
-	Value   any   // typed as the field's Go type; a Secret for secrets
+	Kind    value.Kind
+	Value   any   // typed as the field's Go type; a value.Secret for secrets
 	Set     bool  // an override exists; false means Value is the default
 	Epoch   int64 // the store's epoch the version belongs to (see Record)
 	Version int64 // the stored version; 0 if never written in the epoch
 	Source  Source
 }
 
-// Text returns the value's canonical text form; Redacted for secrets.
+// Text returns the value's canonical text form; value.Redacted for secrets.
 func (v Value) Text() string {
-	if v.Kind == KindSecret {
-		return Redacted
+	if v.Kind == value.KindSecret {
+		return value.Redacted
 	}
-	return FormatValue(v.Kind, v.Value)
+	return value.Format(v.Kind, v.Value)
 }
 
 func newValue(f *fieldInfo, st state) Value {
@@ -159,7 +161,7 @@ func (c *Client) values(ctx context.Context, ds []Descriptor) ([]Value, error) {
 }
 
 // History returns the most recent changes of the field at path, newest
-// first, at most limit. The values of a secret field are Redacted (an
+// first, at most limit. The values of a secret field are value.Redacted (an
 // empty value, as a reset has, stays empty).
 func (c *Client) History(ctx context.Context, path string, limit int) ([]HistoryEntry, error) {
 	f, err := c.lookup(path)
@@ -170,7 +172,7 @@ func (c *Client) History(ctx context.Context, path string, limit int) ([]History
 	if err != nil {
 		return nil, storeError("history", err)
 	}
-	if f.kind == KindSecret {
+	if f.kind == value.KindSecret {
 		for i := range h {
 			h[i].Value, h[i].OldValue = redact(h[i].Set, h[i].Value), redact(h[i].OldSet, h[i].OldValue)
 		}
@@ -178,10 +180,10 @@ func (c *Client) History(ctx context.Context, path string, limit int) ([]History
 	return h, nil
 }
 
-// redact returns Redacted for a set value, else "".
+// redact returns value.Redacted for a set value, else "".
 func redact(set bool, _ string) string {
 	if set {
-		return Redacted
+		return value.Redacted
 	}
 	return ""
 }

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/go-sysconfig/sysconfig/runtime"
 	"github.com/go-sysconfig/sysconfig/runtime/memory"
 )
@@ -21,14 +23,14 @@ type Theme string
 
 // The test schema: app "t", sections "site" and "limits".
 var (
-	titleField  = runtime.StringField("title", "Shop", runtime.Meta{Validators: []runtime.Validator{runtime.MinLength(3), runtime.Regex("^[A-Z]", false)}})
+	titleField  = runtime.StringField("title", "Shop", runtime.Meta{Validators: []value.Validator{value.MinLength(3), value.Regex("^[A-Z]", false)}})
 	themeField  = runtime.SelectField("theme", Theme("light"), []Theme{"light", "dark"}, runtime.Meta{})
 	tagsField   = runtime.StringListField("tags", []string{"a", "b"}, runtime.Meta{})
 	apiKeyField = runtime.SecretField("api_key", runtime.Meta{})
-	maxField    = runtime.IntField("max_items", 10, runtime.Meta{Validators: []runtime.Validator{runtime.Range(int64(1), int64(100))}})
+	maxField    = runtime.IntField("max_items", 10, runtime.Meta{Validators: []value.Validator{value.Range(int64(1), int64(100))}})
 	ttlField    = runtime.DurationField("ttl", time.Minute, runtime.Meta{})
 	flagField   = runtime.BoolField("flag", false, runtime.Meta{})
-	priceField  = runtime.DecimalField("price", runtime.MustDecimal("9.99"), runtime.Meta{})
+	priceField  = runtime.DecimalField("price", value.MustDecimal("9.99"), runtime.Meta{})
 
 	testSchema = runtime.NewSchema("t",
 		runtime.NewSection("site", "Site", "", titleField, themeField, tagsField, apiKeyField),
@@ -756,7 +758,7 @@ func TestErrorsSaySysconfigOnce(t *testing.T) {
 	ls.lose.Store(true)
 	ls.deaf.Store(true)
 	errs := map[string]error{
-		"secret without a keyring":   apiKeyField.Set(ctx, without, runtime.NewSecret("x")),
+		"secret without a keyring":   apiKeyField.Set(ctx, without, value.NewSecret("x")),
 		"rotation without a keyring": func() error { _, err := without.RotateSecrets(ctx); return err }(),
 		"store down":                 maxField.Set(ctx, down.client, 5),
 		"outcome unknown":            maxField.Set(ctx, lost.client, 5),

@@ -1,6 +1,10 @@
 package runtime
 
-import "time"
+import (
+	"time"
+
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+)
 
 // codec converts between a field's stored form and its state: it decodes
 // records (opening sealed secrets), seals values for storage, and builds
@@ -39,7 +43,7 @@ func (k codec) effective(f *fieldInfo, r Record) any {
 
 // seal encrypts the text of a secret field; other fields pass through.
 func (k codec) seal(f *fieldInfo, text string) (string, error) {
-	if f.kind != KindSecret {
+	if f.kind != value.KindSecret {
 		return text, nil
 	}
 	if k.secrets == nil {
@@ -55,7 +59,7 @@ func (k codec) seal(f *fieldInfo, text string) (string, error) {
 // unseal decrypts the stored text of a secret field; other fields pass
 // through. A failure is a *DecryptError, never an empty value.
 func (k codec) unseal(f *fieldInfo, stored string) (string, error) {
-	if f.kind != KindSecret {
+	if f.kind != value.KindSecret {
 		return stored, nil
 	}
 	if k.secrets == nil {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // Sentinel errors, for use with errors.Is. The concrete errors returned by
@@ -122,7 +124,7 @@ func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 // DecodeError reports a stored value that does not parse as its field's kind.
 type DecodeError struct {
 	Path string
-	Kind Kind
+	Kind value.Kind
 	Err  error
 }
 

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -21,7 +23,7 @@ type Field[T any] struct {
 
 // newField declares a field; NewSchema later binds it to its section and
 // gives it its path.
-func newField[T any](name string, kind Kind, meta Meta, def T) *Field[T] {
+func newField[T any](name string, kind value.Kind, meta Meta, def T) *Field[T] {
 	f := &Field[T]{def: def}
 	f.info = fieldInfo{
 		name:     name,
@@ -36,56 +38,56 @@ func newField[T any](name string, kind Kind, meta Meta, def T) *Field[T] {
 
 // StringField declares a single-line string field.
 func StringField(name string, def string, meta Meta) *Field[string] {
-	return newField(name, KindString, meta, def)
+	return newField(name, value.KindString, meta, def)
 }
 
 // TextField declares a multi-line string field.
 func TextField(name string, def string, meta Meta) *Field[string] {
-	return newField(name, KindText, meta, def)
+	return newField(name, value.KindText, meta, def)
 }
 
 // IntField declares an int64 field.
 func IntField(name string, def int64, meta Meta) *Field[int64] {
-	return newField(name, KindInt, meta, def)
+	return newField(name, value.KindInt, meta, def)
 }
 
 // FloatField declares a float64 field.
 func FloatField(name string, def float64, meta Meta) *Field[float64] {
-	return newField(name, KindFloat, meta, def)
+	return newField(name, value.KindFloat, meta, def)
 }
 
 // DecimalField declares an exact decimal field.
 func DecimalField(name string, def decimal.Decimal, meta Meta) *Field[decimal.Decimal] {
-	return newField(name, KindDecimal, meta, def)
+	return newField(name, value.KindDecimal, meta, def)
 }
 
 // BoolField declares a boolean field.
 func BoolField(name string, def bool, meta Meta) *Field[bool] {
-	return newField(name, KindBool, meta, def)
+	return newField(name, value.KindBool, meta, def)
 }
 
 // DurationField declares a time.Duration field.
 func DurationField(name string, def time.Duration, meta Meta) *Field[time.Duration] {
-	return newField(name, KindDuration, meta, def)
+	return newField(name, value.KindDuration, meta, def)
 }
 
 // StringListField declares a []string field. Reads return a fresh copy.
 func StringListField(name string, def []string, meta Meta) *Field[[]string] {
-	f := newField(name, KindStringList, meta, slices.Clone(def))
+	f := newField(name, value.KindStringList, meta, slices.Clone(def))
 	f.clone = slices.Clone[[]string]
 	return f
 }
 
 // SecretField declares a secret field. Secrets have no default, are never
-// stored in the shared cache in plaintext, and print as Redacted.
-func SecretField(name string, meta Meta) *Field[Secret] {
-	return newField(name, KindSecret, meta, Secret{})
+// stored in the shared cache in plaintext, and print as value.Redacted.
+func SecretField(name string, meta Meta) *Field[value.Secret] {
+	return newField(name, value.KindSecret, meta, value.Secret{})
 }
 
 // SelectField declares a field whose value is one of choices. T is the
 // generated enum type; values outside choices are rejected.
 func SelectField[T ~string](name string, def T, choices []T, meta Meta) *Field[T] {
-	f := newField(name, KindSelect, meta, def)
+	f := newField(name, value.KindSelect, meta, def)
 	for _, c := range choices {
 		f.info.choices = append(f.info.choices, string(c))
 	}
@@ -122,7 +124,7 @@ func (f *Field[T]) Name() string { return f.info.name }
 func (f *Field[T]) Section() *Section { return f.info.sec }
 
 // Kind returns the field's kind.
-func (f *Field[T]) Kind() Kind { return f.info.kind }
+func (f *Field[T]) Kind() value.Kind { return f.info.kind }
 
 // Meta returns the field's label, description, deprecation and validators.
 func (f *Field[T]) Meta() Meta { return f.info.meta }
@@ -130,10 +132,10 @@ func (f *Field[T]) Meta() Meta { return f.info.meta }
 // Default returns the field's default value.
 func (f *Field[T]) Default() T { return f.copy(f.def) }
 
-// DefaultText returns the default in canonical text form; Redacted for secrets.
+// DefaultText returns the default in canonical text form; value.Redacted for secrets.
 func (f *Field[T]) DefaultText() string {
-	if f.info.kind == KindSecret {
-		return Redacted
+	if f.info.kind == value.KindSecret {
+		return value.Redacted
 	}
 	return f.info.format(f.def)
 }
@@ -154,7 +156,7 @@ func (f *Field[T]) Parse(text string) (any, error) {
 	return v, nil
 }
 
-// Validate checks v as a write would: CheckValue, a size of at most
+// Validate checks v as a write would: value.Check, a size of at most
 // DefaultMaxValueSize bytes (a Client applies its Options.MaxValueSize),
 // the field's choices and validators. It returns a *ValidationError
 // listing every problem, or nil.

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/go-sysconfig/sysconfig/runtime"
 )
 
@@ -46,21 +48,21 @@ func TestEveryTypeThatCanHoldASecretPrintsRedacted(t *testing.T) {
 func TestWriteTypesPrintRedacted(t *testing.T) {
 	const plain = "s3cr3t-plaintext"
 	e := newEnv(t, nil)
-	if err := apiKeyField.Set(ctx, e.client, runtime.NewSecret(plain)); err != nil {
+	if err := apiKeyField.Set(ctx, e.client, value.NewSecret(plain)); err != nil {
 		t.Fatal(err)
 	}
 	v, _ := apiKeyField.Lookup(ctx, e.client)
 	hist, err := e.client.History(ctx, apiKeyField.Path(), 10)
-	if err != nil || len(hist) != 1 || hist[0].Value != runtime.Redacted {
+	if err != nil || len(hist) != 1 || hist[0].Value != value.Redacted {
 		t.Errorf("History of a secret = %+v, %v; want its value redacted", hist, err)
 	}
 	values := map[string]any{
-		"Field.Assign":       apiKeyField.Assign(runtime.NewSecret(plain)),
+		"Field.Assign":       apiKeyField.Assign(value.NewSecret(plain)),
 		"AssignText":         runtime.AssignText(apiKeyField.Path(), plain),
 		"[]Update":           []runtime.Update{runtime.AssignText(apiKeyField.Path(), plain)},
 		"Value (Lookup)":     v,
 		"HistoryEntry":       hist,
-		"Secret in a struct": struct{ S runtime.Secret }{runtime.NewSecret(plain)},
+		"Secret in a struct": struct{ S value.Secret }{value.NewSecret(plain)},
 	}
 	for name, x := range values {
 		for _, out := range renderings(x) {

@@ -5,6 +5,8 @@ import (
 	"hash/fnv"
 	"strconv"
 	"strings"
+
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // SupportPackageIsVersion2 is referenced by generated code. If a build fails
@@ -102,7 +104,7 @@ type Meta struct {
 	Description string
 	// Deprecated, when not empty, says what to use instead.
 	Deprecated string
-	Validators []Validator
+	Validators []value.Validator
 }
 
 // Descriptor is the untyped view of a field, for tools such as the CLI, the
@@ -111,7 +113,7 @@ type Descriptor interface {
 	Path() string
 	Name() string
 	Section() *Section
-	Kind() Kind
+	Kind() value.Kind
 	Meta() Meta
 	// DefaultText returns the default in canonical text form (redacted for
 	// secrets).
@@ -133,27 +135,27 @@ type fieldInfo struct {
 	sec      *Section
 	name     string
 	path     string
-	kind     Kind
+	kind     value.Kind
 	meta     Meta
 	choices  []string
 	index    int
 	cacheKey string
 	def      any // the default, typed as the field's T
 
-	// fromBase converts a value in ParseValue's form to the field's T (as any).
+	// fromBase converts a value in value.Parse's form to the field's T (as any).
 	fromBase func(any) any
-	// toBase converts a T (as any) to ParseValue's form.
+	// toBase converts a T (as any) to value.Parse's form.
 	toBase func(any) any
 }
 
 // parse turns text written at a door into the field's typed value (as
-// any): ParseValue, so CheckValue, and the select choices; not validators.
+// any): value.Parse, so value.Check, and the select choices; not validators.
 func (f *fieldInfo) parse(text string) (any, error) {
-	v, err := ParseValue(f.kind, text)
+	v, err := value.Parse(f.kind, text)
 	if err != nil {
 		return nil, err
 	}
-	if f.kind == KindSelect && !f.isChoice(v.(string)) {
+	if f.kind == value.KindSelect && !f.isChoice(v.(string)) {
 		return nil, fmt.Errorf("must be one of %s", strings.Join(f.choices, ", "))
 	}
 	return f.fromBase(v), nil
@@ -163,11 +165,11 @@ func (f *fieldInfo) parse(text string) (any, error) {
 // checks of the doors, so that a value stored before a check existed still
 // reads; a select value must still be one of the choices.
 func (f *fieldInfo) decodeText(text string) (any, error) {
-	v, err := parseText(f.kind, text)
+	v, err := value.ParseStored(f.kind, text)
 	if err != nil {
 		return nil, err
 	}
-	if f.kind == KindSelect && !f.isChoice(v.(string)) {
+	if f.kind == value.KindSelect && !f.isChoice(v.(string)) {
 		return nil, fmt.Errorf("is not one of %s", strings.Join(f.choices, ", "))
 	}
 	return f.fromBase(v), nil
@@ -182,7 +184,7 @@ func (f *fieldInfo) isChoice(s string) bool {
 	return false
 }
 
-// validate checks v as every door does: CheckValue and the size of its
+// validate checks v as every door does: value.Check and the size of its
 // text, at most maxSize bytes, first (a value that fails them is reported
 // alone), then the choices and every validator, all problems in one error.
 func (f *fieldInfo) validate(v any, maxSize int) error {
@@ -191,7 +193,7 @@ func (f *fieldInfo) validate(v any, maxSize int) error {
 		return &ValidationError{Path: f.path, Problems: []string{err.Error()}}
 	}
 	var problems []string
-	if f.kind == KindSelect && !f.isChoice(base.(string)) {
+	if f.kind == value.KindSelect && !f.isChoice(base.(string)) {
 		problems = append(problems, "must be one of "+strings.Join(f.choices, ", "))
 	}
 	for _, val := range f.meta.Validators {
@@ -208,20 +210,20 @@ func (f *fieldInfo) validate(v any, maxSize int) error {
 // toBaseIfSelect turns a select enum value into a plain string so that tools
 // need not know generated types; other values pass through.
 func (f *fieldInfo) toBaseIfSelect(v any) any {
-	if f.kind == KindSelect {
+	if f.kind == value.KindSelect {
 		return f.toBase(v)
 	}
 	return v
 }
 
-func (f *fieldInfo) format(v any) string { return FormatValue(f.kind, f.toBase(v)) }
+func (f *fieldInfo) format(v any) string { return value.Format(f.kind, f.toBase(v)) }
 
 // fingerprint names the encoding of a field's cached values, so that a
 // change of kind or choices can never decode an entry written for the old
 // declaration. Its "v2" is the version of the cache's Entry model (v2 added
 // Epoch and AsOf), so that processes of different releases sharing a cache
 // during a rolling deploy use different keys.
-func fingerprint(kind Kind, choices []string) string {
+func fingerprint(kind value.Kind, choices []string) string {
 	h := fnv.New32a()
 	h.Write([]byte("v2|" + kind.String() + "|" + strings.Join(choices, ",")))
 	return strconv.FormatUint(uint64(h.Sum32()), 36)

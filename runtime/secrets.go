@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"time"
+
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // ErrNoKeyring is returned when a secret is written, or secrets rotated, by
@@ -19,7 +21,7 @@ func (c *Client) warnIfNoSecrets() {
 	}
 	var secrets []string
 	for _, d := range c.schema.fields {
-		if d.Kind() == KindSecret {
+		if d.Kind() == value.KindSecret {
 			secrets = append(secrets, d.Path())
 		}
 	}
@@ -70,7 +72,7 @@ func (c *Client) rotationWrites(recs []Record) ([]*fieldInfo, []Write, RotationR
 	var report RotationReport
 	for _, r := range recs {
 		d, ok := c.schema.byPath[r.Path]
-		if !ok || d.Kind() != KindSecret || !r.Set {
+		if !ok || d.Kind() != value.KindSecret || !r.Set {
 			continue
 		}
 		report.Secrets++

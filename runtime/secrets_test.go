@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/go-sysconfig/sysconfig/runtime"
 	"github.com/go-sysconfig/sysconfig/runtime/keyring"
 	"github.com/go-sysconfig/sysconfig/runtime/memory"
@@ -29,7 +31,7 @@ func mustKeyring(lines ...string) *keyring.Keyring {
 
 func TestSecretsAreCachedOnlyAsCiphertext(t *testing.T) {
 	e := newEnv(t, nil)
-	if err := apiKeyField.Set(ctx, e.client, runtime.NewSecret("s3cr3t-value")); err != nil {
+	if err := apiKeyField.Set(ctx, e.client, value.NewSecret("s3cr3t-value")); err != nil {
 		t.Fatal(err)
 	}
 	got, err := apiKeyField.Get(ctx, e.client)
@@ -44,7 +46,7 @@ func TestSecretsAreCachedOnlyAsCiphertext(t *testing.T) {
 		}
 	}
 	v, _ := e.client.Get(ctx, apiKeyField.Path())
-	if v.Text() != runtime.Redacted || fmt.Sprint(v.Value) != runtime.Redacted || fmt.Sprintf("%#v", v.Value) == "s3cr3t-value" {
+	if v.Text() != value.Redacted || fmt.Sprint(v.Value) != value.Redacted || fmt.Sprintf("%#v", v.Value) == "s3cr3t-value" {
 		t.Errorf("secret shown as %q / %v", v.Text(), v.Value)
 	}
 }
@@ -53,14 +55,14 @@ func TestSecretsWithoutAKeyringFailClearly(t *testing.T) {
 	store := memory.NewStore()
 	logs := &syncWriter{}
 	with, _ := runtime.NewClient(testSchema, store, runtime.Options{Secrets: testKeys})
-	if err := apiKeyField.Set(ctx, with, runtime.NewSecret("x")); err != nil {
+	if err := apiKeyField.Set(ctx, with, value.NewSecret("x")); err != nil {
 		t.Fatal(err)
 	}
 	without, _ := runtime.NewClient(testSchema, store, runtime.Options{Logger: slogTo(logs)})
 	if !strings.Contains(logs.String(), "t.site.api_key") || !strings.Contains(logs.String(), "no keyring") {
 		t.Errorf("construction did not warn about the secret fields: %s", logs)
 	}
-	if err := apiKeyField.Set(ctx, without, runtime.NewSecret("y")); !errors.Is(err, runtime.ErrNoKeyring) {
+	if err := apiKeyField.Set(ctx, without, value.NewSecret("y")); !errors.Is(err, runtime.ErrNoKeyring) {
 		t.Errorf("writing a secret without a keyring = %v, want ErrNoKeyring", err)
 	}
 	got, err := apiKeyField.Get(ctx, without)
@@ -75,7 +77,7 @@ func TestSecretsWithoutAKeyringFailClearly(t *testing.T) {
 
 func TestTamperedSecretIsAnErrorNotEmpty(t *testing.T) {
 	e := newEnv(t, nil)
-	if err := apiKeyField.Set(ctx, e.client, runtime.NewSecret("s3cr3t")); err != nil {
+	if err := apiKeyField.Set(ctx, e.client, value.NewSecret("s3cr3t")); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "the write reaches the cache", func() bool { // before the entry is dropped below
@@ -99,7 +101,7 @@ func TestTamperedSecretIsAnErrorNotEmpty(t *testing.T) {
 func TestRotateSecretsReencryptsUnderThePrimaryKey(t *testing.T) {
 	store := memory.NewStore()
 	before, _ := runtime.NewClient(testSchema, store, runtime.Options{Secrets: mustKeyring(oldKey)})
-	if err := apiKeyField.Set(ctx, before, runtime.NewSecret("api-key-1")); err != nil {
+	if err := apiKeyField.Set(ctx, before, value.NewSecret("api-key-1")); err != nil {
 		t.Fatal(err)
 	}
 	rotating, _ := runtime.NewClient(testSchema, store, runtime.Options{Secrets: mustKeyring(newKey, oldKey)})

@@ -4,32 +4,34 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/go-sysconfig/sysconfig/runtime"
 	"github.com/shopspring/decimal"
 	"gopkg.in/yaml.v3"
 )
 
 // ZeroValue returns the value a field of kind k holds when the schema gives
-// no default, in runtime.ParseValue's form: "", int64(0), float64(0),
-// decimal.Zero, false, time.Duration(0), []string{} or runtime.Secret{}.
+// no default, in value.Parse's form: "", int64(0), float64(0),
+// decimal.Zero, false, time.Duration(0), []string{} or value.Secret{}.
 // Select fields without a default use their first choice instead (see
 // Field.Default).
-func ZeroValue(k runtime.Kind) any {
+func ZeroValue(k value.Kind) any {
 	switch k {
-	case runtime.KindInt:
+	case value.KindInt:
 		return int64(0)
-	case runtime.KindFloat:
+	case value.KindFloat:
 		return float64(0)
-	case runtime.KindDecimal:
+	case value.KindDecimal:
 		return decimal.Zero
-	case runtime.KindBool:
+	case value.KindBool:
 		return false
-	case runtime.KindDuration:
+	case value.KindDuration:
 		return time.Duration(0)
-	case runtime.KindStringList:
+	case value.KindStringList:
 		return []string{}
-	case runtime.KindSecret:
-		return runtime.Secret{}
+	case value.KindSecret:
+		return value.Secret{}
 	}
 	return ""
 }
@@ -39,14 +41,14 @@ func ZeroValue(k runtime.Kind) any {
 // select field, its first choice.
 func (l *loader) fieldDefault(f *Field, keys map[string]pair, what string) {
 	f.Default = ZeroValue(f.Kind)
-	if f.Kind == runtime.KindSelect && len(f.Choices) > 0 {
+	if f.Kind == value.KindSelect && len(f.Choices) > 0 {
 		f.Default = f.Choices[0].Value
 	}
 	p, ok := keys["default"]
 	if !ok {
 		return
 	}
-	if f.Kind == runtime.KindSecret {
+	if f.Kind == value.KindSecret {
 		l.errorf(p.key, "secret %s cannot have a default; remove it and set the value with the sysconfig CLI or admin page", what)
 		return
 	}
@@ -56,13 +58,13 @@ func (l *loader) fieldDefault(f *Field, keys map[string]pair, what string) {
 	}
 }
 
-// checkValue reports a default that fails runtime.CheckValue, the check of
-// every door (a list default does not pass through ParseValue, which
+// checkValue reports a default that fails value.Check, the check of
+// every door (a list default does not pass through value.Parse, which
 // makes it for text). Sizes are the writers' limit, so a default must fit
 // runtime.DefaultMaxValueSize too.
 func (l *loader) checkValue(f *Field, n *yaml.Node, v any, what string) bool {
-	err := runtime.CheckValue(f.Kind, v)
-	if size := len(runtime.FormatValue(f.Kind, v)); err == nil && size > runtime.DefaultMaxValueSize {
+	err := value.Check(f.Kind, v)
+	if size := len(value.Format(f.Kind, v)); err == nil && size > runtime.DefaultMaxValueSize {
 		err = fmt.Errorf("is %d bytes long, more than the limit of %d", size, runtime.DefaultMaxValueSize)
 	}
 	if err != nil {
@@ -77,12 +79,12 @@ func (l *loader) parseDefault(f *Field, n *yaml.Node, what string) (any, bool) {
 	switch {
 	case isNull(n):
 		l.errorf(n, "default of %s is empty; remove it, or write \"\" for an empty text", what)
-	case n.Kind == yaml.SequenceNode && f.Kind == runtime.KindStringList:
+	case n.Kind == yaml.SequenceNode && f.Kind == value.KindStringList:
 		return l.stringList(n, "default of "+what)
 	case n.Kind != yaml.ScalarNode:
 		l.errorf(n, "default of %s must be a single %s value, not %s", what, f.Kind, describe(n))
 	default:
-		v, err := runtime.ParseValue(f.Kind, n.Value)
+		v, err := value.Parse(f.Kind, n.Value)
 		if err == nil {
 			return v, true
 		}
@@ -107,17 +109,18 @@ func (l *loader) stringList(n *yaml.Node, what string) ([]string, bool) {
 }
 
 // checkDefault reports a select default that is not a choice (unless the
-// choices themselves are missing) and every validator the default fails. Custom validators are skipped: their Go
-// functions are registered by the application, not known to the loader.
+// choices themselves are missing) and every validator the default fails.
+// Validators of registered functions (custom, value.ArgFunc) are skipped:
+// the application registers them, the loader does not know them.
 func (l *loader) checkDefault(f *Field, n *yaml.Node, v any, what string) bool {
-	if f.Kind == runtime.KindSelect && len(f.Choices) > 0 && !f.isChoice(v.(string)) {
+	if f.Kind == value.KindSelect && len(f.Choices) > 0 && !f.isChoice(v.(string)) {
 		l.errorf(n, "default %q of %s is not one of its choices (%s)%s", v, what,
 			f.choiceList(), didYouMean(v.(string), f.choiceValues()))
 		return false
 	}
 	ok := true
 	for _, val := range f.Validators {
-		if val.Name == "custom" {
+		if b, _ := value.LookupBuiltin(val.Name); b.Arg == value.ArgFunc {
 			continue
 		}
 		rv := val.Runtime()

@@ -111,12 +111,12 @@
 //	select       a generated enum one of the field's choices
 //	duration     time.Duration    Go syntax: 90s, 1m30s, 72h
 //	string_list  []string         a list of strings
-//	secret       runtime.Secret   a string encrypted at rest and always redacted
+//	secret       value.Secret   a string encrypted at rest and always redacted
 //
 // # Defaults
 //
 // A default is a YAML scalar, parsed as the field's kind with
-// runtime.ParseValue, the same parser that checks values typed by
+// value.Parse, the same parser that checks values typed by
 // operators; for a string_list it is a YAML list of strings (or a JSON array
 // in a string). Write decimals you want to keep exactly, such as "9.90", in
 // quotes or not: the text is parsed, never a float. An empty value (default:
@@ -131,7 +131,7 @@
 // until an operator sets it, and a select field reads as its first choice.
 // That implicit default is not checked against the validators, so a field
 // may be declared required and left for operators to fill in. Field.Default
-// always holds the default in ParseValue's form; Field.HasDefault tells
+// always holds the default in value.Parse's form; Field.HasDefault tells
 // whether the schema gave one.
 //
 // Only overrides are stored: editing a default in the schema changes the
@@ -167,7 +167,7 @@
 //	  - regex: {pattern: "^x", inverse: true}
 //
 // The validators, their arguments and the kinds they apply to (as decided
-// by runtime.ValidatorApplies) are:
+// by the table value.Builtins, which is the reference) are:
 //
 //	required, not_empty      the value must not be empty ("", an empty
 //	                         list, an unset secret); every kind but bool.
@@ -195,7 +195,7 @@
 //	                         (for select fields they must be choices; for a
 //	                         string_list every item must be one of them)
 //	custom: NAME             the Go function the app registers under NAME
-//	                         with runtime.RegisterValidator; every kind
+//	                         with value.RegisterValidator; every kind
 //
 // "Text kinds" are string, text, select, secret and string_list; for a
 // string_list, a validator of text content checks every item. Every
@@ -205,7 +205,7 @@
 // Validators written as a mapping ({required: true, min_length: 3}) are an
 // error, but each entry is still checked as the list item it stands for,
 // so that its own errors come in the same run.
-// Validator.Runtime builds the runtime.Validator a declaration stands for.
+// Validator.Runtime builds the value.Validator a declaration stands for.
 //
 // # Generated names
 //
@@ -223,3 +223,5 @@
 // Config) and among the methods of each section's type (getters, setters
 // and resetters), at the later declaration, naming the earlier one.
 package schema
+
+//go:generate go run jsonschema_gen.go

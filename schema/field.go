@@ -5,7 +5,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"gopkg.in/yaml.v3"
 )
 
@@ -45,7 +46,7 @@ func (l *loader) field(s *Section, p pair) *Field {
 // fieldShapeHint suggests the mapping form of a field written as just its
 // type, such as "title: string".
 func fieldShapeHint(p pair) string {
-	if _, ok := runtime.ParseKind(p.val.Value); ok && p.val.Kind == yaml.ScalarNode {
+	if _, ok := value.ParseKind(p.val.Value); ok && p.val.Kind == yaml.ScalarNode {
 		return fmt.Sprintf("; write \"%s: {type: %s}\"", p.name(), p.val.Value)
 	}
 	return "; give it keys such as \"type:\" and \"label:\""
@@ -140,7 +141,7 @@ func (l *loader) fieldType(f *Field, decl pair, keys map[string]pair, what strin
 		l.errorf(p.val, "type of %s must be one of %s, not %s", what, kindList(), describe(p.val))
 		return false
 	}
-	k, ok := runtime.ParseKind(p.val.Value)
+	k, ok := value.ParseKind(p.val.Value)
 	if !ok {
 		l.unknownType(p.val, what)
 		return false
@@ -161,7 +162,7 @@ func (l *loader) unknownType(n *yaml.Node, what string) {
 // kindNames returns the schema names of every kind.
 func kindNames() []string {
 	var names []string
-	for _, k := range runtime.Kinds() {
+	for _, k := range value.Kinds() {
 		names = append(names, k.String())
 	}
 	return names
@@ -179,9 +180,9 @@ func (l *loader) choices(f *Field, keys map[string]pair, what string) {
 	case f.Kind == 0 && ok:
 		l.choiceList(p, what)
 	case f.Kind == 0:
-	case f.Kind != runtime.KindSelect && ok:
+	case f.Kind != value.KindSelect && ok:
 		l.errorf(p.key, "choices are only allowed on select fields; use \"type: select\" or remove the choices of %s", what)
-	case f.Kind == runtime.KindSelect && !ok:
+	case f.Kind == value.KindSelect && !ok:
 		l.errorf(l.nodeAt(f.Pos), "select %s needs choices, such as \"choices: [light, dark]\"", what)
 	case ok:
 		f.Choices = l.choiceList(p, what)
@@ -236,7 +237,7 @@ func (l *loader) choiceValue(n *yaml.Node, what string) bool {
 		l.errorf(n, "a choice of %s is empty; every choice needs a value", what)
 		return false
 	}
-	if err := runtime.CheckValue(runtime.KindSelect, n.Value); err != nil {
+	if err := value.Check(value.KindSelect, n.Value); err != nil {
 		l.errorf(n, "a choice of %s %v", what, err)
 		return false
 	}

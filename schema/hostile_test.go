@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // TestHostileDefaultsAreRefused: the schema's defaults are a door too, so
@@ -65,7 +65,7 @@ sections:
 	}
 	for _, sec := range s.Sections {
 		for _, f := range sec.Fields {
-			if got := runtime.FormatValue(f.Kind, f.Default); got != want[f.Path] {
+			if got := value.Format(f.Kind, f.Default); got != want[f.Path] {
 				t.Errorf("default of %s = %q, want %q", f.Path, got, want[f.Path])
 			}
 		}

@@ -10,10 +10,12 @@ import (
 	"strings"
 	"testing"
 
+	jsonschemagen "github.com/go-sysconfig/sysconfig/internal/jsonschema"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"gopkg.in/yaml.v3"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
 	"github.com/go-sysconfig/sysconfig/schema"
 )
 
@@ -25,7 +27,7 @@ import (
 //
 // Some loader checks need more than the file's shape, and a JSON Schema
 // cannot express them, so they are not in the agreement table:
-//   - a default parsed as the field's kind (runtime.ParseValue), and passing
+//   - a default parsed as the field's kind (value.Parse), and passing
 //     the field's validators;
 //   - a select default, or a one_of value of a select field, being one of the
 //     field's choices;
@@ -329,8 +331,8 @@ func TestJSONSchemaAgreesWithLoader(t *testing.T) {
 
 // validatorItem returns a list item declaring validator name on a field of
 // kind k, with an argument the loader accepts when name applies to k.
-func validatorItem(name string, k runtime.Kind) string {
-	numeric := k == runtime.KindInt || k == runtime.KindFloat || k == runtime.KindDecimal
+func validatorItem(name string, k value.Kind) string {
+	numeric := k == value.KindInt || k == value.KindFloat || k == value.KindDecimal
 	switch {
 	case name == "min_length":
 		return "{min_length: 1}"
@@ -340,13 +342,13 @@ func validatorItem(name string, k runtime.Kind) string {
 		return `{regex: "^a"}`
 	case name == "custom":
 		return "{custom: check}"
-	case name == "range" && k == runtime.KindDuration:
+	case name == "range" && k == value.KindDuration:
 		return "{range: {min: 1s, max: 9s}}"
 	case name == "range":
 		return "{range: {min: 1, max: 9}}"
 	case name == "one_of" && numeric:
 		return "{one_of: [1, 2]}"
-	case name == "one_of" && k == runtime.KindDuration:
+	case name == "one_of" && k == value.KindDuration:
 		return "{one_of: [1s]}"
 	case name == "one_of":
 		return "{one_of: [a]}"
@@ -356,9 +358,9 @@ func validatorItem(name string, k runtime.Kind) string {
 
 // fieldWith returns a schema with one field of kind k whose validators are
 // items.
-func fieldWith(k runtime.Kind, items ...string) string {
+func fieldWith(k value.Kind, items ...string) string {
 	lines := []string{"type: " + k.String(), "validators: [" + strings.Join(items, ", ") + "]"}
-	if k == runtime.KindSelect {
+	if k == value.KindSelect {
 		lines = append(lines, "choices: [a, b]")
 	}
 	return doc(lines...)
@@ -366,15 +368,16 @@ func fieldWith(k runtime.Kind, items ...string) string {
 
 // TestJSONSchemaValidatorMatrix declares every validator on every kind and
 // checks that the loader and the JSON Schema accept exactly the pairs
-// runtime.ValidatorApplies allows, so that the JSON Schema's lists of kinds
+// value.Builtin.Kinds allows, so that the JSON Schema's lists of kinds
 // and validators cannot drift from the runtime's. It also checks that both
 // agree on which validators may be written without an argument.
 func TestJSONSchemaValidatorMatrix(t *testing.T) {
 	sch := compileJSONSchema(t)
-	for _, name := range runtime.ValidatorNames() {
-		var applicable runtime.Kind
-		for _, k := range runtime.Kinds() {
-			want := runtime.ValidatorApplies(name, k)
+	for _, b := range value.Builtins() {
+		name := b.Name
+		var applicable value.Kind
+		for _, k := range value.Kinds() {
+			want := b.Kinds.Has(k)
 			if want && applicable == 0 {
 				applicable = k
 			}
@@ -393,6 +396,23 @@ func TestJSONSchemaValidatorMatrix(t *testing.T) {
 				t.Errorf("%s on %s: loader error %v, JSON Schema error %v", item, applicable, loadErr, jsonErr)
 			}
 		}
+	}
+}
+
+// TestJSONSchemaIsGenerated fails when sysconfig.schema.json is not what
+// its template and the validator table generate: run "go generate
+// ./schema" after changing either.
+func TestJSONSchemaIsGenerated(t *testing.T) {
+	want, err := jsonschemagen.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(rootDir, jsonSchemaFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s is stale; run \"go generate ./schema\"", jsonSchemaFile)
 	}
 }
 

@@ -3,7 +3,7 @@ package schema
 import (
 	"fmt"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // Pos is a position in a schema file. Line and Col start at 1.
@@ -46,7 +46,7 @@ type Field struct {
 	Section     *Section
 	Name        string // snake_case, the last path segment
 	Path        string // app.section.field
-	Kind        runtime.Kind
+	Kind        value.Kind
 	Label       string
 	Description string
 	Deprecated  string // empty unless deprecated; the text says what to use instead
@@ -54,9 +54,9 @@ type Field struct {
 	// which its other declarations are named (see Field.GoName). It is empty
 	// when the schema gives none and the name is derived from Name.
 	ExplicitGoName string
-	// Default is the default in runtime.ParseValue's form (string, int64,
+	// Default is the default in value.Parse's form (string, int64,
 	// float64, decimal.Decimal, bool, time.Duration, []string,
-	// runtime.Secret). When the schema gives none it is the kind's zero value
+	// value.Secret). When the schema gives none it is the kind's zero value
 	// (see ZeroValue), or the first choice of a select field; secrets never
 	// have one.
 	Default any
@@ -74,17 +74,12 @@ type Choice struct {
 	Pos   Pos
 }
 
-// Validator is one validator declared on a field, with its arguments. Only
-// the arguments its Name uses are set.
+// Validator is one validator declared on a field, with its arguments.
 type Validator struct {
-	Name    string   // schema-file name: "min_length", "regex", "range", ...
-	N       int      // min_length, max_length
-	Pattern string   // regex
-	Inverse bool     // regex: fail when the pattern matches
-	Min     any      // range: lower bound in the field's ParseValue form, or nil
-	Max     any      // range: upper bound, or nil
-	Schemes []string // url: allowed schemes (empty: http and https)
-	Values  []any    // one_of: allowed values in the field's ParseValue form
-	Custom  string   // custom: the name a Go validator is registered under
-	Pos     Pos
+	Name string // schema-file name: "min_length", "regex", "range", ...
+	// Args are its arguments: only those its shape (value.Builtin.Arg) uses
+	// are set; range bounds and one_of values are in the field's value.Parse
+	// form.
+	value.Args
+	Pos Pos
 }

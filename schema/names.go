@@ -5,7 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // Go names of generated declarations. They are resolved here, once, so that
@@ -149,7 +149,7 @@ func (f *Field) VarName() string { return f.Section.GoName() + f.GoName() + "Fie
 // EnumType returns the generated enum type of a select field:
 // "site.theme" → "SiteTheme". It is empty for other kinds.
 func (f *Field) EnumType() string {
-	if f.Kind != runtime.KindSelect {
+	if f.Kind != value.KindSelect {
 		return ""
 	}
 	return f.Section.GoName() + f.GoName()

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 func TestGoName(t *testing.T) {
@@ -76,10 +76,10 @@ func TestLabels(t *testing.T) {
 
 func TestDeclarationNames(t *testing.T) {
 	sec := &Section{Name: "email_delivery"}
-	theme := &Field{Section: sec, Name: "ui_theme", Kind: runtime.KindSelect}
-	host := &Field{Section: sec, Name: "smtp_host", Kind: runtime.KindString}
-	kept := &Field{Section: sec, Name: "http2_enabled", Kind: runtime.KindBool, ExplicitGoName: "Http2Enabled"}
-	keptEnum := &Field{Section: sec, Name: "mode", Kind: runtime.KindSelect, ExplicitGoName: "OldMode"}
+	theme := &Field{Section: sec, Name: "ui_theme", Kind: value.KindSelect}
+	host := &Field{Section: sec, Name: "smtp_host", Kind: value.KindString}
+	kept := &Field{Section: sec, Name: "http2_enabled", Kind: value.KindBool, ExplicitGoName: "Http2Enabled"}
+	keptEnum := &Field{Section: sec, Name: "mode", Kind: value.KindSelect, ExplicitGoName: "OldMode"}
 	tests := []struct{ got, want string }{
 		{sec.GoName(), "EmailDelivery"},
 		{sec.TypeName(), "EmailDeliverySection"},

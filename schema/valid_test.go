@@ -4,10 +4,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"testing"
 	"time"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -61,7 +63,7 @@ func TestMinimal(t *testing.T) {
 		t.Fatalf("got %+v", s)
 	}
 	f := s.Fields()[0]
-	want := Field{Section: s.Sections[0], Name: "title", Path: "shop.site.title", Kind: runtime.KindString,
+	want := Field{Section: s.Sections[0], Name: "title", Path: "shop.site.title", Kind: value.KindString,
 		Label: "Title", Default: "", Pos: Pos{File: s.File, Line: 5, Col: 7}}
 	if !reflect.DeepEqual(*f, want) {
 		t.Errorf("field = %+v\nwant    %+v", *f, want)
@@ -75,31 +77,31 @@ func TestKindsAndDefaults(t *testing.T) {
 	s := loadValid(t, "kinds")
 	tests := []struct {
 		path       string
-		kind       runtime.Kind
+		kind       value.Kind
 		def        any
 		hasDefault bool
 	}{
-		{"with_defaults.title", runtime.KindString, "My Shop", true},
-		{"with_defaults.about", runtime.KindText, "Line one.\nLine two.\n", true},
-		{"with_defaults.max_items", runtime.KindInt, int64(-42), true},
-		{"with_defaults.ratio", runtime.KindFloat, 0.25, true},
-		{"with_defaults.price", runtime.KindDecimal, decimal.RequireFromString("19.990"), true},
-		{"with_defaults.enabled", runtime.KindBool, true, true},
-		{"with_defaults.theme", runtime.KindSelect, "dark", true},
-		{"with_defaults.timeout", runtime.KindDuration, 90 * time.Second, true},
-		{"with_defaults.tags", runtime.KindStringList, []string{"a", "b c", "3"}, true},
-		{"with_defaults.hosts", runtime.KindStringList, []string{"x", "y"}, true},
-		{"with_defaults.api_key", runtime.KindSecret, runtime.Secret{}, false},
-		{"without_defaults.title", runtime.KindString, "", false},
-		{"without_defaults.about", runtime.KindText, "", false},
-		{"without_defaults.max_items", runtime.KindInt, int64(0), false},
-		{"without_defaults.ratio", runtime.KindFloat, float64(0), false},
-		{"without_defaults.price", runtime.KindDecimal, decimal.Zero, false},
-		{"without_defaults.enabled", runtime.KindBool, false, false},
-		{"without_defaults.theme", runtime.KindSelect, "light", false},
-		{"without_defaults.timeout", runtime.KindDuration, time.Duration(0), false},
-		{"without_defaults.tags", runtime.KindStringList, []string{}, false},
-		{"without_defaults.api_key", runtime.KindSecret, runtime.Secret{}, false},
+		{"with_defaults.title", value.KindString, "My Shop", true},
+		{"with_defaults.about", value.KindText, "Line one.\nLine two.\n", true},
+		{"with_defaults.max_items", value.KindInt, int64(-42), true},
+		{"with_defaults.ratio", value.KindFloat, 0.25, true},
+		{"with_defaults.price", value.KindDecimal, decimal.RequireFromString("19.990"), true},
+		{"with_defaults.enabled", value.KindBool, true, true},
+		{"with_defaults.theme", value.KindSelect, "dark", true},
+		{"with_defaults.timeout", value.KindDuration, 90 * time.Second, true},
+		{"with_defaults.tags", value.KindStringList, []string{"a", "b c", "3"}, true},
+		{"with_defaults.hosts", value.KindStringList, []string{"x", "y"}, true},
+		{"with_defaults.api_key", value.KindSecret, value.Secret{}, false},
+		{"without_defaults.title", value.KindString, "", false},
+		{"without_defaults.about", value.KindText, "", false},
+		{"without_defaults.max_items", value.KindInt, int64(0), false},
+		{"without_defaults.ratio", value.KindFloat, float64(0), false},
+		{"without_defaults.price", value.KindDecimal, decimal.Zero, false},
+		{"without_defaults.enabled", value.KindBool, false, false},
+		{"without_defaults.theme", value.KindSelect, "light", false},
+		{"without_defaults.timeout", value.KindDuration, time.Duration(0), false},
+		{"without_defaults.tags", value.KindStringList, []string{}, false},
+		{"without_defaults.api_key", value.KindSecret, value.Secret{}, false},
 	}
 	for _, tt := range tests {
 		f := field(t, s, tt.path)
@@ -167,7 +169,7 @@ func TestValidatorModel(t *testing.T) {
 	if v := title[6]; v.Pattern != `\s$` || !v.Inverse {
 		t.Errorf("inverse regex = %+v", v)
 	}
-	if v := title[8]; v.Custom != "title_check" {
+	if v := title[8]; v.Func != "title_check" {
 		t.Errorf("custom = %+v", v)
 	}
 	items := field(t, s, "checks.items").Validators[0]
@@ -198,13 +200,13 @@ func TestValidatorRuntime(t *testing.T) {
 	if (Validator{Name: "nope"}).Runtime() != nil {
 		t.Error("Runtime of an unknown validator is not nil")
 	}
-	v := Validator{Name: "range", Min: int64(1), Max: int64(10)}.Runtime()
+	v := Validator{Name: "range", Args: value.Args{Min: int64(1), Max: int64(10)}}.Runtime()
 	if v.Validate(int64(11)) == nil || v.Validate(int64(5)) != nil {
 		t.Error("range(1, 10) does not check its bounds")
 	}
-	for _, name := range runtime.ValidatorNames() {
-		if _, args := validatorArgs[name]; !args && (Validator{Name: name}).Runtime() == nil {
-			t.Errorf("validator %q has no runtime constructor", name)
+	for _, b := range value.Builtins() {
+		if !b.Arg.Needed() && (Validator{Name: b.Name}).Runtime() == nil {
+			t.Errorf("validator %q has no runtime constructor", b.Name)
 		}
 	}
 }
@@ -288,15 +290,32 @@ func TestExampleIsComplete(t *testing.T) {
 		}
 	}
 	want := []string{"deprecated", "labelled choice"}
-	for _, k := range runtime.Kinds() {
+	for _, k := range value.Kinds() {
 		want = append(want, "kind "+k.String())
 	}
-	for _, name := range runtime.ValidatorNames() {
-		want = append(want, "validator "+name)
+	for _, b := range value.Builtins() {
+		want = append(want, "validator "+b.Name)
 	}
 	for _, w := range want {
 		if !seen[w] {
 			t.Errorf("schema.example.yaml shows no %s", w)
+		}
+	}
+}
+
+// TestReferencesNameEveryValidator checks that the prose references of the
+// schema format, the README's validator table and this package's doc,
+// name every validator of the table.
+func TestReferencesNameEveryValidator(t *testing.T) {
+	for _, file := range []string{"../README.md", "doc.go"} {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range value.Builtins() {
+			if !regexp.MustCompile(`\b` + b.Name + `\b`).Match(data) {
+				t.Errorf("%s does not describe the validator %s", file, b.Name)
+			}
 		}
 	}
 }

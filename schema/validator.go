@@ -5,45 +5,22 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"gopkg.in/yaml.v3"
 )
 
 // Runtime builds the runtime validator that v declares, such as
-// runtime.MinLength(v.N) for "min_length". It returns nil if v.Name is not a
-// validator name, and panics (as the runtime constructors do) on arguments
-// the loader rejects, such as a regex that does not compile; a Validator
-// produced by Parse never does either.
-func (v Validator) Runtime() runtime.Validator {
-	switch v.Name {
-	case "min_length":
-		return runtime.MinLength(v.N)
-	case "max_length":
-		return runtime.MaxLength(v.N)
-	case "regex":
-		return runtime.Regex(v.Pattern, v.Inverse)
-	case "range":
-		return runtime.Range(v.Min, v.Max)
-	case "url":
-		return runtime.URL(v.Schemes...)
-	case "one_of":
-		return runtime.OneOf(v.Values...)
-	case "custom":
-		return runtime.Custom(v.Custom)
+// value.MinLength(v.N) for "min_length", through its value.Builtin. It
+// returns nil if v.Name is not a validator name, and panics (as the
+// constructors do) on arguments the loader rejects, such as a regex that
+// does not compile; a Validator produced by Parse never does either.
+func (v Validator) Runtime() value.Validator {
+	b, ok := value.LookupBuiltin(v.Name)
+	if !ok {
+		return nil
 	}
-	if fn, ok := plainValidators[v.Name]; ok {
-		return fn()
-	}
-	return nil
-}
-
-// plainValidators are the validators without arguments.
-var plainValidators = map[string]func() runtime.Validator{
-	"required": runtime.Required, "not_empty": runtime.NotEmpty, "not_blank": runtime.NotBlank,
-	"positive": runtime.Positive, "non_negative": runtime.NonNegative, "email": runtime.Email,
-	"ipv4": runtime.IPv4, "ipv6": runtime.IPv6, "ip": runtime.IP, "hostname": runtime.Hostname,
-	"domain": runtime.Domain, "slug": runtime.Slug, "json": runtime.JSON, "path": runtime.Path,
-	"port": runtime.Port,
+	return b.New(v.Args)
 }
 
 // validators reads a field's validators into f.Validators. A list is the
@@ -65,17 +42,14 @@ func (l *loader) validators(f *Field, keys map[string]pair, what string) {
 	l.lengthOrder(f, what)
 }
 
-// validator reads one validator item.
+// validator reads one validator item, its argument as its shape says.
 func (l *loader) validator(f *Field, it item, what string) (Validator, bool) {
-	if !l.knownValidator(f, it.name, what) {
+	b, ok := l.knownValidator(f, it.name, what)
+	if !ok {
 		return Validator{}, false
 	}
 	v := Validator{Name: it.name.Value, Pos: l.pos(it.name)}
-	parse, ok := validatorArgs[v.Name]
-	if !ok {
-		parse = (*loader).noArg
-	}
-	return v, parse(l, f, &v, it.arg, what)
+	return v, argParsers[b.Arg](l, f, &v, it.arg, what)
 }
 
 // mappingKeys lists the keys of mapping n for messages.
@@ -87,46 +61,56 @@ func mappingKeys(n *yaml.Node) string {
 	return strings.Join(keys, ", ")
 }
 
-// knownValidator reports an unknown validator name or one that does not
-// apply to the field's kind, when that is known.
-func (l *loader) knownValidator(f *Field, n *yaml.Node, what string) bool {
+// knownValidator returns the built-in validator named by n, reporting an
+// unknown name or one that does not apply to the field's kind, when that
+// is known.
+func (l *loader) knownValidator(f *Field, n *yaml.Node, what string) (*value.Builtin, bool) {
 	name := n.Value
+	b, known := value.LookupBuiltin(name)
 	switch {
-	case !slices.Contains(runtime.ValidatorNames(), name):
-		if hint := didYouMean(name, runtime.ValidatorNames()); hint != "" {
+	case !known:
+		if hint := didYouMean(name, validatorNames(allKinds)); hint != "" {
 			l.errorf(n, "unknown validator %q on %s%s", name, what, hint)
 		} else {
 			l.errorf(n, "unknown validator %q on %s; validators for %s fields are: %s", name, what, f.Kind, applicable(f.Kind))
 		}
-	case f.Kind != 0 && !runtime.ValidatorApplies(name, f.Kind):
+	case f.Kind != 0 && !b.Kinds.Has(f.Kind):
 		l.errorf(n, "%s does not apply to %s fields (%s); validators for %s fields are: %s",
 			name, f.Kind, what, f.Kind, applicable(f.Kind))
 	default:
-		return true
+		return b, true
 	}
-	return false
+	return nil, false
+}
+
+// allKinds is every kind, to list every validator with validatorNames.
+var allKinds = value.KindsOf(value.Kinds()...)
+
+// validatorNames returns the names of the validators that apply to some
+// kind of ks, sorted.
+func validatorNames(ks value.KindSet) []string {
+	var names []string
+	for _, b := range value.Builtins() {
+		if b.Kinds&ks != 0 {
+			names = append(names, b.Name)
+		}
+	}
+	slices.Sort(names)
+	return names
 }
 
 // applicable lists the validators that apply to kind k.
-func applicable(k runtime.Kind) string {
-	var names []string
-	for _, name := range runtime.ValidatorNames() {
-		if runtime.ValidatorApplies(name, k) {
-			names = append(names, name)
-		}
-	}
-	return strings.Join(names, ", ")
+func applicable(k value.Kind) string {
+	return strings.Join(validatorNames(value.KindsOf(k)), ", ")
 }
 
-// duplicateValidator reports a validator declared twice on one field. regex
-// and custom may repeat with different arguments; the others may not.
+// duplicateValidator reports a validator declared twice on one field.
+// Those that may repeat (regex, custom) may do so with different arguments;
+// the others may not.
 func (l *loader) duplicateValidator(v Validator, seen map[string]Validator, what string) bool {
 	key := v.Name
-	switch v.Name {
-	case "regex":
-		key = fmt.Sprintf("regex %q %v", v.Pattern, v.Inverse)
-	case "custom":
-		key = "custom " + v.Custom
+	if b, _ := value.LookupBuiltin(v.Name); b.Repeats {
+		key = fmt.Sprintf("%s %#v", v.Name, v.Args)
 	}
 	first, dup := seen[key]
 	if dup {
@@ -137,20 +121,23 @@ func (l *loader) duplicateValidator(v Validator, seen map[string]Validator, what
 	return dup
 }
 
-// lengthOrder reports a min_length greater than the max_length, which no
-// value can pass.
+// lengthOrder reports a minimum length (min_length) greater than a maximum
+// length (max_length), which no value can pass.
 func (l *loader) lengthOrder(f *Field, what string) {
 	var lo, hi *Validator
+	var min, max int
 	for i, v := range f.Validators {
-		switch v.Name {
-		case "min_length":
-			lo = &f.Validators[i]
-		case "max_length":
-			hi = &f.Validators[i]
+		b, _ := value.LookupBuiltin(v.Name)
+		h := b.Hints(f.Kind, v.Args)
+		if h.MinLength != nil {
+			lo, min = &f.Validators[i], *h.MinLength
+		}
+		if h.MaxLength != nil {
+			hi, max = &f.Validators[i], *h.MaxLength
 		}
 	}
-	if lo != nil && hi != nil && lo.N > hi.N {
-		l.errs.Add(hi.Pos, fmt.Sprintf("max_length %d of %s is less than its min_length %d (line %d); no value can pass both",
-			hi.N, what, lo.N, lo.Pos.Line))
+	if lo != nil && hi != nil && min > max {
+		l.errs.Add(hi.Pos, fmt.Sprintf("%s %d of %s is less than its %s %d (line %d); no value can pass both",
+			hi.Name, max, what, lo.Name, min, lo.Pos.Line))
 	}
 }

@@ -6,7 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/shopspring/decimal"
 	"gopkg.in/yaml.v3"
 )
@@ -15,26 +16,21 @@ import (
 // and stores it in v. It reports whether the argument is valid.
 type argParser func(l *loader, f *Field, v *Validator, arg *yaml.Node, what string) bool
 
-// validatorArgs are the parsers of validators that take arguments; the
-// others take none (see loader.noArg).
-var validatorArgs = map[string]argParser{
-	"min_length": (*loader).lengthArg,
-	"max_length": (*loader).lengthArg,
-	"regex":      (*loader).regexArg,
-	"range":      (*loader).rangeArg,
-	"url":        (*loader).urlArg,
-	"one_of":     (*loader).oneOfArg,
-	"custom":     (*loader).customArg,
+// argParsers read the argument of each shape (see value.ArgShape).
+var argParsers = map[value.ArgShape]argParser{
+	value.ArgNone:    (*loader).noArg,
+	value.ArgCount:   (*loader).countArg,
+	value.ArgPattern: (*loader).patternArg,
+	value.ArgRange:   (*loader).rangeArg,
+	value.ArgSchemes: (*loader).schemesArg,
+	value.ArgValues:  (*loader).valuesArg,
+	value.ArgFunc:    (*loader).funcArg,
 }
 
-// argExamples show a valid item of each validator with a required argument.
-var argExamples = map[string]string{
-	"min_length": "- min_length: 3",
-	"max_length": "- max_length: 80",
-	"regex":      "- regex: '^[a-z]+$'",
-	"range":      "- range: {min: 1, max: 100}",
-	"one_of":     "- one_of: [a, b]",
-	"custom":     "- custom: my_check",
+// example returns a valid item of the validator v, with its argument.
+func example(v *Validator) string {
+	b, _ := value.LookupBuiltin(v.Name)
+	return b.Example
 }
 
 // noArg rejects an argument given to a validator that takes none.
@@ -54,14 +50,14 @@ func (l *loader) noArg(f *Field, v *Validator, arg *yaml.Node, what string) bool
 // hasArg reports a missing argument at the validator's name.
 func (l *loader) hasArg(v *Validator, arg *yaml.Node, what string) bool {
 	if arg == nil {
-		l.errs.Add(v.Pos, v.Name+" on "+what+" needs an argument, as in \""+argExamples[v.Name]+"\"")
+		l.errs.Add(v.Pos, v.Name+" on "+what+" needs an argument, as in \""+example(v)+"\"")
 		return false
 	}
 	return true
 }
 
-// lengthArg reads the bound of min_length and max_length.
-func (l *loader) lengthArg(f *Field, v *Validator, arg *yaml.Node, what string) bool {
+// countArg reads a non-negative count, such as the bound of min_length.
+func (l *loader) countArg(f *Field, v *Validator, arg *yaml.Node, what string) bool {
 	if !l.hasArg(v, arg, what) {
 		return false
 	}
@@ -74,8 +70,8 @@ func (l *loader) lengthArg(f *Field, v *Validator, arg *yaml.Node, what string) 
 	return true
 }
 
-// regexArg reads a pattern, or a {pattern, inverse} mapping, and compiles it.
-func (l *loader) regexArg(f *Field, v *Validator, arg *yaml.Node, what string) bool {
+// patternArg reads a pattern, or a {pattern, inverse} mapping, and compiles it.
+func (l *loader) patternArg(f *Field, v *Validator, arg *yaml.Node, what string) bool {
 	if !l.hasArg(v, arg, what) {
 		return false
 	}
@@ -85,7 +81,7 @@ func (l *loader) regexArg(f *Field, v *Validator, arg *yaml.Node, what string) b
 		p, ok = l.regexOptions(v, arg, what)
 	case yaml.ScalarNode:
 	default:
-		l.errorf(arg, "regex on %s needs a pattern or a {pattern: ..., inverse: true} mapping, not %s", what, describe(arg))
+		l.errorf(arg, "%s on %s needs a pattern or a {pattern: ..., inverse: true} mapping, not %s", v.Name, what, describe(arg))
 		return false
 	}
 	if p == nil || !ok {
@@ -97,7 +93,7 @@ func (l *loader) regexArg(f *Field, v *Validator, arg *yaml.Node, what string) b
 // regexOptions reads {pattern: ..., inverse: ...}; it returns the pattern
 // node, if any.
 func (l *loader) regexOptions(v *Validator, arg *yaml.Node, what string) (*yaml.Node, bool) {
-	in := "regex on " + what
+	in := v.Name + " on " + what
 	keys := l.object(arg, in, "pattern", "inverse")
 	ok := true
 	if inv, has := keys["inverse"]; has {
@@ -123,11 +119,11 @@ func (l *loader) boolArg(n *yaml.Node, dst *bool, what string) bool {
 // compile checks that the pattern node holds a Go regular expression.
 func (l *loader) compile(v *Validator, p *yaml.Node, what string) bool {
 	if p.Kind != yaml.ScalarNode || isNull(p) {
-		l.errorf(p, "regex on %s needs a pattern, not %s", what, describe(p))
+		l.errorf(p, "%s on %s needs a pattern, not %s", v.Name, what, describe(p))
 		return false
 	}
 	if _, err := regexp.Compile(p.Value); err != nil {
-		l.errorf(p, "regex on %s does not compile: %v (patterns use Go's RE2 syntax)", what, err)
+		l.errorf(p, "%s on %s does not compile: %v (patterns use Go's RE2 syntax)", v.Name, what, err)
 		return false
 	}
 	v.Pattern = p.Value
@@ -136,40 +132,42 @@ func (l *loader) compile(v *Validator, p *yaml.Node, what string) bool {
 
 // rangeArg reads {min: ..., max: ...}, parsed as the field's kind.
 func (l *loader) rangeArg(f *Field, v *Validator, arg *yaml.Node, what string) bool {
-	if !l.hasArg(v, arg, what) || !l.isMapping(arg, "range on "+what, "; write it as {min: 1, max: 100}") {
+	in := v.Name + " on " + what
+	if !l.hasArg(v, arg, what) || !l.isMapping(arg, in, "; write it as {min: 1, max: 100}") {
 		return false
 	}
-	keys := l.object(arg, "range on "+what, "min", "max")
+	keys := l.object(arg, in, "min", "max")
 	if len(arg.Content) == 0 {
-		l.errorf(arg, "range on %s needs min, max or both, as in \"%s\"", what, argExamples["range"])
+		l.errorf(arg, "%s needs min, max or both, as in \"%s\"", in, example(v))
 		return false
 	}
-	ok := l.bound(f, keys, "min", &v.Min, what)
-	ok = l.bound(f, keys, "max", &v.Max, what) && ok
+	ok := l.bound(f, keys, "min", &v.Min, in)
+	ok = l.bound(f, keys, "max", &v.Max, in) && ok
 	if ok && v.Min != nil && v.Max != nil && less(v.Max, v.Min) {
-		l.errorf(keys["max"].val, "range on %s has max %s below min %s; swap them",
-			what, keys["max"].val.Value, keys["min"].val.Value)
+		l.errorf(keys["max"].val, "%s has max %s below min %s; swap them",
+			in, keys["max"].val.Value, keys["min"].val.Value)
 		return false
 	}
 	return ok
 }
 
-// bound parses keys[key], if present, as the field's kind into dst.
-func (l *loader) bound(f *Field, keys map[string]pair, key string, dst *any, what string) bool {
+// bound parses keys[key], if present, as the field's kind into dst; in
+// names the validator and the field.
+func (l *loader) bound(f *Field, keys map[string]pair, key string, dst *any, in string) bool {
 	p, has := keys[key]
 	if !has {
 		return true
 	}
 	if p.val.Kind != yaml.ScalarNode || isNull(p.val) {
-		l.errorf(p.val, "%s of range on %s must be a single %s, not %s", key, what, valueOf(f.Kind), describe(p.val))
+		l.errorf(p.val, "%s of %s must be a single %s, not %s", key, in, valueOf(f.Kind), describe(p.val))
 		return false
 	}
 	if f.Kind == 0 {
 		return false // the type is unknown, and reported
 	}
-	v, err := runtime.ParseValue(f.Kind, p.val.Value)
+	v, err := value.Parse(f.Kind, p.val.Value)
 	if err != nil {
-		l.errorf(p.val, "%s %s of range on %s is not a valid %s: %v", key, quoteShort(p.val.Value), what, f.Kind, err)
+		l.errorf(p.val, "%s %s of %s is not a valid %s: %v", key, quoteShort(p.val.Value), in, f.Kind, err)
 		return false
 	}
 	*dst = v
@@ -178,7 +176,7 @@ func (l *loader) bound(f *Field, keys map[string]pair, key string, dst *any, wha
 
 // valueOf names a value of kind k for messages: "int value", or just
 // "value" when the field's type is unknown.
-func valueOf(k runtime.Kind) string {
+func valueOf(k value.Kind) string {
 	if k == 0 {
 		return "value"
 	}
@@ -203,13 +201,13 @@ func less(a, b any) bool {
 // schemeRE matches a URL scheme written in lower case.
 var schemeRE = regexp.MustCompile(`^[a-z][a-z0-9+.-]*$`)
 
-// urlArg reads the optional {schemes: [...]} of url.
-func (l *loader) urlArg(f *Field, v *Validator, arg *yaml.Node, what string) bool {
+// schemesArg reads the optional {schemes: [...]} of url.
+func (l *loader) schemesArg(f *Field, v *Validator, arg *yaml.Node, what string) bool {
 	if arg == nil {
 		return true
 	}
-	in := "url on " + what
-	if !l.isMapping(arg, in, `; write it as {schemes: [https]}, or as "- url" for http and https`) {
+	in := v.Name + " on " + what
+	if !l.isMapping(arg, in, `; write it as {schemes: [https]}, or as "- `+v.Name+`" for http and https`) {
 		return false
 	}
 	keys := l.object(arg, in, "schemes")
@@ -218,7 +216,7 @@ func (l *loader) urlArg(f *Field, v *Validator, arg *yaml.Node, what string) boo
 		return false
 	}
 	if len(p.val.Content) == 0 {
-		l.errorf(p.val, "schemes of %s is empty; list schemes, or write \"- url\" for http and https", in)
+		l.errorf(p.val, "schemes of %s is empty; list schemes, or write \"- %s\" for http and https", in, v.Name)
 		return false
 	}
 	return l.schemes(v, p.val, in)
@@ -250,9 +248,9 @@ func schemeSuggestion(s string) string {
 	return "https"
 }
 
-// oneOfArg reads the allowed values, parsed as the field's kind.
-func (l *loader) oneOfArg(f *Field, v *Validator, arg *yaml.Node, what string) bool {
-	in := "one_of on " + what
+// valuesArg reads the allowed values, parsed as the field's kind.
+func (l *loader) valuesArg(f *Field, v *Validator, arg *yaml.Node, what string) bool {
+	in := v.Name + " on " + what
 	if !l.hasArg(v, arg, what) || !l.isList(arg, in, "; write it as [a, b]") {
 		return false
 	}
@@ -275,8 +273,8 @@ func (l *loader) oneOfArg(f *Field, v *Validator, arg *yaml.Node, what string) b
 // one by one, so one_of values of a string_list field are strings.
 func (l *loader) oneOfValue(f *Field, n *yaml.Node, in string) (any, bool) {
 	kind := f.Kind
-	if kind == runtime.KindStringList {
-		kind = runtime.KindString
+	if kind == value.KindStringList {
+		kind = value.KindString
 	}
 	if n.Kind != yaml.ScalarNode || isNull(n) {
 		l.errorf(n, "values of %s must be single %ss, not %s", in, valueOf(kind), describe(n))
@@ -285,28 +283,28 @@ func (l *loader) oneOfValue(f *Field, n *yaml.Node, in string) (any, bool) {
 	if kind == 0 {
 		return nil, false // the type is unknown, and reported
 	}
-	val, err := runtime.ParseValue(kind, n.Value)
+	val, err := value.Parse(kind, n.Value)
 	if err != nil {
 		l.errorf(n, "value %s of %s is not a valid %s: %v", quoteShort(n.Value), in, kind, err)
 		return nil, false
 	}
-	if f.Kind == runtime.KindSelect && len(f.Choices) > 0 && !f.isChoice(n.Value) {
+	if f.Kind == value.KindSelect && len(f.Choices) > 0 && !f.isChoice(n.Value) {
 		l.errorf(n, "value %q of %s is not one of the field's choices (%s)", n.Value, in, f.choiceList())
 		return nil, false
 	}
 	return val, true
 }
 
-// customArg reads the name a custom validator is registered under.
-func (l *loader) customArg(f *Field, v *Validator, arg *yaml.Node, what string) bool {
+// funcArg reads the name a custom validator is registered under.
+func (l *loader) funcArg(f *Field, v *Validator, arg *yaml.Node, what string) bool {
 	if !l.hasArg(v, arg, what) {
 		return false
 	}
 	if arg.Kind != yaml.ScalarNode || strings.TrimSpace(arg.Value) == "" || strings.ContainsAny(arg.Value, " \t\n") {
-		l.errorf(arg, "custom on %s needs the name its Go function is registered under with runtime.RegisterValidator, not %s",
-			what, describe(arg))
+		l.errorf(arg, "%s on %s needs the name its Go function is registered under with value.RegisterValidator, not %s",
+			v.Name, what, describe(arg))
 		return false
 	}
-	v.Custom = arg.Value
+	v.Func = arg.Value
 	return true
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 	"gopkg.in/yaml.v3"
 )
 
@@ -113,10 +114,10 @@ func asList(entries []pair) string {
 }
 
 // takesNoArgument reports whether the validator named name never takes an
-// argument, or may be written without one (url).
+// argument, or may be written without one (url), or is unknown.
 func takesNoArgument(name string) bool {
-	_, args := validatorArgs[name]
-	return !args || name == "url"
+	b, ok := value.LookupBuiltin(name)
+	return !ok || !b.Arg.Needed()
 }
 
 // isBool reports whether n is the YAML boolean b.

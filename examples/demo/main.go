@@ -18,6 +18,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/go-sysconfig/sysconfig/generated"
 	"github.com/go-sysconfig/sysconfig/runtime"
 	"github.com/go-sysconfig/sysconfig/runtime/keyring"
@@ -31,7 +33,7 @@ func main() {
 }
 
 func run(ctx context.Context, out io.Writer) error {
-	runtime.RegisterValidator("coupon_code", couponCode)
+	value.RegisterValidator("coupon_code", couponCode)
 	be, err := connect(ctx, out)
 	if err != nil {
 		return err
@@ -121,7 +123,7 @@ func tour(ctx context.Context, out io.Writer, client *runtime.Client, cfg *gener
 	err = client.SetMany(ctx,
 		generated.SiteThemeField.Assign(generated.SiteThemeDark),
 		generated.LimitsRequestTimeoutField.Assign(1500*time.Millisecond),
-		generated.CheckoutFreeShippingThresholdField.Assign(runtime.MustDecimal("24.99")),
+		generated.CheckoutFreeShippingThresholdField.Assign(value.MustDecimal("24.99")),
 	)
 	if err != nil {
 		return err
@@ -131,7 +133,7 @@ func tour(ctx context.Context, out io.Writer, client *runtime.Client, cfg *gener
 	threshold, _ := cfg.Checkout.FreeShippingThreshold(ctx)
 	fmt.Fprintf(out, "   theme=%s request_timeout=%v free_shipping_threshold=%s (exact decimal)\n", theme, timeout, threshold)
 
-	if err := cfg.Email.SetSMTPPassword(ctx, runtime.NewSecret("hunter2")); err != nil {
+	if err := cfg.Email.SetSMTPPassword(ctx, value.NewSecret("hunter2")); err != nil {
 		return err
 	}
 	pw, _ := cfg.Email.SMTPPassword(ctx)

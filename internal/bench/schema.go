@@ -4,13 +4,15 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/go-sysconfig/sysconfig/runtime"
 )
 
 // The schema of the read and write figures: app "bench".
 var (
-	titleField = runtime.StringField("title", "Default title", runtime.Meta{Validators: []runtime.Validator{runtime.MinLength(2)}})
-	countField = runtime.IntField("count", 7, runtime.Meta{Validators: []runtime.Validator{runtime.NonNegative()}})
+	titleField = runtime.StringField("title", "Default title", runtime.Meta{Validators: []value.Validator{value.MinLength(2)}})
+	countField = runtime.IntField("count", 7, runtime.Meta{Validators: []value.Validator{value.NonNegative()}})
 
 	benchSchema = runtime.NewSchema("bench", runtime.NewSection("main", "Main", "", titleField, countField))
 )

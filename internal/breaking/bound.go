@@ -7,7 +7,7 @@ import (
 )
 
 // above reports whether range bound a is greater than b. Bounds are in
-// runtime.ParseValue's form; after a change of kind they may be of
+// value.Parse's form; after a change of kind they may be of
 // different types. Numbers of any kind compare by value; a duration
 // compares only with a duration, and bounds that do not compare count as
 // above, so that a doubtful range is reported.

@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/shopspring/decimal"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
 	"github.com/go-sysconfig/sysconfig/schema"
 )
 
@@ -126,7 +127,7 @@ func (c *comparer) fieldRemoved(of *schema.Field) {
 // choices reports the choices a select field lost: their constants are gone
 // and overrides holding them no longer read.
 func (c *comparer) choices(of, nf *schema.Field) {
-	if of.Kind != runtime.KindSelect || nf.Kind != runtime.KindSelect {
+	if of.Kind != value.KindSelect || nf.Kind != value.KindSelect {
 		return
 	}
 	var gone []string
@@ -158,10 +159,10 @@ func sameDecimal(a, b any) bool {
 // across a change of type when neither default is written.
 func (c *comparer) defaultValue(of, nf *schema.Field) {
 	implicit := of.Kind != nf.Kind && !of.HasDefault && !nf.HasDefault
-	if implicit || of.Kind == runtime.KindSecret || nf.Kind == runtime.KindSecret {
+	if implicit || of.Kind == value.KindSecret || nf.Kind == value.KindSecret {
 		return
 	}
-	o, n := runtime.FormatValue(of.Kind, of.Default), runtime.FormatValue(nf.Kind, nf.Default)
+	o, n := value.Format(of.Kind, of.Default), value.Format(nf.Kind, nf.Default)
 	if o != n && !sameDecimal(of.Default, nf.Default) {
 		c.add(Warning, "DEFAULT_CHANGED", nf.Pos,
 			"the default of %s changes from %q to %q: wherever it has no override, it reads the new value as soon as this is deployed",

@@ -87,6 +87,13 @@
 // sense, or by function name; a custom validator's Go function is unknown
 // here, so changing it is never reported.
 //
+// All of this comes from the validator table of package value
+// (value.Builtins): what implies a validator (ImpliedBy), whether it may
+// repeat, and how a changed argument narrows it, by the argument's shape —
+// a count raised or lowered as its Narrows says, a range bound moving in,
+// a scheme or value removed, a pattern changed. The rules for a validator
+// are named after it: MIN_LENGTH_RAISED, RANGE_NARROWED and so on.
+//
 // # Exit status of sysconfig-gen breaking
 //
 // The command prints one line per change, as "file:line:col: CATEGORY RULE:

@@ -1,7 +1,7 @@
 package breaking
 
 import (
-	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 	"github.com/go-sysconfig/sysconfig/schema"
 )
 
@@ -24,22 +24,22 @@ func (c *comparer) kind(of, nf *schema.Field) {
 // goType returns the Go type of a field's generated accessor.
 func goType(f *schema.Field) string {
 	switch f.Kind {
-	case runtime.KindString, runtime.KindText:
+	case value.KindString, value.KindText:
 		return "string"
-	case runtime.KindInt:
+	case value.KindInt:
 		return "int64"
-	case runtime.KindFloat:
+	case value.KindFloat:
 		return "float64"
-	case runtime.KindDecimal:
+	case value.KindDecimal:
 		return "decimal.Decimal"
-	case runtime.KindBool:
+	case value.KindBool:
 		return "bool"
-	case runtime.KindDuration:
+	case value.KindDuration:
 		return "time.Duration"
-	case runtime.KindStringList:
+	case value.KindStringList:
 		return "[]string"
-	case runtime.KindSecret:
-		return "runtime.Secret"
+	case value.KindSecret:
+		return "value.Secret"
 	}
 	return f.EnumType()
 }
@@ -58,17 +58,17 @@ const (
 // dataProblem returns the rule and explanation of a type change that breaks
 // stored values, or "" when every stored text of kind from reads as the
 // same value of kind to (see safeConversion).
-func dataProblem(from, to runtime.Kind) (rule, problem string) {
+func dataProblem(from, to value.Kind) (rule, problem string) {
 	switch {
-	case from == runtime.KindSecret:
+	case from == value.KindSecret:
 		return "SECRET_TO_PLAIN", secretToPlain
-	case to == runtime.KindSecret:
+	case to == value.KindSecret:
 		return "PLAIN_TO_SECRET", plainToSecret
 	case safeConversion(from, to):
 		return "", ""
-	case from == runtime.KindDecimal && to == runtime.KindFloat:
+	case from == value.KindDecimal && to == value.KindFloat:
 		return "FIELD_TYPE_INCOMPATIBLE", decimalToFloat
-	case to == runtime.KindSelect:
+	case to == value.KindSelect:
 		return "FIELD_TYPE_INCOMPATIBLE", toSelect
 	}
 	return "FIELD_TYPE_INCOMPATIBLE", "a stored override that does not parse as " + to.String() +
@@ -79,14 +79,14 @@ func dataProblem(from, to runtime.Kind) (rule, problem string) {
 // from parses as kind to, meaning the same: anything but a secret as string
 // or text (the text is kept as it is), and int → float, int → decimal and
 // float → decimal (whole numbers above 2^53 lose precision as floats).
-func safeConversion(from, to runtime.Kind) bool {
+func safeConversion(from, to value.Kind) bool {
 	switch to {
-	case runtime.KindString, runtime.KindText:
-		return from != runtime.KindSecret
-	case runtime.KindFloat:
-		return from == runtime.KindInt
-	case runtime.KindDecimal:
-		return from == runtime.KindInt || from == runtime.KindFloat
+	case value.KindString, value.KindText:
+		return from != value.KindSecret
+	case value.KindFloat:
+		return from == value.KindInt
+	case value.KindDecimal:
+		return from == value.KindInt || from == value.KindFloat
 	}
 	return false
 }

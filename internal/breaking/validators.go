@@ -2,10 +2,12 @@ package breaking
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/go-sysconfig/sysconfig/schema"
 )
 
@@ -25,26 +27,25 @@ func (c *comparer) validators(of, nf *schema.Field) {
 
 // validator compares one validator of the new field with the old field's.
 func (c *comparer) validator(of, nf *schema.Field, v schema.Validator) {
-	if ov, ok := sameValidator(of, v); ok {
-		if narrowed := narrowings[v.Name]; narrowed != nil {
-			narrowed(c, nf, ov, v)
-		}
+	b, _ := value.LookupBuiltin(v.Name)
+	if ov, ok := sameValidator(of, b, v); ok {
+		c.narrowed(nf, b, ov, v)
 		return
 	}
-	if v.Name == "regex" && c.regexChanged(of, nf, v) {
+	if b.Arg == value.ArgPattern && c.patternChanged(of, nf, b, v) {
 		return
 	}
-	if !impliedBy(of, v.Name) {
-		c.validatorAdded(nf, v)
+	if !impliedBy(of, b) {
+		c.validatorAdded(nf, b, v)
 	}
 }
 
-// sameValidator returns the validator of f that v is a version of: the one
-// with v's name, or for regex and custom, which may repeat, the one with
-// the same pattern and sense, or the same function name.
-func sameValidator(f *schema.Field, v schema.Validator) (schema.Validator, bool) {
+// sameValidator returns the validator of f that v, an instance of b, is a
+// version of: the one with v's name or, for a validator that may repeat
+// (regex, custom), the one with the same arguments.
+func sameValidator(f *schema.Field, b *value.Builtin, v schema.Validator) (schema.Validator, bool) {
 	i := slices.IndexFunc(f.Validators, func(o schema.Validator) bool {
-		return o.Name == v.Name && o.Pattern == v.Pattern && o.Inverse == v.Inverse && o.Custom == v.Custom
+		return o.Name == v.Name && (!b.Repeats || reflect.DeepEqual(o.Args, v.Args))
 	})
 	if i < 0 {
 		return schema.Validator{}, false
@@ -52,69 +53,69 @@ func sameValidator(f *schema.Field, v schema.Validator) (schema.Validator, bool)
 	return f.Validators[i], true
 }
 
-// implications lists, for a validator without arguments, the validators
-// that already reject everything it rejects.
-var implications = map[string][]string{
-	"required":     {"not_empty"},
-	"not_empty":    {"required"},
-	"ip":           {"ipv4", "ipv6"},
-	"hostname":     {"domain"},
-	"positive":     {"port"},
-	"non_negative": {"positive", "port"},
-}
-
 // impliedBy reports whether a validator of f already rejects everything
-// the validator called name rejects.
-func impliedBy(f *schema.Field, name string) bool {
+// b rejects.
+func impliedBy(f *schema.Field, b *value.Builtin) bool {
 	return slices.ContainsFunc(f.Validators, func(o schema.Validator) bool {
-		return slices.Contains(implications[name], o.Name)
+		return slices.Contains(b.ImpliedBy, o.Name)
 	})
 }
 
-// validatorAdded reports a validator the old field did not have.
-func (c *comparer) validatorAdded(f *schema.Field, v schema.Validator) {
+// validatorAdded reports a validator the old field did not have: one that
+// makes the field required (required, not_empty) under a rule of its own.
+func (c *comparer) validatorAdded(f *schema.Field, b *value.Builtin, v schema.Validator) {
 	rule := "VALIDATOR_ADDED"
-	if v.Name == "required" || v.Name == "not_empty" {
+	if b.Hints(f.Kind, v.Args).Required {
 		rule = "REQUIRED_ADDED"
 	}
-	c.add(Data, rule, v.Pos, "%s gained the validator %s: %s", name(f), describe(f, v), notRechecked)
+	c.add(Data, rule, v.Pos, "%s gained the validator %s: %s", name(f), describe(f, b, v), notRechecked)
 }
 
-// regexChanged reports a regex whose pattern changed: the old field had a
-// regex of the same sense that the new one lacks. It returns false when
-// there is none, and v is simply new.
-func (c *comparer) regexChanged(of, nf *schema.Field, v schema.Validator) bool {
+// patternChanged reports a pattern (of regex) that changed: the old field
+// had a pattern of the same name and sense that the new one lacks. It
+// returns false when there is none, and v is simply new.
+func (c *comparer) patternChanged(of, nf *schema.Field, b *value.Builtin, v schema.Validator) bool {
 	for _, ov := range of.Validators {
-		if _, kept := sameValidator(nf, ov); ov.Name == "regex" && ov.Inverse == v.Inverse && !kept {
-			c.add(Data, "REGEX_CHANGED", v.Pos, "the %s of %s changed to %s: %s",
-				describe(of, ov), name(nf), describe(nf, v), notRechecked)
+		if _, kept := sameValidator(nf, b, ov); ov.Name == v.Name && ov.Inverse == v.Inverse && !kept {
+			c.add(Data, rule(v.Name, "CHANGED"), v.Pos, "the %s of %s changed to %s: %s",
+				describe(of, b, ov), name(nf), describe(nf, b, v), notRechecked)
 			return true
 		}
 	}
 	return false
 }
 
-// narrowings compare a validator kept from the old field with its new
-// arguments, by validator name.
-var narrowings = map[string]func(c *comparer, f *schema.Field, old, new schema.Validator){
-	"min_length": (*comparer).minLength,
-	"max_length": (*comparer).maxLength,
-	"range":      (*comparer).rangeNarrowed,
-	"url":        (*comparer).urlNarrowed,
-	"one_of":     (*comparer).oneOfNarrowed,
+// rule names a rule after a validator: rule("min_length", "RAISED") is
+// MIN_LENGTH_RAISED.
+func rule(validator, change string) string {
+	return strings.ToUpper(validator) + "_" + change
 }
 
-// minLength reports a raised min_length.
-func (c *comparer) minLength(f *schema.Field, old, new schema.Validator) {
-	if new.N > old.N {
-		c.add(Data, "MIN_LENGTH_RAISED", new.Pos, "min_length of %s raised from %d to %d: %s", name(f), old.N, new.N, notRechecked)
+// narrowed compares a validator kept from the old field with its new
+// arguments, as its shape says a change narrows it.
+func (c *comparer) narrowed(f *schema.Field, b *value.Builtin, old, new schema.Validator) {
+	switch b.Arg {
+	case value.ArgCount:
+		c.countNarrowed(f, b, old, new)
+	case value.ArgRange:
+		c.rangeNarrowed(f, old, new)
+	case value.ArgSchemes:
+		c.schemesNarrowed(f, old, new)
+	case value.ArgValues:
+		c.valuesNarrowed(f, old, new)
 	}
 }
 
-// maxLength reports a lowered max_length.
-func (c *comparer) maxLength(f *schema.Field, old, new schema.Validator) {
-	if new.N < old.N {
-		c.add(Data, "MAX_LENGTH_LOWERED", new.Pos, "max_length of %s lowered from %d to %d: %s", name(f), old.N, new.N, notRechecked)
+// countNarrowed reports a count changed the way that narrows it: a raised
+// min_length, a lowered max_length.
+func (c *comparer) countNarrowed(f *schema.Field, b *value.Builtin, old, new schema.Validator) {
+	change := "raised"
+	if b.Narrows == value.NarrowsLowered {
+		change = "lowered"
+	}
+	if b.Narrows == value.NarrowsRaised && new.N > old.N || b.Narrows == value.NarrowsLowered && new.N < old.N {
+		c.add(Data, rule(new.Name, strings.ToUpper(change)), new.Pos, "%s of %s %s from %d to %d: %s",
+			new.Name, name(f), change, old.N, new.N, notRechecked)
 	}
 }
 
@@ -124,31 +125,31 @@ func (c *comparer) rangeNarrowed(f *schema.Field, old, new schema.Validator) {
 	raised := new.Min != nil && (old.Min == nil || above(new.Min, old.Min))
 	lowered := new.Max != nil && (old.Max == nil || above(old.Max, new.Max))
 	if raised || lowered {
-		c.add(Data, "RANGE_NARROWED", new.Pos, "range of %s narrowed from %s to %s: %s",
-			name(f), bounds(f, old), bounds(f, new), notRechecked)
+		c.add(Data, rule(new.Name, "NARROWED"), new.Pos, "%s of %s narrowed from %s to %s: %s",
+			new.Name, name(f), bounds(f, old), bounds(f, new), notRechecked)
 	}
 }
 
-// urlNarrowed reports URL schemes no longer allowed.
-func (c *comparer) urlNarrowed(f *schema.Field, old, new schema.Validator) {
+// schemesNarrowed reports URL schemes no longer allowed.
+func (c *comparer) schemesNarrowed(f *schema.Field, old, new schema.Validator) {
 	if gone := missing(schemes(old), schemes(new)); len(gone) > 0 {
-		c.add(Data, "URL_SCHEMES_NARROWED", new.Pos, "url of %s no longer allows the scheme %s: %s",
-			name(f), strings.Join(gone, ", "), notRechecked)
+		c.add(Data, rule(new.Name, "SCHEMES_NARROWED"), new.Pos, "%s of %s no longer allows the scheme %s: %s",
+			new.Name, name(f), strings.Join(gone, ", "), notRechecked)
 	}
 }
 
-// oneOfNarrowed reports one_of values no longer allowed.
-func (c *comparer) oneOfNarrowed(f *schema.Field, old, new schema.Validator) {
+// valuesNarrowed reports allowed values (of one_of) no longer allowed.
+func (c *comparer) valuesNarrowed(f *schema.Field, old, new schema.Validator) {
 	if gone := missing(texts(f, old.Values), texts(f, new.Values)); len(gone) > 0 {
-		c.add(Data, "ONE_OF_NARROWED", new.Pos, "one_of of %s no longer allows %s: %s",
-			name(f), strings.Join(gone, ", "), notRechecked)
+		c.add(Data, rule(new.Name, "NARROWED"), new.Pos, "%s of %s no longer allows %s: %s",
+			new.Name, name(f), strings.Join(gone, ", "), notRechecked)
 	}
 }
 
 // schemes returns the schemes a url validator allows.
 func schemes(v schema.Validator) []string {
 	if len(v.Schemes) == 0 {
-		return []string{"http", "https"}
+		return value.DefaultURLSchemes()
 	}
 	return v.Schemes
 }
@@ -157,7 +158,7 @@ func schemes(v schema.Validator) []string {
 func texts(f *schema.Field, values []any) []string {
 	out := make([]string, len(values))
 	for i, v := range values {
-		out[i] = fmt.Sprintf("%q", runtime.FormatValue(f.Kind, v))
+		out[i] = fmt.Sprintf("%q", value.Format(f.Kind, v))
 	}
 	return out
 }
@@ -173,52 +174,53 @@ func missing(old, new []string) []string {
 	return gone
 }
 
-// describe formats a validator for messages, as in the schema file:
-// "min_length: 3", "regex \"^x\"", "range {min: 1, max: 5}".
-func describe(f *schema.Field, v schema.Validator) string {
-	switch v.Name {
-	case "min_length", "max_length":
+// describe formats a validator for messages, as in the schema file, by the
+// shape of its argument: "min_length: 3", "regex \"^x\"",
+// "range {min: 1, max: 5}".
+func describe(f *schema.Field, b *value.Builtin, v schema.Validator) string {
+	switch b.Arg {
+	case value.ArgCount:
 		return fmt.Sprintf("%s: %d", v.Name, v.N)
-	case "regex":
-		return describeRegex(v)
-	case "range":
-		return "range " + bounds(f, v)
-	case "url":
-		return describeURL(v)
-	case "one_of":
-		return "one_of [" + strings.Join(texts(f, v.Values), ", ") + "]"
-	case "custom":
-		return "custom: " + v.Custom
+	case value.ArgPattern:
+		return describePattern(v)
+	case value.ArgRange:
+		return v.Name + " " + bounds(f, v)
+	case value.ArgSchemes:
+		return describeSchemes(v)
+	case value.ArgValues:
+		return v.Name + " [" + strings.Join(texts(f, v.Values), ", ") + "]"
+	case value.ArgFunc:
+		return v.Name + ": " + v.Func
 	}
 	return v.Name
 }
 
-// describeRegex formats a regex validator: `regex "^x"` or
+// describePattern formats a regex validator: `regex "^x"` or
 // `inverse regex "^x"`.
-func describeRegex(v schema.Validator) string {
+func describePattern(v schema.Validator) string {
 	if v.Inverse {
-		return fmt.Sprintf("inverse regex %q", v.Pattern)
+		return fmt.Sprintf("inverse %s %q", v.Name, v.Pattern)
 	}
-	return fmt.Sprintf("regex %q", v.Pattern)
+	return fmt.Sprintf("%s %q", v.Name, v.Pattern)
 }
 
-// describeURL formats a url validator: "url" for http and https, or
+// describeSchemes formats a url validator: "url" for http and https, or
 // "url {schemes: [https]}".
-func describeURL(v schema.Validator) string {
+func describeSchemes(v schema.Validator) string {
 	if len(v.Schemes) == 0 {
-		return "url"
+		return v.Name
 	}
-	return "url {schemes: [" + strings.Join(v.Schemes, ", ") + "]}"
+	return v.Name + " {schemes: [" + strings.Join(v.Schemes, ", ") + "]}"
 }
 
 // bounds formats the bounds of a range: "{min: 1, max: 5}", "{max: 5}".
 func bounds(f *schema.Field, v schema.Validator) string {
 	var parts []string
 	if v.Min != nil {
-		parts = append(parts, "min: "+runtime.FormatValue(f.Kind, v.Min))
+		parts = append(parts, "min: "+value.Format(f.Kind, v.Min))
 	}
 	if v.Max != nil {
-		parts = append(parts, "max: "+runtime.FormatValue(f.Kind, v.Max))
+		parts = append(parts, "max: "+value.Format(f.Kind, v.Max))
 	}
 	return "{" + strings.Join(parts, ", ") + "}"
 }

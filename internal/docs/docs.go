@@ -5,7 +5,7 @@
 // The reference holds a title naming the app, a table of contents linking
 // to each section, and per section its description and one table row per
 // field: the field's path and label, its kind (with a select field's
-// choices), its default, its validators as runtime.Validator's String forms
+// choices), its default, its validators as value.Validator's String forms
 // and its description, preceded by a "Deprecated:" note where marked.
 // Everything about a field fits in its row, so there are no per-field
 // subsections.
@@ -14,7 +14,7 @@
 // character that Markdown would interpret is escaped, so they show exactly
 // as written. Line breaks become <br>, and pipes in table cells are escaped
 // as GitHub-flavoured Markdown requires. Defaults are shown in their
-// canonical text form (runtime.FormatValue) in code spans; a default that
+// canonical text form (value.Format) in code spans; a default that
 // holds line breaks, other invisible characters or leading or trailing
 // spaces is shown as a Go quoted string instead, so it stays on one line
 // and nothing is lost. Secrets never have a default and show "—".
@@ -28,7 +28,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/go-sysconfig/sysconfig/schema"
 )
 
@@ -66,7 +67,7 @@ func intro(s *schema.Schema) string {
 // hasSecrets reports whether any field of s is a secret.
 func hasSecrets(s *schema.Schema) bool {
 	for _, f := range s.Fields() {
-		if f.Kind == runtime.KindSecret {
+		if f.Kind == value.KindSecret {
 			return true
 		}
 	}

@@ -3,7 +3,8 @@ package docs
 import (
 	"strings"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/go-sysconfig/sysconfig/schema"
 )
 
@@ -42,9 +43,9 @@ func row(f *schema.Field) string {
 // typeCell shows the kind: a select with its choices, a secret in bold.
 func typeCell(f *schema.Field) string {
 	switch f.Kind {
-	case runtime.KindSecret:
+	case value.KindSecret:
 		return "**secret**"
-	case runtime.KindSelect:
+	case value.KindSelect:
 		return "select: " + choices(f.Choices)
 	}
 	return f.Kind.String()
@@ -65,10 +66,10 @@ func choices(cs []schema.Choice) string {
 
 // defaultCell shows the default's canonical text in a code span.
 func defaultCell(f *schema.Field) string {
-	if f.Kind == runtime.KindSecret {
+	if f.Kind == value.KindSecret {
 		return none
 	}
-	if v := runtime.FormatValue(f.Kind, f.Default); v != "" {
+	if v := value.Format(f.Kind, f.Default); v != "" {
 		return code(v)
 	}
 	return "*empty*"

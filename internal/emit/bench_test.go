@@ -5,7 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/go-sysconfig/sysconfig/schema"
 )
 
@@ -13,7 +14,7 @@ import (
 // through every kind, with descriptions and validators.
 func largeSchema(sections, perSection int) *schema.Schema {
 	s := &schema.Schema{File: "large.yaml", App: "large"}
-	kinds := runtime.Kinds()
+	kinds := value.Kinds()
 	for i := 0; i < sections; i++ {
 		sec := addSection(s, fmt.Sprintf("section_%d", i), fmt.Sprintf("Section %d", i), "A generated section.")
 		for j := 0; j < perSection; j++ {
@@ -28,16 +29,16 @@ func largeSchema(sections, perSection int) *schema.Schema {
 func decorate(f *schema.Field) {
 	f.Label, f.Description = "Field "+f.Name, "The setting "+f.Name+" of the generated benchmark schema, with a description long enough to wrap onto a second comment line."
 	switch f.Kind {
-	case runtime.KindSelect:
+	case value.KindSelect:
 		f.Choices = []schema.Choice{{Value: "one", Label: "One"}, {Value: "two"}, {Value: "three"}}
 		f.Default = "one"
-	case runtime.KindInt:
-		f.Validators = []schema.Validator{{Name: "range", Min: int64(1), Max: int64(100)}}
-	case runtime.KindDuration:
+	case value.KindInt:
+		f.Validators = []schema.Validator{{Name: "range", Args: value.Args{Min: int64(1), Max: int64(100)}}}
+	case value.KindDuration:
 		f.Default = 90 * time.Second
 		f.Validators = []schema.Validator{{Name: "positive"}}
-	case runtime.KindString, runtime.KindText:
-		f.Validators = []schema.Validator{{Name: "required"}, {Name: "max_length", N: 80}}
+	case value.KindString, value.KindText:
+		f.Validators = []schema.Validator{{Name: "required"}, {Name: "max_length", Args: value.Args{N: 80}}}
 	}
 }
 

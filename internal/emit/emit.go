@@ -20,7 +20,7 @@
 //   - A select field without a default defaults to its first choice, so the
 //     default is always a valid value and never the enum's empty zero value.
 //   - Literals are typed after the field's kind wherever the runtime takes
-//     any (Range and OneOf): int64(5), 2.5 or 3.0, runtime.MustDecimal("0.01"),
+//     any (Range and OneOf): int64(5), 2.5 or 3.0, value.MustDecimal("0.01"),
 //     90 * time.Second. Durations are written with the largest unit that
 //     divides them exactly.
 //   - Output depends on nothing but the schema and the Options: no maps are
@@ -41,6 +41,7 @@ import (
 // Import paths of the packages generated code uses.
 const (
 	runtimePkg = "github.com/go-sysconfig/sysconfig/runtime"
+	valuePkg   = "github.com/go-sysconfig/sysconfig/runtime/value"
 	decimalPkg = "github.com/shopspring/decimal"
 	contextPkg = "context"
 	timePkg    = "time"
@@ -114,6 +115,7 @@ func (g *gen) newFile() *jen.File {
 		f.HeaderComment("Source: " + g.opts.Source)
 	}
 	f.ImportName(runtimePkg, "runtime")
+	f.ImportName(valuePkg, "value")
 	f.ImportName(decimalPkg, "decimal")
 	return f
 }

@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/dave/jennifer/jen"
-	"github.com/go-sysconfig/sysconfig/runtime"
 	"github.com/go-sysconfig/sysconfig/schema"
 	"github.com/shopspring/decimal"
 )
@@ -50,7 +51,7 @@ func TestDescriptors(t *testing.T) {
 var SiteTitleField = runtime.StringField("title", "My Shop", runtime.Meta{
 	Label:       "Site title",
 	Description: "Shown in the browser tab.",
-	Validators:  []runtime.Validator{runtime.Required(), runtime.MinLength(3)},
+	Validators:  []value.Validator{value.Required(), value.MinLength(3)},
 })`)
 	check(t, "select", g.descriptor(field(t, s, "site.theme")), `
 // SiteThemeField declares shop.site.theme.
@@ -58,22 +59,22 @@ var SiteThemeField = runtime.SelectField("theme", SiteThemeDark, []SiteTheme{Sit
 	check(t, "int", g.descriptor(field(t, s, "checkout.max_items")), `
 // CheckoutMaxItemsField declares shop.checkout.max_items.
 var CheckoutMaxItemsField = runtime.IntField("max_items", 50, runtime.Meta{
-	Validators: []runtime.Validator{runtime.Range(int64(1), nil)},
+	Validators: []value.Validator{value.Range(int64(1), nil)},
 })`)
 	check(t, "float", g.descriptor(field(t, s, "checkout.tax_rate")), `
 // CheckoutTaxRateField declares shop.checkout.tax_rate.
 var CheckoutTaxRateField = runtime.FloatField("tax_rate", 3.0, runtime.Meta{
-	Validators: []runtime.Validator{runtime.Range(0.0, 2.5)},
+	Validators: []value.Validator{value.Range(0.0, 2.5)},
 })`)
 	check(t, "decimal", g.descriptor(field(t, s, "checkout.min_order")), `
 // CheckoutMinOrderField declares shop.checkout.min_order.
-var CheckoutMinOrderField = runtime.DecimalField("min_order", runtime.MustDecimal("9.99"), runtime.Meta{
-	Validators: []runtime.Validator{runtime.OneOf(runtime.MustDecimal("0.01"), runtime.MustDecimal("5"))},
+var CheckoutMinOrderField = runtime.DecimalField("min_order", value.MustDecimal("9.99"), runtime.Meta{
+	Validators: []value.Validator{value.OneOf(value.MustDecimal("0.01"), value.MustDecimal("5"))},
 })`)
 	check(t, "duration", g.descriptor(field(t, s, "checkout.timeout")), `
 // CheckoutTimeoutField declares shop.checkout.timeout.
 var CheckoutTimeoutField = runtime.DurationField("timeout", 90*time.Second, runtime.Meta{
-	Validators: []runtime.Validator{runtime.Range(time.Duration(0), time.Hour)},
+	Validators: []value.Validator{value.Range(time.Duration(0), time.Hour)},
 })`)
 	check(t, "deprecated list", g.descriptor(field(t, s, "checkout.countries")), `
 // CheckoutCountriesField declares shop.checkout.countries.
@@ -84,7 +85,7 @@ var CheckoutCountriesField = runtime.StringListField("countries", []string{"FR",
 })`)
 	check(t, "secret", g.descriptor(field(t, s, "checkout.api_key")), "// CheckoutAPIKeyField declares shop.checkout.api_key.\n"+
 		"var CheckoutAPIKeyField = runtime.SecretField(\"api_key\", runtime.Meta{\n"+
-		"\tValidators: []runtime.Validator{runtime.Regex(`^sk_\\w+$`, false)},\n})")
+		"\tValidators: []value.Validator{value.Regex(`^sk_\\w+$`, false)},\n})")
 	if g.err != nil {
 		t.Fatal(g.err)
 	}
@@ -175,31 +176,31 @@ func New(client *runtime.Client) *Config {
 
 func TestValues(t *testing.T) {
 	tests := []struct {
-		kind runtime.Kind
+		kind value.Kind
 		v    any
 		want string
 	}{
-		{runtime.KindString, "a\"b", `"a\"b"`},
-		{runtime.KindInt, int64(-5), "int64(-5)"},
-		{runtime.KindInt, 7, "int64(7)"},
-		{runtime.KindFloat, 2.5, "2.5"},
-		{runtime.KindFloat, float64(3), "3.0"},
-		{runtime.KindFloat, int64(3), "3.0"},
-		{runtime.KindFloat, 1e21, "1e+21"},
-		{runtime.KindDecimal, decimal.RequireFromString("0.010"), `runtime.MustDecimal("0.010")`},
-		{runtime.KindDecimal, decimal.RequireFromString("49.90"), `runtime.MustDecimal("49.90")`},
-		{runtime.KindDecimal, decimal.RequireFromString("1e3"), `runtime.MustDecimal("1000")`},
-		{runtime.KindDecimal, decimal.RequireFromString("-0.5"), `runtime.MustDecimal("-0.5")`},
-		{runtime.KindDecimal, int64(2), `runtime.MustDecimal("2")`},
-		{runtime.KindBool, false, "false"},
-		{runtime.KindDuration, time.Duration(0), "time.Duration(0)"},
-		{runtime.KindDuration, 5 * time.Second, "5 * time.Second"},
-		{runtime.KindDuration, time.Minute, "time.Minute"},
-		{runtime.KindDuration, 1500 * time.Millisecond, "1500 * time.Millisecond"},
-		{runtime.KindDuration, -90 * time.Minute, "-90 * time.Minute"},
-		{runtime.KindDuration, 1001 * time.Nanosecond, "1001 * time.Nanosecond"},
-		{runtime.KindStringList, []string{"a", "b"}, `[]string{"a", "b"}`},
-		{runtime.KindStringList, []string{}, "nil"},
+		{value.KindString, "a\"b", `"a\"b"`},
+		{value.KindInt, int64(-5), "int64(-5)"},
+		{value.KindInt, 7, "int64(7)"},
+		{value.KindFloat, 2.5, "2.5"},
+		{value.KindFloat, float64(3), "3.0"},
+		{value.KindFloat, int64(3), "3.0"},
+		{value.KindFloat, 1e21, "1e+21"},
+		{value.KindDecimal, decimal.RequireFromString("0.010"), `value.MustDecimal("0.010")`},
+		{value.KindDecimal, decimal.RequireFromString("49.90"), `value.MustDecimal("49.90")`},
+		{value.KindDecimal, decimal.RequireFromString("1e3"), `value.MustDecimal("1000")`},
+		{value.KindDecimal, decimal.RequireFromString("-0.5"), `value.MustDecimal("-0.5")`},
+		{value.KindDecimal, int64(2), `value.MustDecimal("2")`},
+		{value.KindBool, false, "false"},
+		{value.KindDuration, time.Duration(0), "time.Duration(0)"},
+		{value.KindDuration, 5 * time.Second, "5 * time.Second"},
+		{value.KindDuration, time.Minute, "time.Minute"},
+		{value.KindDuration, 1500 * time.Millisecond, "1500 * time.Millisecond"},
+		{value.KindDuration, -90 * time.Minute, "-90 * time.Minute"},
+		{value.KindDuration, 1001 * time.Nanosecond, "1001 * time.Nanosecond"},
+		{value.KindStringList, []string{"a", "b"}, `[]string{"a", "b"}`},
+		{value.KindStringList, []string{}, "nil"},
 	}
 	for _, tt := range tests {
 		g := &gen{}
@@ -213,19 +214,19 @@ func TestValues(t *testing.T) {
 
 func TestDefaults(t *testing.T) {
 	tests := []struct {
-		kind runtime.Kind
+		kind value.Kind
 		v    any
 		want string
 	}{
-		{runtime.KindInt, int64(50), "50"},
-		{runtime.KindInt, nil, "0"},
-		{runtime.KindDuration, time.Duration(0), "0"},
-		{runtime.KindDuration, 90 * time.Second, "90 * time.Second"},
-		{runtime.KindDuration, time.Hour, "time.Hour"},
-		{runtime.KindStringList, []string{}, "nil"},
-		{runtime.KindDecimal, decimal.Zero, `runtime.MustDecimal("0")`},
-		{runtime.KindFloat, float64(0), "0.0"},
-		{runtime.KindString, "", `""`},
+		{value.KindInt, int64(50), "50"},
+		{value.KindInt, nil, "0"},
+		{value.KindDuration, time.Duration(0), "0"},
+		{value.KindDuration, 90 * time.Second, "90 * time.Second"},
+		{value.KindDuration, time.Hour, "time.Hour"},
+		{value.KindStringList, []string{}, "nil"},
+		{value.KindDecimal, decimal.Zero, `value.MustDecimal("0")`},
+		{value.KindFloat, float64(0), "0.0"},
+		{value.KindString, "", `""`},
 	}
 	for _, tt := range tests {
 		g := &gen{}
@@ -250,11 +251,11 @@ func TestPattern(t *testing.T) {
 }
 
 func TestValidatorsLayout(t *testing.T) {
-	f := &schema.Field{Kind: runtime.KindString, Validators: []schema.Validator{
-		{Name: "required"}, {Name: "regex", Pattern: "^a$", Inverse: true}, {Name: "custom", Custom: "sku"},
+	f := &schema.Field{Kind: value.KindString, Validators: []schema.Validator{
+		{Name: "required"}, {Name: "regex", Args: value.Args{Pattern: "^a$", Inverse: true}}, {Name: "custom", Args: value.Args{Func: "sku"}},
 	}}
-	check(t, "long list", (&gen{}).validatorsList(f), "[]runtime.Validator{\n"+
-		"\truntime.Required(),\n\truntime.Regex(`^a$`, true),\n\truntime.Custom(\"sku\"),\n}")
+	check(t, "long list", (&gen{}).validatorsList(f), "[]value.Validator{\n"+
+		"\tvalue.Required(),\n\tvalue.Regex(`^a$`, true),\n\tvalue.Custom(\"sku\"),\n}")
 }
 
 func TestDocWrapping(t *testing.T) {
@@ -324,7 +325,7 @@ func TestGenerateErrors(t *testing.T) {
 		{"default not a choice", "p", func(s *schema.Schema) { s.Sections[0].Fields[1].Default = "blue" }, `"blue" is not one of its choices`},
 		{"bad default", "p", func(s *schema.Schema) { s.Sections[0].Fields[0].Default = int64(3) }, `3 (int64) is not a value of kind string`},
 		{"bad value", "p", func(s *schema.Schema) {
-			s.Sections[1].Fields[0].Validators = []schema.Validator{{Name: "one_of", Values: []any{"x"}}}
+			s.Sections[1].Fields[0].Validators = []schema.Validator{{Name: "one_of", Args: value.Args{Values: []any{"x"}}}}
 		}, `field shop.checkout.max_items: x (string) is not a value of kind int`},
 	}
 	for _, tt := range tests {

@@ -3,8 +3,9 @@ package emit
 import (
 	"fmt"
 
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/dave/jennifer/jen"
-	"github.com/go-sysconfig/sysconfig/runtime"
 	"github.com/go-sysconfig/sysconfig/schema"
 )
 
@@ -45,7 +46,7 @@ func (g *gen) sectionVar(s *schema.Section) *jen.Statement {
 // fieldDecls adds a field's enum type and constants (select fields only)
 // and its descriptor.
 func (g *gen) fieldDecls(file *jen.File, f *schema.Field) {
-	if f.Kind == runtime.KindSelect {
+	if f.Kind == value.KindSelect {
 		decl(file, enumType(f))
 		decl(file, enumConsts(f))
 	}
@@ -97,9 +98,9 @@ func (g *gen) descriptor(f *schema.Field) *jen.Statement {
 // meta: the default, and for select fields the choices. Secrets have none.
 func (g *gen) defaultArgs(f *schema.Field) []jen.Code {
 	switch f.Kind {
-	case runtime.KindSecret:
+	case value.KindSecret:
 		return nil
-	case runtime.KindSelect:
+	case value.KindSelect:
 		return g.selectArgs(f)
 	}
 	return []jen.Code{g.defaultValue(f)}
@@ -129,7 +130,7 @@ func (g *gen) selectArgs(f *schema.Field) []jen.Code {
 //	runtime.Meta{
 //		Label:       "Site title",
 //		Description: "Shown in the browser tab.",
-//		Validators:  []runtime.Validator{runtime.Required()},
+//		Validators:  []value.Validator{value.Required()},
 //	}
 func (g *gen) meta(f *schema.Field) *jen.Statement {
 	var keys []jen.Code
@@ -219,7 +220,7 @@ func resetter(f *schema.Field) *jen.Statement {
 
 // afterReset says what a field reads once its override is removed.
 func afterReset(f *schema.Field) string {
-	if f.Kind == runtime.KindSecret {
+	if f.Kind == value.KindSecret {
 		return "as an empty secret"
 	}
 	return "its default"

@@ -7,57 +7,58 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/dave/jennifer/jen"
-	"github.com/go-sysconfig/sysconfig/runtime"
 	"github.com/go-sysconfig/sysconfig/schema"
 	"github.com/shopspring/decimal"
 )
 
 // valueType returns the Go type of f's values: string, int64, float64,
-// decimal.Decimal, bool, time.Duration, []string, runtime.Secret or the
+// decimal.Decimal, bool, time.Duration, []string, value.Secret or the
 // generated enum type.
 func valueType(f *schema.Field) *jen.Statement {
 	switch f.Kind {
-	case runtime.KindInt:
+	case value.KindInt:
 		return jen.Int64()
-	case runtime.KindFloat:
+	case value.KindFloat:
 		return jen.Float64()
-	case runtime.KindDecimal:
+	case value.KindDecimal:
 		return jen.Qual(decimalPkg, "Decimal")
-	case runtime.KindBool:
+	case value.KindBool:
 		return jen.Bool()
-	case runtime.KindDuration:
+	case value.KindDuration:
 		return jen.Qual(timePkg, "Duration")
-	case runtime.KindStringList:
+	case value.KindStringList:
 		return jen.Index().String()
-	case runtime.KindSecret:
-		return jen.Qual(runtimePkg, "Secret")
-	case runtime.KindSelect:
+	case value.KindSecret:
+		return jen.Qual(valuePkg, "Secret")
+	case value.KindSelect:
 		return jen.Id(f.EnumType())
 	}
 	return jen.String()
 }
 
 // constructor returns the runtime function declaring a field of f's kind.
-func constructor(k runtime.Kind) string {
+func constructor(k value.Kind) string {
 	switch k {
-	case runtime.KindText:
+	case value.KindText:
 		return "TextField"
-	case runtime.KindInt:
+	case value.KindInt:
 		return "IntField"
-	case runtime.KindFloat:
+	case value.KindFloat:
 		return "FloatField"
-	case runtime.KindDecimal:
+	case value.KindDecimal:
 		return "DecimalField"
-	case runtime.KindBool:
+	case value.KindBool:
 		return "BoolField"
-	case runtime.KindDuration:
+	case value.KindDuration:
 		return "DurationField"
-	case runtime.KindStringList:
+	case value.KindStringList:
 		return "StringListField"
-	case runtime.KindSecret:
+	case value.KindSecret:
 		return "SecretField"
-	case runtime.KindSelect:
+	case value.KindSelect:
 		return "SelectField"
 	}
 	return "StringField"
@@ -66,7 +67,7 @@ func constructor(k runtime.Kind) string {
 // defaultValue returns f's default as the argument of its constructor,
 // where the parameter's type makes untyped constants right:
 //
-//	"My Shop"   5   2.5   runtime.MustDecimal("9.99")   90 * time.Second   nil
+//	"My Shop"   5   2.5   value.MustDecimal("9.99")   90 * time.Second   nil
 func (g *gen) defaultValue(f *schema.Field) jen.Code {
 	v := f.Default
 	if v == nil {
@@ -87,10 +88,10 @@ func (g *gen) defaultValue(f *schema.Field) jen.Code {
 	return g.value(f, v)
 }
 
-// value returns v, a value of f's kind in runtime.ParseValue's form, as a
+// value returns v, a value of f's kind in value.Parse's form, as a
 // Go expression that keeps its type when passed as any:
 //
-//	"light"   int64(5)   2.5   3.0   runtime.MustDecimal("0.01")
+//	"light"   int64(5)   2.5   3.0   value.MustDecimal("0.01")
 //	5 * time.Second   time.Duration(0)   true   []string{"a"}
 //
 // Integers given for a float field are widened; other mismatches fail.
@@ -107,7 +108,7 @@ func (g *gen) value(f *schema.Field, v any) jen.Code {
 	case float64:
 		return jen.Lit(x)
 	case decimal.Decimal:
-		return jen.Qual(runtimePkg, "MustDecimal").Call(jen.Lit(decimalText(x)))
+		return jen.Qual(valuePkg, "MustDecimal").Call(jen.Lit(decimalText(x)))
 	case bool:
 		return jen.Lit(x)
 	case time.Duration:
@@ -124,22 +125,22 @@ func (g *gen) badValue(f *schema.Field, v any) jen.Code {
 
 // holds reports whether v, normalized, is a value of kind k. String list
 // validators also take single strings (one_of checks each item).
-func holds(k runtime.Kind, v any) bool {
+func holds(k value.Kind, v any) bool {
 	switch v.(type) {
 	case string:
-		return k == runtime.KindString || k == runtime.KindText || k == runtime.KindSelect || k == runtime.KindStringList
+		return k == value.KindString || k == value.KindText || k == value.KindSelect || k == value.KindStringList
 	case int64:
-		return k == runtime.KindInt
+		return k == value.KindInt
 	case float64:
-		return k == runtime.KindFloat
+		return k == value.KindFloat
 	case decimal.Decimal:
-		return k == runtime.KindDecimal
+		return k == value.KindDecimal
 	case bool:
-		return k == runtime.KindBool
+		return k == value.KindBool
 	case time.Duration:
-		return k == runtime.KindDuration
+		return k == value.KindDuration
 	case []string:
-		return k == runtime.KindStringList
+		return k == value.KindStringList
 	}
 	return false
 }
@@ -147,7 +148,7 @@ func holds(k runtime.Kind, v any) bool {
 // normalize converts v to the Go type f's kind holds, where that loses
 // nothing: int to int64, integers to float64 for float fields, and integers
 // and floats to decimals for decimal fields.
-func normalize(k runtime.Kind, v any) any {
+func normalize(k value.Kind, v any) any {
 	if n, ok := v.(int); ok {
 		v = int64(n)
 	}
@@ -155,7 +156,7 @@ func normalize(k runtime.Kind, v any) any {
 	case int64:
 		return widenInt(k, x)
 	case float64:
-		if k == runtime.KindDecimal {
+		if k == value.KindDecimal {
 			return decimal.NewFromFloat(x)
 		}
 	}
@@ -171,11 +172,11 @@ func decimalText(d decimal.Decimal) string {
 }
 
 // widenInt converts an integer to the number type of kind k.
-func widenInt(k runtime.Kind, n int64) any {
+func widenInt(k value.Kind, n int64) any {
 	switch k {
-	case runtime.KindFloat:
+	case value.KindFloat:
 		return float64(n)
-	case runtime.KindDecimal:
+	case value.KindDecimal:
 		return decimal.NewFromInt(n)
 	}
 	return n

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/shopspring/decimal"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
@@ -121,10 +123,10 @@ var hostileInputs = map[runtime.Descriptor][]hostile{
 		{"not an array", nil, `"a"`, true, false},
 	},
 	dSecret: {
-		{"lines", runtime.NewSecret("-----BEGIN KEY-----\nabc\n"), "-----BEGIN KEY-----\nabc\n", false, true},
-		{"NUL", runtime.NewSecret("s\x00"), "s\x00", false, false},
-		{"invalid UTF-8", runtime.NewSecret(badUTF8), badUTF8, false, false},
-		{"1 MB", runtime.NewSecret(mega), mega, false, false},
+		{"lines", value.NewSecret("-----BEGIN KEY-----\nabc\n"), "-----BEGIN KEY-----\nabc\n", false, true},
+		{"NUL", value.NewSecret("s\x00"), "s\x00", false, false},
+		{"invalid UTF-8", value.NewSecret(badUTF8), badUTF8, false, false},
+		{"1 MB", value.NewSecret(mega), mega, false, false},
 	},
 }
 
@@ -238,10 +240,10 @@ func checkReadBack(t *testing.T, c *runtime.Client, d runtime.Descriptor, in hos
 		}
 		want = parsed
 	}
-	if got, wantText := v.Text(), runtime.FormatValue(d.Kind(), baseOf(want)); d.Kind() != runtime.KindSecret && got != wantText {
+	if got, wantText := v.Text(), value.Format(d.Kind(), baseOf(want)); d.Kind() != value.KindSecret && got != wantText {
 		t.Errorf("read back %.80q, want %.80q", got, wantText)
 	}
-	if s, ok := v.Value.(runtime.Secret); ok && s.Reveal() != want.(runtime.Secret).Reveal() {
+	if s, ok := v.Value.(value.Secret); ok && s.Reveal() != want.(value.Secret).Reveal() {
 		t.Error("the secret does not read back identical")
 	}
 	if f, ok := v.Value.(float64); ok && math.Float64bits(f) != math.Float64bits(want.(float64)) {
@@ -289,8 +291,8 @@ func assign(d runtime.Descriptor, v any) runtime.Update {
 		return f.Assign(v.(time.Duration))
 	case *runtime.Field[[]string]:
 		return f.Assign(v.([]string))
-	case *runtime.Field[runtime.Secret]:
-		return f.Assign(v.(runtime.Secret))
+	case *runtime.Field[value.Secret]:
+		return f.Assign(v.(value.Secret))
 	}
 	panic(fmt.Sprintf("no typed door for %T", d))
 }
@@ -314,13 +316,13 @@ func validate(d runtime.Descriptor, v any) error {
 		return f.Validate(v.(time.Duration))
 	case *runtime.Field[[]string]:
 		return f.Validate(v.([]string))
-	case *runtime.Field[runtime.Secret]:
-		return f.Validate(v.(runtime.Secret))
+	case *runtime.Field[value.Secret]:
+		return f.Validate(v.(value.Secret))
 	}
 	panic(fmt.Sprintf("no Validate for %T", d))
 }
 
-// baseOf returns v in ParseValue's form (a select enum as a plain string).
+// baseOf returns v in value.Parse's form (a select enum as a plain string).
 func baseOf(v any) any {
 	if t, ok := v.(doorsTheme); ok {
 		return string(t)

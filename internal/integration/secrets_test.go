@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/go-sysconfig/sysconfig/internal/testenv"
 	"github.com/go-sysconfig/sysconfig/runtime"
 	"github.com/go-sysconfig/sysconfig/runtime/keyring"
@@ -38,15 +40,15 @@ func TestSecretsNeverLeak(t *testing.T) {
 	logs := &logBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c := started(t, b.store, b.cache, runtime.Options{Logger: logger})
-	_ = secretF.OnChange(c, func(_ context.Context, old, new runtime.Secret) error {
+	_ = secretF.OnChange(c, func(_ context.Context, old, new value.Secret) error {
 		logger.Info("secret changed", "old", old, "new", new)
 		return fmt.Errorf("hook failed for %v", new)
 	})
-	err := secretF.Set(ctx, c, runtime.NewSecret("short-"+plaintext[:1]))
+	err := secretF.Set(ctx, c, value.NewSecret("short-"+plaintext[:1]))
 	if !errors.Is(err, runtime.ErrInvalid) || strings.Contains(err.Error(), "short-") {
 		t.Errorf("invalid secret: %v (the message must not quote the value)", err)
 	}
-	if err := secretF.Set(ctx, c, runtime.NewSecret(plaintext)); err != nil {
+	if err := secretF.Set(ctx, c, value.NewSecret(plaintext)); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "the hook ran", func() bool { return logs.count("secret changed") == 1 })
@@ -84,14 +86,14 @@ func assertNoPlaintext(t *testing.T, b *backends, logs *logBuffer) {
 			t.Errorf("Postgres holds the plaintext: %q", v)
 		}
 	}
-	if logs.count("hunter2") != 0 || logs.count(runtime.Redacted) == 0 {
+	if logs.count("hunter2") != 0 || logs.count(value.Redacted) == 0 {
 		t.Errorf("logs leak the secret or never mention it redacted:\n%s", logs.buf.String())
 	}
 }
 
 // decryptFailure reads secret f with a fresh client (nothing cached in
 // process or in Redis) and returns the error.
-func decryptFailure(t *testing.T, b *backends, f *runtime.Field[runtime.Secret]) *runtime.DecryptError {
+func decryptFailure(t *testing.T, b *backends, f *runtime.Field[value.Secret]) *runtime.DecryptError {
 	t.Helper()
 	testenv.FlushPrefix(t, b.redis, b.prefix)
 	got, err := f.Get(ctx, b.client(t, b.store, b.cache))
@@ -104,7 +106,7 @@ func decryptFailure(t *testing.T, b *backends, f *runtime.Field[runtime.Secret])
 
 func TestTamperedCiphertextIsDetected(t *testing.T) {
 	b := newBackends(t)
-	if err := secretF.Set(ctx, b.client(t, b.store, b.cache), runtime.NewSecret(plaintext)); err != nil {
+	if err := secretF.Set(ctx, b.client(t, b.store, b.cache), value.NewSecret(plaintext)); err != nil {
 		t.Fatal(err)
 	}
 	// Flip one character near the end of the stored ciphertext (inside the tag).
@@ -123,10 +125,10 @@ func TestTamperedCiphertextIsDetected(t *testing.T) {
 func TestCiphertextMovedToAnotherFieldIsDetected(t *testing.T) {
 	b := newBackends(t)
 	c := b.client(t, b.store, b.cache)
-	if err := secretF.Set(ctx, c, runtime.NewSecret(plaintext)); err != nil {
+	if err := secretF.Set(ctx, c, value.NewSecret(plaintext)); err != nil {
 		t.Fatal(err)
 	}
-	if err := secret2F.Set(ctx, c, runtime.NewSecret("other-value")); err != nil {
+	if err := secret2F.Set(ctx, c, value.NewSecret("other-value")); err != nil {
 		t.Fatal(err)
 	}
 	_, err := b.pool.Exec(ctx, `UPDATE sysconfig_values SET value = (SELECT value FROM sysconfig_values WHERE path = $1)
@@ -141,7 +143,7 @@ func TestCiphertextMovedToAnotherFieldIsDetected(t *testing.T) {
 
 func TestRotationWithTwoKeys(t *testing.T) {
 	b := newBackends(t)
-	if err := secretF.Set(ctx, b.client(t, b.store, b.cache), runtime.NewSecret(plaintext)); err != nil {
+	if err := secretF.Set(ctx, b.client(t, b.store, b.cache), value.NewSecret(plaintext)); err != nil {
 		t.Fatal(err)
 	}
 	rotating, _ := runtime.NewClient(itSchema, b.store, runtime.Options{Cache: b.cache, Secrets: mustKeyring(newKey, oldKey)})

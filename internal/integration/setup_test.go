@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/jackc/pgx/v5/pgxpool"
 	goredis "github.com/redis/go-redis/v9"
 
@@ -19,9 +21,9 @@ var ctx = context.Background()
 
 // The integration schema: app "it".
 var (
-	titleField = runtime.StringField("title", "Default title", runtime.Meta{Validators: []runtime.Validator{runtime.MinLength(2)}})
+	titleField = runtime.StringField("title", "Default title", runtime.Meta{Validators: []value.Validator{value.MinLength(2)}})
 	countField = runtime.IntField("count", 7, runtime.Meta{})
-	secretF    = runtime.SecretField("token", runtime.Meta{Validators: []runtime.Validator{runtime.MinLength(8)}})
+	secretF    = runtime.SecretField("token", runtime.Meta{Validators: []value.Validator{value.MinLength(8)}})
 	secret2F   = runtime.SecretField("token2", runtime.Meta{})
 
 	itSchema = runtime.NewSchema("it",

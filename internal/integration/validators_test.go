@@ -5,12 +5,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/go-sysconfig/sysconfig/generated"
 	"github.com/go-sysconfig/sysconfig/runtime"
 )
 
 func init() {
-	runtime.RegisterValidator("coupon_code", func(v any) error {
+	value.RegisterValidator("coupon_code", func(v any) error {
 		if s, _ := v.(string); len(s) > 12 {
 			return errors.New("coupon codes have at most 12 characters")
 		}

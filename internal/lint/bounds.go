@@ -6,9 +6,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/shopspring/decimal"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
 	"github.com/go-sysconfig/sysconfig/schema"
 )
 
@@ -20,31 +21,47 @@ import (
 // validators, so it does not narrow the suggestions.
 
 // boundsHint lists the validators that would bound f and accept its
-// default, with an example range.
+// default, from the table of package value: the range with an example,
+// those without an argument that accept the default, the lists of values,
+// and last, in parentheses, those meant for narrower uses (port).
 func boundsHint(f *schema.Field) string {
-	hints := []string{"range: " + exampleRange(f)}
-	for _, name := range []string{"positive", "non_negative"} {
-		if acceptsDefault(f, schema.Validator{Name: name}) {
-			hints = append(hints, name)
+	var hints, lists, narrow []string
+	for _, b := range value.Builtins() {
+		switch {
+		case !b.Bounds || !b.Kinds.Has(f.Kind):
+		case b.Arg == value.ArgRange:
+			hints = append(hints, b.Name+": "+exampleRange(f))
+		case b.Arg == value.ArgValues:
+			lists = append(lists, b.Name)
+		case b.Arg != value.ArgNone:
+			hints = append(hints, strings.TrimPrefix(b.Example, "- "))
+		case !acceptsDefault(f, b):
+		case b.Use != "":
+			narrow = append(narrow, b.Name+" for "+b.Use)
+		default:
+			hints = append(hints, b.Name)
 		}
 	}
-	hint := strings.Join(hints, ", ") + " or one_of"
-	if f.Kind == runtime.KindInt && acceptsDefault(f, schema.Validator{Name: "port"}) {
-		hint += " (port for port numbers)"
+	hint := strings.Join(hints, ", ")
+	if len(lists) > 0 {
+		hint = strings.TrimPrefix(hint+" or "+strings.Join(lists, " or "), " or ")
+	}
+	if len(narrow) > 0 {
+		hint += " (" + strings.Join(narrow, ", ") + ")"
 	}
 	return hint
 }
 
-// acceptsDefault reports whether validator v passes f's default, when the
-// schema gives one.
-func acceptsDefault(f *schema.Field, v schema.Validator) bool {
-	return !f.HasDefault || v.Runtime().Validate(f.Default) == nil
+// acceptsDefault reports whether validator b, without arguments, passes
+// f's default, when the schema gives one.
+func acceptsDefault(f *schema.Field, b *value.Builtin) bool {
+	return !f.HasDefault || b.New(value.Args{}).Validate(f.Default) == nil
 }
 
 // baseRange is the range suggested for a kind when nothing narrows it, as
 // decimals (a duration in nanoseconds).
-func baseRange(k runtime.Kind) (lo, hi decimal.Decimal) {
-	if k == runtime.KindDuration {
+func baseRange(k value.Kind) (lo, hi decimal.Decimal) {
+	if k == value.KindDuration {
 		return decimal.NewFromInt(int64(time.Second)), decimal.NewFromInt(int64(time.Hour))
 	}
 	return decimal.NewFromInt(1), decimal.NewFromInt(100)
@@ -106,25 +123,25 @@ func asDecimal(v any) (decimal.Decimal, bool) {
 // which the widened range always reaches.
 func boundText(f *schema.Field, b decimal.Decimal) string {
 	v, ok := fromDecimal(f.Kind, b)
-	if !ok || runtime.CheckValue(f.Kind, v) != nil {
+	if !ok || value.Check(f.Kind, v) != nil {
 		v = f.Default
 	}
 	if d, isDuration := v.(time.Duration); isDuration {
 		return shortDuration(d)
 	}
-	return runtime.FormatValue(f.Kind, v)
+	return value.Format(f.Kind, v)
 }
 
 // fromDecimal converts b to a value of kind k, reporting whether it fits.
-func fromDecimal(k runtime.Kind, b decimal.Decimal) (any, bool) {
+func fromDecimal(k value.Kind, b decimal.Decimal) (any, bool) {
 	limit := decimal.NewFromInt(math.MaxInt64)
 	fits := b.Abs().LessThanOrEqual(limit)
 	switch k {
-	case runtime.KindInt:
+	case value.KindInt:
 		return b.IntPart(), fits
-	case runtime.KindDuration:
+	case value.KindDuration:
 		return time.Duration(b.IntPart()), fits
-	case runtime.KindFloat:
+	case value.KindFloat:
 		x := b.InexactFloat64()
 		return x, !math.IsInf(x, 0)
 	}

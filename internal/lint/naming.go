@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/go-sysconfig/sysconfig/schema"
 )
 
@@ -47,7 +48,7 @@ func tooLong(what, name string) []string {
 // boolPhrasing reports a bool field named as a question (is_open) or a
 // command (enable_signup) rather than as a state (open, signup).
 func boolPhrasing(f *schema.Field) []string {
-	if f.Kind != runtime.KindBool {
+	if f.Kind != value.KindBool {
 		return nil
 	}
 	for _, p := range boolPrefixes {

@@ -7,7 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
+
 	"github.com/go-sysconfig/sysconfig/schema"
 )
 
@@ -37,7 +38,7 @@ func Rules() []Rule {
 		{ID: "secret-not-required", Default: Warning, field: secretRequired,
 			Doc: "secret fields are required or not_empty (secret defaults are rejected by the loader)"},
 		{ID: "numeric-bounds", Default: Warning, field: numericBounds,
-			Doc: "int, float, decimal and duration fields have range, positive, non_negative, one_of or port"},
+			Doc: "int, float, decimal and duration fields have a validator that bounds them: " + bounding()},
 		{ID: "naming", Default: Warning, section: sectionNaming, field: fieldNaming,
 			Doc: fmt.Sprintf("names do not repeat their container, are at most %d characters, and bools "+
 				"are states (no is_ or enable_ prefix)", maxLen)},
@@ -121,26 +122,46 @@ func labelProblems(what, name, label string) []string {
 
 // secretRequired reports a secret that operators may leave empty.
 func secretRequired(f *schema.Field) []string {
-	return report(f.Kind == runtime.KindSecret && !hasValidator(f, "required", "not_empty"),
+	return report(f.Kind == value.KindSecret && !hasValidator(f, requires),
 		`secret field %s is not required; add "- required" so that operators cannot clear it, `+
 			"or say in its description why it may be empty", fieldName(f))
 }
 
-// hasValidator reports whether f declares one of the named validators.
-func hasValidator(f *schema.Field, names ...string) bool {
-	return slices.ContainsFunc(f.Validators, func(v schema.Validator) bool { return slices.Contains(names, v.Name) })
+// hasValidator reports whether one of f's validators passes test, given
+// its entry in the table of package value and its hints.
+func hasValidator(f *schema.Field, test func(*value.Builtin, value.Hints) bool) bool {
+	return slices.ContainsFunc(f.Validators, func(v schema.Validator) bool {
+		b, ok := value.LookupBuiltin(v.Name)
+		return ok && test(b, b.Hints(f.Kind, v.Args))
+	})
+}
+
+// requires reports a validator that refuses empty values, such as required.
+func requires(_ *value.Builtin, h value.Hints) bool { return h.Required }
+
+// bounds reports a validator that bounds a number, such as range or one_of.
+func bounds(b *value.Builtin, _ value.Hints) bool { return b.Bounds }
+
+// bounding lists the validators that bound numbers, for the rule's doc.
+func bounding() string {
+	var names []string
+	for _, b := range value.Builtins() {
+		if b.Bounds {
+			names = append(names, b.Name)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // ---- numeric-bounds ----
 
 // numericKinds are the kinds that numeric-bounds checks.
-var numericKinds = []runtime.Kind{runtime.KindInt, runtime.KindFloat, runtime.KindDecimal, runtime.KindDuration}
+var numericKinds = []value.Kind{value.KindInt, value.KindFloat, value.KindDecimal, value.KindDuration}
 
 // numericBounds reports a number or duration that any value may be set
 // to, suggesting bounds that its default passes (see boundsHint).
 func numericBounds(f *schema.Field) []string {
-	bounded := hasValidator(f, "range", "positive", "non_negative", "one_of", "port")
-	if !slices.Contains(numericKinds, f.Kind) || bounded {
+	if !slices.Contains(numericKinds, f.Kind) || hasValidator(f, bounds) {
 		return nil
 	}
 	return []string{fmt.Sprintf("%s field %s accepts any value; bound it with %s", f.Kind, fieldName(f), boundsHint(f))}

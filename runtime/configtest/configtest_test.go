@@ -9,13 +9,14 @@ import (
 	"testing"
 
 	sysruntime "github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 	"github.com/go-sysconfig/sysconfig/runtime/configtest"
 )
 
 // A schema as generated code would declare it.
 var (
 	titleField = sysruntime.StringField("title", "My Shop", sysruntime.Meta{
-		Validators: []sysruntime.Validator{sysruntime.MinLength(3)},
+		Validators: []value.Validator{value.MinLength(3)},
 	})
 	pageSizeField = sysruntime.IntField("page_size", 20, sysruntime.Meta{})
 	tokenField    = sysruntime.SecretField("token", sysruntime.Meta{})
@@ -45,7 +46,7 @@ func TestNewGivesAStartedClientWithDefaults(t *testing.T) {
 
 func TestSecretsWorkWithoutSetUp(t *testing.T) {
 	client := configtest.New(t, shopSchema)
-	configtest.Override(t, client, tokenField, sysruntime.NewSecret("s3cret"))
+	configtest.Override(t, client, tokenField, value.NewSecret("s3cret"))
 	if got := get(t, client, tokenField).Reveal(); got != "s3cret" {
 		t.Errorf("token = %q", got)
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // sectionSite declares the site section.
@@ -123,7 +124,7 @@ var SiteOldKeyField = runtime.SecretField("old_key", runtime.Meta{
 //
 // Deprecated: Replaced by the keyring; set security.keyring instead. It is
 // ignored since version 2 and will be removed in version 3.
-func (s *SiteSection) OldKey(ctx context.Context) (runtime.Secret, error) {
+func (s *SiteSection) OldKey(ctx context.Context) (value.Secret, error) {
 	return SiteOldKeyField.Get(ctx, s.client)
 }
 
@@ -131,7 +132,7 @@ func (s *SiteSection) OldKey(ctx context.Context) (runtime.Secret, error) {
 //
 // Deprecated: Replaced by the keyring; set security.keyring instead. It is
 // ignored since version 2 and will be removed in version 3.
-func (s *SiteSection) SetOldKey(ctx context.Context, v runtime.Secret) error {
+func (s *SiteSection) SetOldKey(ctx context.Context, v value.Secret) error {
 	return SiteOldKeyField.Set(ctx, s.client, v)
 }
 

@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // sectionNet declares the net section.
@@ -46,7 +47,7 @@ func (s *NetSection) ResetHttp2Enabled(ctx context.Context) error {
 var NetHTTP2MaxStreamsField = runtime.IntField("http2_max_streams", 100, runtime.Meta{
 	Label:       "HTTP2 max streams",
 	Description: "The derived name, HTTP2MaxStreams, for comparison.",
-	Validators:  []runtime.Validator{runtime.Positive()},
+	Validators:  []value.Validator{value.Positive()},
 })
 
 // HTTP2MaxStreams returns the value of [NetHTTP2MaxStreamsField].

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // sectionAPI declares the api section.
@@ -29,7 +30,7 @@ type APISection struct {
 // APIAPIURLField declares svc.api.api_url.
 var APIAPIURLField = runtime.StringField("api_url", "https://api.example.com", runtime.Meta{
 	Label:      "API URL",
-	Validators: []runtime.Validator{runtime.URL()},
+	Validators: []value.Validator{value.URL()},
 })
 
 // APIURL returns the value of [APIAPIURLField].

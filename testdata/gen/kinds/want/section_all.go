@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 	"github.com/shopspring/decimal"
 )
 
@@ -115,7 +116,7 @@ func (s *AllSection) ResetRatio(ctx context.Context) error {
 }
 
 // AllPriceField declares kinds.all.price.
-var AllPriceField = runtime.DecimalField("price", runtime.MustDecimal("19.90"), runtime.Meta{
+var AllPriceField = runtime.DecimalField("price", value.MustDecimal("19.90"), runtime.Meta{
 	Label:       "Price",
 	Description: "An exact decimal that keeps its scale.",
 })
@@ -235,12 +236,12 @@ var AllTokenField = runtime.SecretField("token", runtime.Meta{
 })
 
 // Token returns the value of [AllTokenField].
-func (s *AllSection) Token(ctx context.Context) (runtime.Secret, error) {
+func (s *AllSection) Token(ctx context.Context) (value.Secret, error) {
 	return AllTokenField.Get(ctx, s.client)
 }
 
 // SetToken validates v and stores it in [AllTokenField].
-func (s *AllSection) SetToken(ctx context.Context, v runtime.Secret) error {
+func (s *AllSection) SetToken(ctx context.Context, v value.Secret) error {
 	return AllTokenField.Set(ctx, s.client, v)
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 	"github.com/shopspring/decimal"
 )
 
@@ -113,7 +114,7 @@ func (s *ZeroSection) ResetRatio(ctx context.Context) error {
 }
 
 // ZeroPriceField declares kinds.zero.price.
-var ZeroPriceField = runtime.DecimalField("price", runtime.MustDecimal("0"), runtime.Meta{
+var ZeroPriceField = runtime.DecimalField("price", value.MustDecimal("0"), runtime.Meta{
 	Label: "Price",
 })
 

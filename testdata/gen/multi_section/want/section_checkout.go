@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 	"github.com/shopspring/decimal"
 )
 
@@ -21,7 +22,7 @@ type CheckoutSection struct {
 }
 
 // CheckoutMinOrderField declares shop.checkout.min_order.
-var CheckoutMinOrderField = runtime.DecimalField("min_order", runtime.MustDecimal("5.00"), runtime.Meta{
+var CheckoutMinOrderField = runtime.DecimalField("min_order", value.MustDecimal("5.00"), runtime.Meta{
 	Label: "Min order",
 })
 

@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // sectionEmail declares the email section.
@@ -22,7 +23,7 @@ type EmailSection struct {
 // EmailFromAddressField declares shop.email.from_address.
 var EmailFromAddressField = runtime.StringField("from_address", "shop@example.com", runtime.Meta{
 	Label:      "From address",
-	Validators: []runtime.Validator{runtime.Email()},
+	Validators: []value.Validator{value.Email()},
 })
 
 // FromAddress returns the value of [EmailFromAddressField].

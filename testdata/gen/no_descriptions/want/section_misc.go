@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // sectionMisc declares the misc section.
@@ -76,12 +77,12 @@ var MiscKeyField = runtime.SecretField("key", runtime.Meta{
 })
 
 // Key returns the value of [MiscKeyField].
-func (s *MiscSection) Key(ctx context.Context) (runtime.Secret, error) {
+func (s *MiscSection) Key(ctx context.Context) (value.Secret, error) {
 	return MiscKeyField.Get(ctx, s.client)
 }
 
 // SetKey validates v and stores it in [MiscKeyField].
-func (s *MiscSection) SetKey(ctx context.Context, v runtime.Secret) error {
+func (s *MiscSection) SetKey(ctx context.Context, v value.Secret) error {
 	return MiscKeyField.Set(ctx, s.client, v)
 }
 

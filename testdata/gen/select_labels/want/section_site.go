@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // sectionSite declares the site section.
@@ -95,7 +96,7 @@ const (
 // SiteSizeField declares shop.site.size.
 var SiteSizeField = runtime.SelectField("size", SiteSizeM, []SiteSize{SiteSizeS, SiteSizeM, SiteSizeXl}, runtime.Meta{
 	Label:      "Size",
-	Validators: []runtime.Validator{runtime.OneOf("s", "m")},
+	Validators: []value.Validator{value.OneOf("s", "m")},
 })
 
 // Size returns the value of [SiteSizeField].

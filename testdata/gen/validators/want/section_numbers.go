@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 	"github.com/shopspring/decimal"
 )
 
@@ -32,9 +33,9 @@ type NumbersSection struct {
 // NumbersCountField declares checks.numbers.count.
 var NumbersCountField = runtime.IntField("count", 10, runtime.Meta{
 	Label: "Count",
-	Validators: []runtime.Validator{
-		runtime.Range(int64(1), int64(100)),
-		runtime.OneOf(int64(10), int64(20), int64(50)),
+	Validators: []value.Validator{
+		value.Range(int64(1), int64(100)),
+		value.OneOf(int64(10), int64(20), int64(50)),
 	},
 })
 
@@ -56,7 +57,7 @@ func (s *NumbersSection) ResetCount(ctx context.Context) error {
 // NumbersAtLeastField declares checks.numbers.at_least.
 var NumbersAtLeastField = runtime.IntField("at_least", 5, runtime.Meta{
 	Label:      "At least",
-	Validators: []runtime.Validator{runtime.Range(int64(-5), nil)},
+	Validators: []value.Validator{value.Range(int64(-5), nil)},
 })
 
 // AtLeast returns the value of [NumbersAtLeastField].
@@ -77,9 +78,9 @@ func (s *NumbersSection) ResetAtLeast(ctx context.Context) error {
 // NumbersAtMostField declares checks.numbers.at_most.
 var NumbersAtMostField = runtime.IntField("at_most", 0, runtime.Meta{
 	Label: "At most",
-	Validators: []runtime.Validator{
-		runtime.Range(nil, int64(100)),
-		runtime.NonNegative(),
+	Validators: []value.Validator{
+		value.Range(nil, int64(100)),
+		value.NonNegative(),
 	},
 })
 
@@ -101,7 +102,7 @@ func (s *NumbersSection) ResetAtMost(ctx context.Context) error {
 // NumbersPortField declares checks.numbers.port.
 var NumbersPortField = runtime.IntField("port", 8080, runtime.Meta{
 	Label:      "Port",
-	Validators: []runtime.Validator{runtime.Port()},
+	Validators: []value.Validator{value.Port()},
 })
 
 // Port returns the value of [NumbersPortField].
@@ -122,9 +123,9 @@ func (s *NumbersSection) ResetPort(ctx context.Context) error {
 // NumbersRatioField declares checks.numbers.ratio.
 var NumbersRatioField = runtime.FloatField("ratio", 1.0, runtime.Meta{
 	Label: "Ratio",
-	Validators: []runtime.Validator{
-		runtime.Range(0.0, 1.0),
-		runtime.OneOf(0.25, 0.5, 1.0),
+	Validators: []value.Validator{
+		value.Range(0.0, 1.0),
+		value.OneOf(0.25, 0.5, 1.0),
 	},
 })
 
@@ -146,7 +147,7 @@ func (s *NumbersSection) ResetRatio(ctx context.Context) error {
 // NumbersPositiveRatioField declares checks.numbers.positive_ratio.
 var NumbersPositiveRatioField = runtime.FloatField("positive_ratio", 0.5, runtime.Meta{
 	Label:      "Positive ratio",
-	Validators: []runtime.Validator{runtime.Positive()},
+	Validators: []value.Validator{value.Positive()},
 })
 
 // PositiveRatio returns the value of [NumbersPositiveRatioField].
@@ -165,11 +166,11 @@ func (s *NumbersSection) ResetPositiveRatio(ctx context.Context) error {
 }
 
 // NumbersPriceField declares checks.numbers.price.
-var NumbersPriceField = runtime.DecimalField("price", runtime.MustDecimal("9.99"), runtime.Meta{
+var NumbersPriceField = runtime.DecimalField("price", value.MustDecimal("9.99"), runtime.Meta{
 	Label: "Price",
-	Validators: []runtime.Validator{
-		runtime.Range(runtime.MustDecimal("0.01"), runtime.MustDecimal("1000.00")),
-		runtime.OneOf(runtime.MustDecimal("9.99"), runtime.MustDecimal("19.99")),
+	Validators: []value.Validator{
+		value.Range(value.MustDecimal("0.01"), value.MustDecimal("1000.00")),
+		value.OneOf(value.MustDecimal("9.99"), value.MustDecimal("19.99")),
 	},
 })
 
@@ -191,9 +192,9 @@ func (s *NumbersSection) ResetPrice(ctx context.Context) error {
 // NumbersDelayField declares checks.numbers.delay.
 var NumbersDelayField = runtime.DurationField("delay", 5*time.Second, runtime.Meta{
 	Label: "Delay",
-	Validators: []runtime.Validator{
-		runtime.Range(time.Duration(0), time.Hour),
-		runtime.OneOf(time.Duration(0), 5*time.Second, 90*time.Second, 250*time.Millisecond),
+	Validators: []value.Validator{
+		value.Range(time.Duration(0), time.Hour),
+		value.OneOf(time.Duration(0), 5*time.Second, 90*time.Second, 250*time.Millisecond),
 	},
 })
 
@@ -215,7 +216,7 @@ func (s *NumbersSection) ResetDelay(ctx context.Context) error {
 // NumbersGraceField declares checks.numbers.grace.
 var NumbersGraceField = runtime.DurationField("grace", time.Minute, runtime.Meta{
 	Label:      "Grace",
-	Validators: []runtime.Validator{runtime.Positive()},
+	Validators: []value.Validator{value.Positive()},
 })
 
 // Grace returns the value of [NumbersGraceField].

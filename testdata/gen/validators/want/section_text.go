@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // sectionText declares the text section.
@@ -37,12 +38,12 @@ type TextSection struct {
 // TextUsernameField declares checks.text.username.
 var TextUsernameField = runtime.StringField("username", "", runtime.Meta{
 	Label: "Username",
-	Validators: []runtime.Validator{
-		runtime.Required(),
-		runtime.NotBlank(),
-		runtime.MinLength(3),
-		runtime.MaxLength(20),
-		runtime.Slug(),
+	Validators: []value.Validator{
+		value.Required(),
+		value.NotBlank(),
+		value.MinLength(3),
+		value.MaxLength(20),
+		value.Slug(),
 	},
 })
 
@@ -64,10 +65,10 @@ func (s *TextSection) ResetUsername(ctx context.Context) error {
 // TextCodeField declares checks.text.code.
 var TextCodeField = runtime.StringField("code", "", runtime.Meta{
 	Label: "Code",
-	Validators: []runtime.Validator{
-		runtime.Regex(`^[A-Z]{3}-\d+$`, false),
-		runtime.Regex(`^TEST`, true),
-		runtime.Regex("a`b", false),
+	Validators: []value.Validator{
+		value.Regex(`^[A-Z]{3}-\d+$`, false),
+		value.Regex(`^TEST`, true),
+		value.Regex("a`b", false),
 	},
 })
 
@@ -89,7 +90,7 @@ func (s *TextSection) ResetCode(ctx context.Context) error {
 // TextContactField declares checks.text.contact.
 var TextContactField = runtime.StringField("contact", "", runtime.Meta{
 	Label:      "Contact",
-	Validators: []runtime.Validator{runtime.Email()},
+	Validators: []value.Validator{value.Email()},
 })
 
 // Contact returns the value of [TextContactField].
@@ -110,7 +111,7 @@ func (s *TextSection) ResetContact(ctx context.Context) error {
 // TextHomepageField declares checks.text.homepage.
 var TextHomepageField = runtime.StringField("homepage", "", runtime.Meta{
 	Label:      "Homepage",
-	Validators: []runtime.Validator{runtime.URL()},
+	Validators: []value.Validator{value.URL()},
 })
 
 // Homepage returns the value of [TextHomepageField].
@@ -131,7 +132,7 @@ func (s *TextSection) ResetHomepage(ctx context.Context) error {
 // TextCallbackField declares checks.text.callback.
 var TextCallbackField = runtime.StringField("callback", "", runtime.Meta{
 	Label:      "Callback",
-	Validators: []runtime.Validator{runtime.URL("https", "wss")},
+	Validators: []value.Validator{value.URL("https", "wss")},
 })
 
 // Callback returns the value of [TextCallbackField].
@@ -152,7 +153,7 @@ func (s *TextSection) ResetCallback(ctx context.Context) error {
 // TextHostField declares checks.text.host.
 var TextHostField = runtime.StringField("host", "", runtime.Meta{
 	Label:      "Host",
-	Validators: []runtime.Validator{runtime.Hostname()},
+	Validators: []value.Validator{value.Hostname()},
 })
 
 // Host returns the value of [TextHostField].
@@ -173,7 +174,7 @@ func (s *TextSection) ResetHost(ctx context.Context) error {
 // TextDomainField declares checks.text.domain.
 var TextDomainField = runtime.StringField("domain", "", runtime.Meta{
 	Label:      "Domain",
-	Validators: []runtime.Validator{runtime.Domain()},
+	Validators: []value.Validator{value.Domain()},
 })
 
 // Domain returns the value of [TextDomainField].
@@ -194,7 +195,7 @@ func (s *TextSection) ResetDomain(ctx context.Context) error {
 // TextAddressField declares checks.text.address.
 var TextAddressField = runtime.StringField("address", "", runtime.Meta{
 	Label:      "Address",
-	Validators: []runtime.Validator{runtime.IP()},
+	Validators: []value.Validator{value.IP()},
 })
 
 // Address returns the value of [TextAddressField].
@@ -215,7 +216,7 @@ func (s *TextSection) ResetAddress(ctx context.Context) error {
 // TextAddressV4Field declares checks.text.address_v4.
 var TextAddressV4Field = runtime.StringField("address_v4", "", runtime.Meta{
 	Label:      "Address v4",
-	Validators: []runtime.Validator{runtime.IPv4()},
+	Validators: []value.Validator{value.IPv4()},
 })
 
 // AddressV4 returns the value of [TextAddressV4Field].
@@ -236,7 +237,7 @@ func (s *TextSection) ResetAddressV4(ctx context.Context) error {
 // TextAddressV6Field declares checks.text.address_v6.
 var TextAddressV6Field = runtime.StringField("address_v6", "", runtime.Meta{
 	Label:      "Address v6",
-	Validators: []runtime.Validator{runtime.IPv6()},
+	Validators: []value.Validator{value.IPv6()},
 })
 
 // AddressV6 returns the value of [TextAddressV6Field].
@@ -257,7 +258,7 @@ func (s *TextSection) ResetAddressV6(ctx context.Context) error {
 // TextPayloadField declares checks.text.payload.
 var TextPayloadField = runtime.TextField("payload", "{}", runtime.Meta{
 	Label:      "Payload",
-	Validators: []runtime.Validator{runtime.JSON()},
+	Validators: []value.Validator{value.JSON()},
 })
 
 // Payload returns the value of [TextPayloadField].
@@ -278,7 +279,7 @@ func (s *TextSection) ResetPayload(ctx context.Context) error {
 // TextDirField declares checks.text.dir.
 var TextDirField = runtime.StringField("dir", "", runtime.Meta{
 	Label:      "Dir",
-	Validators: []runtime.Validator{runtime.Path()},
+	Validators: []value.Validator{value.Path()},
 })
 
 // Dir returns the value of [TextDirField].
@@ -299,7 +300,7 @@ func (s *TextSection) ResetDir(ctx context.Context) error {
 // TextColorField declares checks.text.color.
 var TextColorField = runtime.StringField("color", "", runtime.Meta{
 	Label:      "Color",
-	Validators: []runtime.Validator{runtime.OneOf("red", "green", "dark blue")},
+	Validators: []value.Validator{value.OneOf("red", "green", "dark blue")},
 })
 
 // Color returns the value of [TextColorField].
@@ -320,7 +321,7 @@ func (s *TextSection) ResetColor(ctx context.Context) error {
 // TextSkuField declares checks.text.sku.
 var TextSkuField = runtime.StringField("sku", "", runtime.Meta{
 	Label:      "Sku",
-	Validators: []runtime.Validator{runtime.Custom("sku_code")},
+	Validators: []value.Validator{value.Custom("sku_code")},
 })
 
 // Sku returns the value of [TextSkuField].
@@ -341,10 +342,10 @@ func (s *TextSection) ResetSku(ctx context.Context) error {
 // TextNotesField declares checks.text.notes.
 var TextNotesField = runtime.StringListField("notes", nil, runtime.Meta{
 	Label: "Notes",
-	Validators: []runtime.Validator{
-		runtime.NotEmpty(),
-		runtime.MaxLength(5),
-		runtime.OneOf("a", "b"),
+	Validators: []value.Validator{
+		value.NotEmpty(),
+		value.MaxLength(5),
+		value.OneOf("a", "b"),
 	},
 })
 
@@ -366,16 +367,16 @@ func (s *TextSection) ResetNotes(ctx context.Context) error {
 // TextPasswordField declares checks.text.password.
 var TextPasswordField = runtime.SecretField("password", runtime.Meta{
 	Label:      "Password",
-	Validators: []runtime.Validator{runtime.Required(), runtime.MinLength(12)},
+	Validators: []value.Validator{value.Required(), value.MinLength(12)},
 })
 
 // Password returns the value of [TextPasswordField].
-func (s *TextSection) Password(ctx context.Context) (runtime.Secret, error) {
+func (s *TextSection) Password(ctx context.Context) (value.Secret, error) {
 	return TextPasswordField.Get(ctx, s.client)
 }
 
 // SetPassword validates v and stores it in [TextPasswordField].
-func (s *TextSection) SetPassword(ctx context.Context, v runtime.Secret) error {
+func (s *TextSection) SetPassword(ctx context.Context, v value.Secret) error {
 	return TextPasswordField.Set(ctx, s.client, v)
 }
 

@@ -1,4 +1,4 @@
-package runtime
+package value
 
 import (
 	"fmt"
@@ -28,7 +28,7 @@ func (s Secret) IsZero() bool { return s.value == "" }
 func (s Secret) String() string { return Redacted }
 
 // GoString returns Redacted, so %#v does not leak either.
-func (s Secret) GoString() string { return "runtime.Secret(" + Redacted + ")" }
+func (s Secret) GoString() string { return "value.Secret(" + Redacted + ")" }
 
 // Format implements fmt.Formatter so that every verb prints Redacted.
 func (s Secret) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(Redacted)) }

@@ -1,4 +1,4 @@
-package runtime
+package value
 
 import (
 	"errors"
@@ -136,8 +136,8 @@ func TestValidatorsRegex(t *testing.T) {
 func TestValidatorsRegexPanicsOnBadPattern(t *testing.T) {
 	defer func() {
 		r := recover()
-		if r == nil || !strings.Contains(fmt.Sprint(r), "runtime.Regex") {
-			t.Fatalf("recover() = %v, want a runtime.Regex panic", r)
+		if r == nil || !strings.Contains(fmt.Sprint(r), "value.Regex") {
+			t.Fatalf("recover() = %v, want a value.Regex panic", r)
 		}
 	}()
 	Regex("a(", false)
@@ -537,8 +537,8 @@ func TestValidatorsRangePanicsOnBadBound(t *testing.T) {
 	for _, bound := range []any{"1", true, math.NaN(), []string{}} {
 		func() {
 			defer func() {
-				if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "runtime.Range") {
-					t.Errorf("Range(%v) recovered %v, want a runtime.Range panic", bound, r)
+				if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "value.Range") {
+					t.Errorf("Range(%v) recovered %v, want a value.Range panic", bound, r)
 				}
 			}()
 			Range(bound, nil)
@@ -635,8 +635,8 @@ func TestValidatorsOneOf(t *testing.T) {
 
 func TestValidatorsOneOfPanicsOnBadValue(t *testing.T) {
 	defer func() {
-		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "runtime.OneOf") {
-			t.Fatalf("recover() = %v, want a runtime.OneOf panic", r)
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "value.OneOf") {
+			t.Fatalf("recover() = %v, want a value.OneOf panic", r)
 		}
 	}()
 	OneOf("a", []string{"b"})
@@ -682,8 +682,8 @@ func TestValidatorNamesAndStrings(t *testing.T) {
 		if c.v.Name() != c.name || c.v.String() != c.desc {
 			t.Errorf("Name(), String() = %q, %q, want %q, %q", c.v.Name(), c.v.String(), c.name, c.desc)
 		}
-		if !slices.Contains(ValidatorNames(), c.v.Name()) {
-			t.Errorf("ValidatorNames() lacks %q", c.v.Name())
+		if _, ok := LookupBuiltin(c.v.Name()); !ok {
+			t.Errorf("LookupBuiltin(%q) fails", c.v.Name())
 		}
 	}
 }
@@ -692,16 +692,28 @@ func TestValidatorNamesList(t *testing.T) {
 	want := []string{"custom", "domain", "email", "hostname", "ip", "ipv4", "ipv6", "json",
 		"max_length", "min_length", "non_negative", "not_blank", "not_empty", "one_of", "path",
 		"port", "positive", "range", "regex", "required", "slug", "url"}
-	if got := ValidatorNames(); !slices.Equal(got, want) {
-		t.Errorf("ValidatorNames() = %v, want %v", got, want)
-	}
-	ValidatorNames()[0] = "changed"
-	if ValidatorNames()[0] != "custom" {
-		t.Error("ValidatorNames returns shared state")
+	if got := builtinNames(); !slices.Equal(got, want) {
+		t.Errorf("the names of Builtins() = %v, want %v", got, want)
 	}
 }
 
-func TestValidatorApplies(t *testing.T) {
+// builtinNames returns the names of the built-in validators, sorted.
+func builtinNames() []string {
+	var names []string
+	for _, b := range Builtins() {
+		names = append(names, b.Name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// applies reports whether the validator called name applies to kind k.
+func applies(name string, k Kind) bool {
+	b, ok := LookupBuiltin(name)
+	return ok && b.Kinds.Has(k)
+}
+
+func TestBuiltinKinds(t *testing.T) {
 	const (
 		str, txt, num, flt, dcm = KindString, KindText, KindInt, KindFloat, KindDecimal
 		boo, sel, dur, lst, sec = KindBool, KindSelect, KindDuration, KindStringList, KindSecret
@@ -722,23 +734,23 @@ func TestValidatorApplies(t *testing.T) {
 		"hostname", "domain", "slug", "json", "path"} {
 		want[name] = textual
 	}
-	if len(want) != len(ValidatorNames()) {
-		t.Fatalf("test covers %d validators, ValidatorNames has %d", len(want), len(ValidatorNames()))
+	if len(want) != len(Builtins()) {
+		t.Fatalf("test covers %d validators, Builtins has %d", len(want), len(Builtins()))
 	}
 	for name, kinds := range want {
 		for _, k := range all {
-			if got := ValidatorApplies(name, k); got != slices.Contains(kinds, k) {
-				t.Errorf("ValidatorApplies(%q, %v) = %v", name, k, got)
+			if got := applies(name, k); got != slices.Contains(kinds, k) {
+				t.Errorf("%s applies to %v: %v", name, k, got)
 			}
 		}
 	}
 	for _, k := range []Kind{0, Kind(200)} {
-		if ValidatorApplies("custom", k) {
-			t.Errorf("ValidatorApplies(custom, %v) = true", k)
+		if applies("custom", k) {
+			t.Errorf("applies(custom, %v) = true", k)
 		}
 	}
-	if ValidatorApplies("nope", KindString) {
-		t.Error("ValidatorApplies(nope, string) = true")
+	if applies("nope", KindString) {
+		t.Error("applies(nope, string) = true")
 	}
 }
 
@@ -754,7 +766,7 @@ func sampleValidators() map[string]Validator {
 	}
 }
 
-// sampleValues holds a non-empty value of every kind, in ParseValue's form.
+// sampleValues holds a non-empty value of every kind, in Parse's form.
 var sampleValues = map[Kind]any{
 	KindString: "x y", KindText: "x\ny", KindInt: int64(-3), KindFloat: -0.5,
 	KindDecimal: dec("-0.5"), KindBool: true, KindSelect: "x y",
@@ -769,7 +781,7 @@ func TestValidatorsAcceptTheirKinds(t *testing.T) {
 	RegisterValidator("test-sample", func(any) error { return nil })
 	for name, v := range sampleValidators() {
 		for _, k := range Kinds() {
-			if !ValidatorApplies(name, k) {
+			if !applies(name, k) {
 				continue
 			}
 			if err := v.Validate(sampleValues[k]); err != nil && strings.Contains(err.Error(), "cannot check") {
@@ -787,7 +799,7 @@ func TestValidatorsDoNotLeakSecrets(t *testing.T) {
 	RegisterValidator("test-sample", func(any) error { return errors.New("custom failure") })
 	failures := 0
 	for name, v := range sampleValidators() {
-		if !ValidatorApplies(name, KindSecret) {
+		if !applies(name, KindSecret) {
 			continue
 		}
 		for _, in := range []any{NewSecret(plain), []string{"ok", plain}} {
@@ -820,7 +832,7 @@ func TestValidatorsCustom(t *testing.T) {
 	}
 	name := fmt.Sprintf("test-even-%d", customRuns.Add(1)) // the registry is global; -count reruns need new names
 	v := Custom(name)
-	want := fmt.Sprintf("custom validator %q is not registered (call runtime.RegisterValidator)", name)
+	want := fmt.Sprintf("custom validator %q is not registered (call value.RegisterValidator)", name)
 	for _, in := range []any{int64(1), ""} { // unregistered fails even on empty values
 		if err := v.Validate(in); err == nil || err.Error() != want {
 			t.Errorf("before registration: Validate(%v) = %v, want %q", in, err, want)

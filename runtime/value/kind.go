@@ -1,4 +1,4 @@
-package runtime
+package value
 
 import (
 	"encoding/json"
@@ -66,27 +66,28 @@ func ParseKind(name string) (Kind, bool) {
 	return 0, false
 }
 
-// ParseValue parses text into the Go value a field of kind k holds:
+// Parse parses text into the Go value a field of kind k holds:
 // string, int64, float64, decimal.Decimal, bool, time.Duration, []string or
-// Secret, and checks it with CheckValue. Select values are returned as
+// Secret, and checks it with Check. Select values are returned as
 // plain strings; checking them against their choices is the field's job.
 // The text form is the one operators type and the one stored in the
-// database, so ParseValue(k, FormatValue(k, v)) returns v. Its errors
+// database, so Parse(k, Format(k, v)) returns v. Its errors
 // describe the problem without quoting the text.
-func ParseValue(k Kind, text string) (any, error) {
-	v, err := parseText(k, text)
+func Parse(k Kind, text string) (any, error) {
+	v, err := ParseStored(k, text)
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckValue(k, v); err != nil {
+	if err := Check(k, v); err != nil {
 		return nil, err
 	}
 	return v, nil
 }
 
-// parseText parses text as kind k without CheckValue's checks: reads use it,
-// so that a value stored before a check existed still reads.
-func parseText(k Kind, text string) (any, error) {
+// ParseStored parses text as kind k like Parse, without Check's checks.
+// Reads of stored values use it, so that a value stored before a check
+// existed still reads.
+func ParseStored(k Kind, text string) (any, error) {
 	switch k {
 	case KindString, KindText, KindSelect:
 		return text, nil
@@ -116,10 +117,10 @@ func parseText(k Kind, text string) (any, error) {
 	return nil, fmt.Errorf("unknown kind %v", k)
 }
 
-// FormatValue returns the canonical text form of v, a value of kind k.
+// Format returns the canonical text form of v, a value of kind k.
 // Secrets are formatted in plaintext: callers that show values to people
 // must redact them (see Secret).
-func FormatValue(k Kind, v any) string {
+func Format(k Kind, v any) string {
 	switch x := v.(type) {
 	case string:
 		return x

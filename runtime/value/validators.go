@@ -1,4 +1,4 @@
-package runtime
+package value
 
 import (
 	"encoding/json"
@@ -47,6 +47,8 @@ func (r *requiredValidator) Name() string { return r.name }
 // String returns the name: the validator has no arguments.
 func (r *requiredValidator) String() string { return r.name }
 
+func (r *requiredValidator) arguments() Args { return Args{} }
+
 // Validate fails on an empty value.
 func (r *requiredValidator) Validate(v any) error {
 	if valueIsEmpty(v) {
@@ -62,8 +64,11 @@ func (r *requiredValidator) Validate(v any) error {
 type textValidator struct {
 	name  string
 	desc  string
+	args  Args
 	check func(s string) error
 }
+
+func (t *textValidator) arguments() Args { return t.args }
 
 // Name returns the schema-file name.
 func (t *textValidator) Name() string { return t.name }
@@ -135,14 +140,15 @@ func NotBlank() Validator {
 func Regex(pattern string, inverse bool) Validator {
 	re, err := regexp.Compile(pattern)
 	if err != nil {
-		panic("runtime.Regex: " + err.Error())
+		panic("value.Regex: " + err.Error())
 	}
 	desc, problem := "regex("+pattern+")", "must match pattern "+pattern
 	if inverse {
 		desc, problem = "regex("+pattern+", inverse)", "must not match pattern "+pattern
 	}
 	valid := func(s string) bool { return re.MatchString(s) != inverse }
-	return &textValidator{name: "regex", desc: desc, check: predicate(problem, valid)}
+	args := Args{Pattern: pattern, Inverse: inverse}
+	return &textValidator{name: "regex", desc: desc, args: args, check: predicate(problem, valid)}
 }
 
 // Email fails unless the value is a plain address such as
@@ -189,7 +195,8 @@ func URL(schemes ...string) Validator {
 	problem := "must be a valid URL with scheme " + joinOr(allowed)
 	valid := func(s string) bool { return isURL(s, allowed) }
 	desc := "url(" + strings.Join(allowed, ", ") + ")"
-	return &textValidator{name: "url", desc: desc, check: predicate(problem, valid)}
+	args := Args{Schemes: schemes}
+	return &textValidator{name: "url", desc: desc, args: args, check: predicate(problem, valid)}
 }
 
 // urlSchemes lower-cases schemes and drops empty ones, defaulting to http
@@ -202,10 +209,14 @@ func urlSchemes(schemes []string) []string {
 		}
 	}
 	if allowed == nil {
-		return []string{"http", "https"}
+		return DefaultURLSchemes()
 	}
 	return allowed
 }
+
+// DefaultURLSchemes returns the schemes URL allows when given none: http
+// and https.
+func DefaultURLSchemes() []string { return []string{"http", "https"} }
 
 func isURL(s string, schemes []string) bool {
 	if strings.ContainsFunc(s, unicode.IsSpace) {
@@ -401,6 +412,8 @@ func (l *lengthValidator) Name() string {
 // String returns the name with the bound, such as "min_length(3)".
 func (l *lengthValidator) String() string { return fmt.Sprintf("%s(%d)", l.Name(), l.n) }
 
+func (l *lengthValidator) arguments() Args { return Args{N: l.n} }
+
 // Validate passes empty values and checks the length of the others.
 func (l *lengthValidator) Validate(v any) error {
 	if valueIsEmpty(v) {
@@ -459,7 +472,7 @@ type rangeValidator struct {
 // Range panics if a bound is of another type, or NaN.
 func Range(min, max any) Validator {
 	r := &rangeValidator{min: rangeBound(min), max: rangeBound(max)}
-	lo, hi := FormatValue(0, r.min), FormatValue(0, r.max)
+	lo, hi := Format(0, r.min), Format(0, r.max)
 	switch {
 	case r.min != nil && r.max != nil:
 		r.desc, r.problem = "range("+lo+", "+hi+")", "must be between "+lo+" and "+hi
@@ -480,7 +493,7 @@ func rangeBound(b any) any {
 	}
 	n, _ := normalizeValue(b)
 	if _, ok := compareValues(n, n); !ok {
-		panic(fmt.Sprintf("runtime.Range: bound of type %T is not a number or a duration", b))
+		panic(fmt.Sprintf("value.Range: bound of type %T is not a number or a duration", b))
 	}
 	return n
 }
@@ -490,6 +503,8 @@ func (r *rangeValidator) Name() string { return "range" }
 
 // String returns "range(1, 100)", "range(min 1)" or "range(max 100)".
 func (r *rangeValidator) String() string { return r.desc }
+
+func (r *rangeValidator) arguments() Args { return Args{Min: r.min, Max: r.max} }
 
 // Validate fails when the value is outside the bounds.
 func (r *rangeValidator) Validate(v any) error {
@@ -547,6 +562,8 @@ func (s *signValidator) Name() string { return s.name }
 // String returns the name: the validator has no arguments.
 func (s *signValidator) String() string { return s.name }
 
+func (s *signValidator) arguments() Args { return Args{} }
+
 // Validate compares the value with zero of its own type.
 func (s *signValidator) Validate(v any) error {
 	if valueIsEmpty(v) {
@@ -595,6 +612,8 @@ func (portValidator) Name() string { return "port" }
 
 // String returns "port".
 func (portValidator) String() string { return "port" }
+
+func (portValidator) arguments() Args { return Args{} }
 
 // Validate checks the port number.
 func (portValidator) Validate(v any) error {
@@ -646,21 +665,21 @@ type oneOfValidator struct {
 }
 
 // OneOf fails unless the value equals one of values, which are in the
-// field's ParseValue form (other Go integer types are converted to int64,
+// field's Parse form (other Go integer types are converted to int64,
 // float32 to float64, named string types to string). Numbers are compared
 // by value, so decimal 1.50 equals decimal 1.5 and int64 2 equals float64 2.
 // Each item of a string list must be one of values.
 //
-// OneOf panics if a value has no ParseValue form.
+// OneOf panics if a value has no Parse form.
 func OneOf(values ...any) Validator {
 	o := &oneOfValidator{values: make([]any, len(values))}
 	texts := make([]string, len(values))
 	for i, v := range values {
 		n, ok := normalizeValue(v)
 		if !ok {
-			panic(fmt.Sprintf("runtime.OneOf: value of type %T is not supported", v))
+			panic(fmt.Sprintf("value.OneOf: value of type %T is not supported", v))
 		}
-		o.values[i], texts[i] = n, FormatValue(0, n)
+		o.values[i], texts[i] = n, Format(0, n)
 	}
 	list := strings.Join(texts, ", ")
 	o.desc, o.problem = "one_of("+list+")", errors.New("must be one of "+list)
@@ -672,6 +691,8 @@ func (o *oneOfValidator) Name() string { return "one_of" }
 
 // String returns the allowed values, such as "one_of(a, b)".
 func (o *oneOfValidator) String() string { return o.desc }
+
+func (o *oneOfValidator) arguments() Args { return Args{Values: o.values} }
 
 // Validate passes empty values and checks the value or each list item.
 func (o *oneOfValidator) Validate(v any) error {
@@ -714,7 +735,7 @@ var customValidators struct {
 }
 
 // RegisterValidator makes fn available to fields declaring the custom
-// validator name. fn receives values in ParseValue's form (a Secret for
+// validator name. fn receives values in Parse's form (a Secret for
 // secret fields) and is never called with an empty value; its errors
 // should, like the built-in ones, not quote the value. Registering a name
 // again replaces the earlier function. RegisterValidator is safe for
@@ -724,10 +745,10 @@ var customValidators struct {
 // It panics if name is empty or fn is nil.
 func RegisterValidator(name string, fn func(v any) error) {
 	if name == "" {
-		panic("runtime.RegisterValidator: empty name")
+		panic("value.RegisterValidator: empty name")
 	}
 	if fn == nil {
-		panic(fmt.Sprintf("runtime.RegisterValidator: nil function for %q", name))
+		panic(fmt.Sprintf("value.RegisterValidator: nil function for %q", name))
 	}
 	customValidators.mu.Lock()
 	defer customValidators.mu.Unlock()
@@ -759,11 +780,13 @@ func (c *customValidator) Name() string { return "custom" }
 // String returns "custom(name)".
 func (c *customValidator) String() string { return "custom(" + c.name + ")" }
 
+func (c *customValidator) arguments() Args { return Args{Func: c.name} }
+
 // Validate runs the registered function on non-empty values.
 func (c *customValidator) Validate(v any) error {
 	fn, ok := LookupValidator(c.name)
 	if !ok {
-		return fmt.Errorf("custom validator %q is not registered (call runtime.RegisterValidator)", c.name)
+		return fmt.Errorf("custom validator %q is not registered (call value.RegisterValidator)", c.name)
 	}
 	if valueIsEmpty(v) {
 		return nil

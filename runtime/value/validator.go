@@ -1,4 +1,4 @@
-package runtime
+package value
 
 import (
 	"cmp"
@@ -6,13 +6,12 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
 )
 
-// Validator checks one value. Validators receive values in ParseValue's form
+// Validator checks one value. Validators receive values in Parse's form
 // (select values as plain strings). Following django-sysconfig, every
 // validator except Required passes an empty value ("", an empty list), so
 // that optional fields may be left empty.
@@ -26,8 +25,8 @@ import (
 // failing item by its 1-based position: "item 2: must be a valid email
 // address".
 //
-// The built-in validators are made by the constructors in validators.go;
-// ValidatorApplies tells which kinds each one accepts.
+// The built-in validators are made by the constructors of this package;
+// [Builtins] describes each, with the kinds it accepts.
 type Validator interface {
 	// Name is the validator's schema-file name, such as "min_length".
 	Name() string
@@ -101,9 +100,9 @@ func typeName(v any) string {
 }
 
 // normalizeValue converts Go values that generated code or tests may pass
-// as validator arguments to ParseValue's form: any integer type becomes
+// as validator arguments to Parse's form: any integer type becomes
 // int64 (decimal if it overflows), float32 becomes float64 and named string
-// types become string. ok is false for types with no ParseValue form.
+// types become string. ok is false for types with no Parse form.
 func normalizeValue(v any) (any, bool) {
 	switch x := v.(type) {
 	case int64, float64, decimal.Decimal, time.Duration, string, bool:
@@ -202,7 +201,7 @@ func (n number) compare(m number) int {
 }
 
 // notApplicable reports a validator given a value of a kind it does not
-// check. The schema loader prevents this with ValidatorApplies.
+// check. The schema loader prevents this with Builtin.Kinds.
 func notApplicable(name string, v any) error {
 	return fmt.Errorf("%s validator cannot check %s values", name, typeName(v))
 }
@@ -214,54 +213,4 @@ func incomparable(name string, v, bound any) error {
 	}
 	return fmt.Errorf("%s validator cannot compare %s values with %s bounds",
 		name, typeName(v), typeName(bound))
-}
-
-// kindSet is a set of kinds, one bit per kind.
-type kindSet uint32
-
-func kindsOf(ks ...Kind) kindSet {
-	var set kindSet
-	for _, k := range ks {
-		set |= 1 << k
-	}
-	return set
-}
-
-var (
-	textKinds   = kindsOf(KindString, KindText, KindSecret, KindSelect, KindStringList)
-	numberKinds = kindsOf(KindInt, KindFloat, KindDecimal, KindDuration)
-	allKinds    = kindsOf(Kinds()...)
-)
-
-// validatorKinds maps each validator's schema name to the kinds it checks.
-var validatorKinds = map[string]kindSet{
-	"required": allKinds &^ kindsOf(KindBool), "not_empty": allKinds &^ kindsOf(KindBool),
-	"not_blank": textKinds, "regex": textKinds, "email": textKinds, "url": textKinds,
-	"ipv4": textKinds, "ipv6": textKinds, "ip": textKinds, "hostname": textKinds,
-	"domain": textKinds, "slug": textKinds, "json": textKinds, "path": textKinds,
-	"min_length": textKinds, "max_length": textKinds,
-	"range": numberKinds, "positive": numberKinds, "non_negative": numberKinds,
-	"port": kindsOf(KindInt),
-	"one_of": kindsOf(KindString, KindText, KindSelect, KindInt, KindFloat, KindDecimal,
-		KindDuration, KindStringList),
-	"custom": allKinds,
-}
-
-// ValidatorApplies reports whether the validator named name (a schema-file
-// name such as "email") can check fields of kind k. It is false for unknown
-// names and kinds. The schema loader uses it to reject, say, email on an
-// int field.
-func ValidatorApplies(name string, k Kind) bool {
-	return validatorKinds[name]&(1<<k) != 0
-}
-
-// ValidatorNames returns the schema-file name of every built-in validator,
-// and "custom", sorted.
-func ValidatorNames() []string {
-	names := make([]string, 0, len(validatorKinds))
-	for name := range validatorKinds {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	return names
 }
