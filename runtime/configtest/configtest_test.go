@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	sysruntime "github.com/go-sysconfig/sysconfig/runtime"
-	"github.com/go-sysconfig/sysconfig/runtime/value"
 	"github.com/go-sysconfig/sysconfig/runtime/configtest"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // A schema as generated code would declare it.
