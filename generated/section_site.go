@@ -234,6 +234,7 @@ func (s *SiteSection) ResetSupportURL(ctx context.Context) error {
 var SiteMaintenanceModeField = runtime.BoolField("maintenance_mode", false, runtime.Meta{
 	Label:       "Maintenance mode",
 	Description: "When on, visitors see a maintenance page instead of the shop.",
+	Env:         "SHOP_MAINTENANCE",
 })
 
 // MaintenanceMode returns the value of [SiteMaintenanceModeField].

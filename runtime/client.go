@@ -11,7 +11,7 @@ import (
 // build one per process with NewClient, call Start, and share it.
 type Client struct {
 	*core
-	pinned *snapshot // set on the views returned by Snapshot
+	frozen *snapshot // set on the views returned by Snapshot
 }
 
 // core is the state shared by a client and its snapshot views. The client
@@ -36,6 +36,7 @@ type core struct {
 
 	flights flightGroup
 	floors  floors // what a client without a snapshot has served
+	pins    pins   // fields pinned by the environment (Options.Env)
 }
 
 // Defaults of Options.
@@ -93,6 +94,17 @@ type Options struct {
 	// canonical text (before a secret is sealed): a larger one is an
 	// invalid value (ErrInvalid). Zero means DefaultMaxValueSize (64 KiB).
 	MaxValueSize int
+	// Env, when set, pins fields for this process from its environment:
+	// os.LookupEnv reads the process's. A field whose variable is set —
+	// the one its schema names (env:), else value.EnvVar of its path,
+	// such as SHOP__SITE__TITLE — reads as the variable's value, with
+	// SourceEnv, whatever is stored; this client refuses to write it
+	// (ErrPinned); its change hooks do not run in this process. The
+	// stored value and other processes are unaffected. NewClient parses
+	// and validates every variable set, as a write would: one that does
+	// not pass is an *EnvError (ErrInvalid) and no client is made. Nil,
+	// the default, pins nothing.
+	Env func(name string) (string, bool)
 	// DisableSnapshot makes every read go through the cache (and the store
 	// on a miss), as before Start; Start then only marks the client ready.
 	DisableSnapshot bool
@@ -116,6 +128,10 @@ func NewClient(schema *Schema, store Store, opts Options) (*Client, error) {
 		return nil, errors.New("sysconfig: NewClient needs a schema and a store")
 	}
 	opts = opts.withDefaults()
+	pins, err := loadPins(schema, opts.Env, opts.MaxValueSize)
+	if err != nil {
+		return nil, err
+	}
 	c := &Client{core: &core{
 		schema: schema,
 		store:  store,
@@ -125,11 +141,12 @@ func NewClient(schema *Schema, store Store, opts Options) (*Client, error) {
 		hooks:  newHookSet(opts.Logger),
 		epochs: &epochs{},
 		floors: floors{n: len(schema.fields)},
+		pins:   pins,
 	}}
 	c.cache = newCacheLayer(opts.Cache, opts, schema.app, c.loadAll)
 	c.snaps = &snapshots{schema: schema, codec: c.codec}
 	c.syncer = &syncer{store: store, app: schema.app, opts: opts, log: opts.Logger, snaps: c.snaps,
-		hooks: c.hooks, cache: c.cache, epochs: c.epochs, fields: c.allFields()}
+		hooks: c.hooks, cache: c.cache, epochs: c.epochs, pins: pins, fields: c.allFields()}
 	c.warnIfNoSecrets()
 	return c, nil
 }
@@ -196,8 +213,8 @@ func (c *Client) owns(f *fieldInfo) bool {
 
 // view returns the snapshot reads are served from, or nil when there is none.
 func (c *Client) view() *snapshot {
-	if c.pinned != nil {
-		return c.pinned
+	if c.frozen != nil {
+		return c.frozen
 	}
 	return c.snaps.load()
 }
@@ -211,5 +228,5 @@ func (c *Client) Snapshot() *Client {
 	if s == nil {
 		return c
 	}
-	return &Client{core: c.core, pinned: s}
+	return &Client{core: c.core, frozen: s}
 }

@@ -29,6 +29,10 @@ var (
 	// retrying is pointless until an operator fixes it. Start returns it
 	// and does not start (see Client.Start).
 	ErrMisconfigured = errors.New("sysconfig: store misconfigured")
+	// ErrPinned: the field is pinned by an environment variable in this
+	// process (see Options.Env), so this client does not write it.
+	// Nothing was written. See PinnedError.
+	ErrPinned = errors.New("sysconfig: field pinned by the environment")
 	// ErrDecode: a stored value could not be decoded into the field's type.
 	ErrDecode = errors.New("sysconfig: stored value cannot be decoded")
 	// ErrCorruptEntry: a cache entry is malformed. Caches report it; the

@@ -165,6 +165,11 @@ func (f *Field[T]) Validate(v T) error { return f.info.validate(v, DefaultMaxVal
 // CacheKey implements Descriptor.
 func (f *Field[T]) CacheKey() string { return f.info.cacheKey }
 
+// EnvVar returns the environment variable that pins the field when a
+// client reads pins from its environment (Options.Env): Meta.Env, or
+// value.EnvVar of its path.
+func (f *Field[T]) EnvVar() string { return f.info.envVar() }
+
 func (f *Field[T]) field() *fieldInfo { return &f.info }
 
 func (f *Field[T]) copy(v T) T {

@@ -16,11 +16,12 @@ const (
 	SourceSnapshot                   // the in-process snapshot, kept in step with the store
 	SourceStale                      // a last known value: the store has not confirmed it within the staleness bound
 	SourceDefault                    // the default, served before the store was ever reached
+	SourceEnv                        // an environment variable that pins the field in this process (Options.Env)
 )
 
 var sourceNames = [...]string{
 	SourceCache: "cache", SourceStore: "store", SourceSnapshot: "snapshot",
-	SourceStale: "stale", SourceDefault: "default",
+	SourceStale: "stale", SourceDefault: "default", SourceEnv: "env",
 }
 
 // String returns the source's name, such as "snapshot".
@@ -43,6 +44,9 @@ type state struct {
 // read returns the field's state: from the snapshot on a started client,
 // otherwise through the cache and the store.
 func (c *Client) read(ctx context.Context, f *fieldInfo) (state, error) {
+	if p := c.pins.of(f); p != nil {
+		return p.state, nil
+	}
 	if s := c.view(); s != nil {
 		return c.snapshotSlot(&s.slots[f.index])
 	}
@@ -179,10 +183,24 @@ func (c *Client) loadFromStore(ctx context.Context, fields []*fieldInfo) ([]stat
 	return sts, nil
 }
 
-// readMany reads fields from the snapshot when there is one, else with one
-// cache round trip and one store round trip for whatever the cache could
-// not serve as current.
+// readMany reads fields as read does, the pinned ones from their pins.
 func (c *Client) readMany(ctx context.Context, fields []*fieldInfo) ([]state, error) {
+	sts, err := c.readManyStored(ctx, fields)
+	if err != nil {
+		return nil, err
+	}
+	for i, f := range fields {
+		if p := c.pins.of(f); p != nil {
+			sts[i] = p.state
+		}
+	}
+	return sts, nil
+}
+
+// readManyStored reads fields from the snapshot when there is one, else
+// with one cache round trip and one store round trip for whatever the
+// cache could not serve as current.
+func (c *Client) readManyStored(ctx context.Context, fields []*fieldInfo) ([]state, error) {
 	if s := c.view(); s != nil {
 		return c.fromSnapshot(s, fields)
 	}

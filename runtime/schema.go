@@ -105,6 +105,9 @@ type Meta struct {
 	// Deprecated, when not empty, says what to use instead.
 	Deprecated string
 	Validators []value.Validator
+	// Env, when not empty, names the environment variable that pins the
+	// field (see Options.Env) instead of value.EnvVar of its path.
+	Env string
 }
 
 // Descriptor is the untyped view of a field, for tools such as the CLI, the
@@ -126,6 +129,9 @@ type Descriptor interface {
 	// the cache adds its own prefix: the path and a fingerprint of the kind
 	// and choices, such as "shop.site.title@1x2y3z".
 	CacheKey() string
+	// EnvVar returns the environment variable that pins the field when a
+	// client reads pins from its environment (Options.Env).
+	EnvVar() string
 
 	field() *fieldInfo
 }

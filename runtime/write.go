@@ -113,6 +113,9 @@ func (c *Client) prepareOne(u Update) (*fieldInfo, Write, error) {
 	if err != nil {
 		return nil, Write{}, err
 	}
+	if p := c.pins.of(f); p != nil {
+		return nil, Write{}, &PinnedError{Path: f.path, Variable: p.variable}
+	}
 	w := Write{Path: u.path, Reset: u.reset, CheckVersion: u.checkVersion, Version: u.version}
 	if u.reset {
 		return f, w, nil

@@ -37,6 +37,23 @@ func (l *loader) checkNames(s *Schema) {
 	l.collisions(packageDecls(s), reported)
 }
 
+// checkEnvVars reports two fields pinned by one environment variable: an
+// env naming the variable of a field declared before it, by its env or by
+// its path. Derived variables never collide with each other (see
+// value.EnvVar).
+func (l *loader) checkEnvVars(s *Schema) {
+	first := map[string]*Field{}
+	for _, f := range s.Fields() {
+		if g, dup := first[f.EnvVar()]; dup {
+			l.errs.Add(f.Pos, fmt.Sprintf("field %s and field %s (line %d) would both be pinned by the environment "+
+				"variable %s; give one of them another env", f.Section.Name+"."+f.Name, g.Section.Name+"."+g.Name,
+				g.Pos.Line, f.EnvVar()))
+			continue
+		}
+		first[f.EnvVar()] = f
+	}
+}
+
 // collisions reports every decl whose identifier an earlier one already
 // uses, at the later of the two, unless that pair of declarations is
 // already in reported.

@@ -97,6 +97,11 @@
 //     in ASCII, such as Http2Enabled to keep a name that the naming rules
 //     would now write HTTP2Enabled. The setter, resetter, descriptor and enum
 //     type are named from it, and it is checked for collisions like them.
+//   - env: the environment variable that pins the field in a process whose
+//     client reads pins (runtime's Options.Env), instead of the one derived
+//     from its path (value.EnvVar: shop.site.title is SHOP__SITE__TITLE);
+//     upper-case ASCII letters, digits and underscores, not starting with a
+//     digit. Two fields may not be pinned by one variable (Field.EnvVar).
 //
 // # Kinds
 //

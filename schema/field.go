@@ -11,7 +11,7 @@ import (
 )
 
 // fieldKeys are the keys of a field.
-var fieldKeys = []string{"type", "label", "description", "default", "deprecated", "choices", "validators", "go_name"}
+var fieldKeys = []string{"type", "label", "description", "default", "deprecated", "choices", "validators", "go_name", "env"}
 
 // DeprecatedNoNote is Field.Deprecated for a field marked "deprecated: true".
 const DeprecatedNoNote = "This field is deprecated."
@@ -34,6 +34,7 @@ func (l *loader) field(s *Section, p pair) *Field {
 	l.fieldText(f, keys, what)
 	l.deprecated(f, keys, what)
 	l.goName(f, keys, what)
+	l.envVar(f, keys, what)
 	known := l.fieldType(f, p, keys, what)
 	l.choices(f, keys, what)
 	l.validators(f, keys, what)
@@ -110,6 +111,28 @@ func (l *loader) goName(f *Field, keys map[string]pair, what string) {
 			"call its accessors; start it with an upper-case letter, such as %q", n.Value, what, goNameLike(f, n.Value))
 	default:
 		f.ExplicitGoName = n.Value
+	}
+}
+
+// envVar reads the env key: the environment variable that pins the field
+// instead of the one derived from its path (value.EnvVar). Collisions with
+// other fields' variables are reported with the others (see
+// loader.checkEnvVars).
+func (l *loader) envVar(f *Field, keys map[string]pair, what string) {
+	p, ok := keys["env"]
+	if !ok {
+		return
+	}
+	n := p.val
+	switch {
+	case n.Kind != yaml.ScalarNode || isNull(n) || n.ShortTag() != "!!str":
+		l.errorf(n, "env of %s must be an environment variable name such as %q, not %s",
+			what, value.EnvVar(f.Path), describe(n))
+	case !value.ValidEnvVar(n.Value):
+		l.errorf(n, "env %s of %s is not a usable environment variable name; use upper-case ASCII letters, "+
+			"digits and underscores, not starting with a digit, such as %q", quoteShort(n.Value), what, value.EnvVar(f.Path))
+	default:
+		f.Env = n.Value
 	}
 }
 

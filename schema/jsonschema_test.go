@@ -37,7 +37,8 @@ import (
 //   - duplicates the JSON data model cannot see: choices "1" and 1, or a
 //     and {value: a}; regex and custom repeated with equal arguments in
 //     different forms;
-//   - collisions between the generated Go names;
+//   - collisions between the generated Go names, and two fields pinned by
+//     one environment variable;
 //   - what the YAML to JSON conversion loses: duplicate keys, several
 //     documents, the text of a number (min_length: 3.0, 0x10 or 1_000 is
 //     a whole number in JSON, so only the loader rejects it).
@@ -213,6 +214,7 @@ var agreementCases = []struct {
 		"  - custom: first", "  - custom: second"), ""},
 	{"deprecated note", doc("type: string", "deprecated: use site.title instead"), ""},
 	{"go_name", doc("type: bool", "go_name: Http2_Enabled9"), ""},
+	{"env", doc("type: bool", "env: SHOP_MAINTENANCE_2"), ""},
 	{"deprecated true", doc("type: bool", "deprecated: true"), ""},
 	{"choices in both forms", doc("type: select", "choices: [light, 2, {value: dark, label: Dark mode}]", "default: light"), ""},
 	{"string list defaults", doc("type: string_list", "default: [a, 1, true]"), ""},
@@ -255,6 +257,10 @@ var agreementCases = []struct {
 	{"go_name unexported", doc("type: bool", "go_name: http2Enabled"), "is not exported"},
 	{"go_name empty", doc("type: bool", `go_name: ""`), "is not a Go identifier"},
 	{"go_name as a list", doc("type: bool", "go_name: [A]"), "go_name of field site.f must be a Go identifier"},
+	{"env lower case", doc("type: bool", "env: shop_flag"), "is not a usable environment variable name"},
+	{"env starting with a digit", doc("type: bool", "env: 2FA"), "is not a usable environment variable name"},
+	{"env as a list", doc("type: bool", "env: [A]"), "env of field site.f must be an environment variable name"},
+	{"env as a number", doc("type: bool", "env: 12"), "env of field site.f must be an environment variable name"},
 
 	// Defaults.
 	{"secret with a default", doc("type: secret", "default: hunter2"), "cannot have a default"},

@@ -58,6 +58,7 @@ func (l *loader) parse(data []byte) *Schema {
 	s := l.schema(doc)
 	if s != nil {
 		l.checkNames(s)
+		l.checkEnvVars(s)
 	}
 	return s
 }

@@ -54,6 +54,11 @@ type Field struct {
 	// which its other declarations are named (see Field.GoName). It is empty
 	// when the schema gives none and the name is derived from Name.
 	ExplicitGoName string
+	// Env is the field's env: the environment variable that pins it in a
+	// process that reads pins (runtime's Options.Env). Empty when the
+	// schema gives none: the variable is then value.EnvVar(Path) (see
+	// Field.EnvVar).
+	Env string
 	// Default is the default in value.Parse's form (string, int64,
 	// float64, decimal.Decimal, bool, time.Duration, []string,
 	// value.Secret). When the schema gives none it is the kind's zero value
@@ -65,6 +70,15 @@ type Field struct {
 	Choices    []Choice // select fields only
 	Validators []Validator
 	Pos        Pos
+}
+
+// EnvVar returns the environment variable that pins the field: its env, or
+// the one derived from its path.
+func (f *Field) EnvVar() string {
+	if f.Env != "" {
+		return f.Env
+	}
+	return value.EnvVar(f.Path)
 }
 
 // Choice is one allowed value of a select field.

@@ -77,6 +77,19 @@ func (c *comparer) field(of, nf *schema.Field) {
 	c.choices(of, nf)
 	c.validators(of, nf)
 	c.defaultValue(of, nf)
+	c.envVar(of, nf)
+}
+
+// envVar warns about a field whose pinning environment variable changed
+// (its env was added, changed or removed): a deployment that sets the old
+// one stops pinning the field, silently, once this is deployed. A renamed
+// app changes every derived variable with the paths; APP_RENAMED covers it.
+func (c *comparer) envVar(of, nf *schema.Field) {
+	if of.EnvVar() != nf.EnvVar() && of.Path == nf.Path {
+		c.add(Warning, "ENV_VAR_CHANGED", nf.Pos,
+			"the environment variable that pins %s changes from %s to %s: a deployment that sets %s stops pinning it; "+
+				"rename the variable where it is set, or keep it with \"env: %s\"", name(nf), of.EnvVar(), nf.EnvVar(), of.EnvVar(), of.EnvVar())
+	}
 }
 
 // goName reports a field whose Go name changed because its go_name was

@@ -147,6 +147,9 @@ func (g *gen) meta(f *schema.Field) *jen.Statement {
 	if len(f.Validators) > 0 {
 		add("Validators", g.validatorsList(f))
 	}
+	if f.Env != "" {
+		add("Env", jen.Lit(f.Env))
+	}
 	if len(keys) == 0 {
 		return jen.Qual(runtimePkg, "Meta").Values()
 	}

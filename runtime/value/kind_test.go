@@ -34,3 +34,25 @@ func TestTextFormRoundTrips(t *testing.T) {
 		}
 	}
 }
+
+func TestEnvVar(t *testing.T) {
+	for path, want := range map[string]string{
+		"shop.site.title":  "SHOP__SITE__TITLE",
+		"shop.site_x.y":    "SHOP__SITE_X__Y",
+		"shop.site.x_y":    "SHOP__SITE__X_Y",
+		"a1.b2_c3.d4_e5_f": "A1__B2_C3__D4_E5_F",
+	} {
+		if got := value.EnvVar(path); got != want {
+			t.Errorf("EnvVar(%q) = %q, want %q", path, got, want)
+		}
+		if !value.ValidEnvVar(value.EnvVar(path)) {
+			t.Errorf("EnvVar(%q) is not a valid name", path)
+		}
+	}
+	for name, want := range map[string]bool{"SHOP_TITLE": true, "_X": true, "X9": true,
+		"": false, "9X": false, "shop": false, "A-B": false, "A B": false, "É": false} {
+		if got := value.ValidEnvVar(name); got != want {
+			t.Errorf("ValidEnvVar(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
