@@ -29,7 +29,7 @@ type core struct {
 
 	codec  codec
 	cache  *cacheLayer // nil when there is no cache
-	snaps  *snapshots
+	snaps  snapshots // by value: a read reaches the snapshot in one load less
 	syncer *syncer
 	hooks  *hookSet
 	epochs *epochs // the newest store epoch the client has seen
@@ -144,8 +144,8 @@ func NewClient(schema *Schema, store Store, opts Options) (*Client, error) {
 		pins:   pins,
 	}}
 	c.cache = newCacheLayer(opts.Cache, opts, schema.app, c.loadAll)
-	c.snaps = &snapshots{schema: schema, codec: c.codec}
-	c.syncer = &syncer{store: store, app: schema.app, opts: opts, log: opts.Logger, snaps: c.snaps,
+	c.snaps.schema, c.snaps.codec = schema, c.codec
+	c.syncer = &syncer{store: store, app: schema.app, opts: opts, log: opts.Logger, snaps: &c.snaps,
 		hooks: c.hooks, cache: c.cache, epochs: c.epochs, pins: pins, fields: c.allFields()}
 	c.warnIfNoSecrets()
 	return c, nil
