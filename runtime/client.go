@@ -29,7 +29,7 @@ type core struct {
 
 	codec  codec
 	cache  *cacheLayer // nil when there is no cache
-	snaps  snapshots // by value: a read reaches the snapshot in one load less
+	snaps  snapshots   // by value: a read reaches the snapshot in one load less
 	syncer *syncer
 	hooks  *hookSet
 	epochs *epochs // the newest store epoch the client has seen
