@@ -12,7 +12,7 @@ import (
 )
 
 // goToolModule is the path of this module, which the throwaway module of
-// TestGoTool depends on.
+// TestAdoptionStepsFromTheREADME depends on.
 const goToolModule = "github.com/go-sysconfig/sysconfig"
 
 // goToolSchema is the schema the throwaway module generates from: a small
