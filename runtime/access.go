@@ -15,7 +15,7 @@ import (
 // no lock and, but for string lists, no allocation. A field pinned by the
 // environment (Options.Env) reads as its variable's value.
 func (f *Field[T]) Get(ctx context.Context, c *Client) (T, error) {
-	if s := c.view(); s != nil && c.pins == nil && c.owns(&f.info) {
+	if s := c.view(); s != nil && c.owns(&f.info) {
 		sl := &s.slots[f.info.index]
 		if sl.err != nil {
 			var zero T

@@ -144,9 +144,9 @@ func NewClient(schema *Schema, store Store, opts Options) (*Client, error) {
 		pins:   pins,
 	}}
 	c.cache = newCacheLayer(opts.Cache, opts, schema.app, c.loadAll)
-	c.snaps.schema, c.snaps.codec = schema, c.codec
+	c.snaps.schema, c.snaps.codec, c.snaps.pins = schema, c.codec, pins
 	c.syncer = &syncer{store: store, app: schema.app, opts: opts, log: opts.Logger, snaps: &c.snaps,
-		hooks: c.hooks, cache: c.cache, epochs: c.epochs, pins: pins, fields: c.allFields()}
+		hooks: c.hooks, cache: c.cache, epochs: c.epochs, fields: c.allFields()}
 	c.warnIfNoSecrets()
 	return c, nil
 }

@@ -13,11 +13,13 @@ import (
 // a field is not pinned, and a nil slice when nothing is.
 //
 // A pin is this process's alone. Reads of a pinned field return the
-// variable's value, reported with SourceEnv, without asking the snapshot,
-// the cache or the store; writes to it through this client are refused
-// with a *PinnedError; and its change hooks do not run here, since what
-// this process reads does not change. The stored value, and what every
-// other process reads, stay as they are.
+// variable's value, reported with SourceEnv: a started client's snapshot
+// holds the pin in the field's slot, which no record replaces (so its
+// change hooks do not run here: what this process reads does not change),
+// and a client without one answers from the pin before asking the cache or
+// the store. Writes to it through this client are refused with a
+// *PinnedError. The stored value, and what every other process reads,
+// stay as they are.
 type pins []*pin
 
 // pin is one pinned field: its variable and the state reads return.
@@ -63,21 +65,6 @@ func (p pins) of(f *fieldInfo) *pin {
 		return nil
 	}
 	return p[f.index]
-}
-
-// unpinned returns the changes of fields that are not pinned: the ones
-// whose hooks run in this process.
-func (p pins) unpinned(changes []fieldChange) []fieldChange {
-	if p == nil {
-		return changes
-	}
-	out := changes[:0:0]
-	for _, ch := range changes {
-		if p.of(ch.f) == nil {
-			out = append(out, ch)
-		}
-	}
-	return out
 }
 
 // EnvError reports an environment variable whose value its field refuses:

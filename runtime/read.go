@@ -265,6 +265,7 @@ func (c *Client) snapshotSlot(sl *slot) (state, error) {
 	}
 	st := sl.state
 	switch {
+	case sl.pinned:
 	case !sl.known:
 		st.source = SourceDefault
 	case c.syncer.stale():

@@ -16,8 +16,9 @@ type snapshot struct {
 // slot is one field's state in a snapshot.
 type slot struct {
 	state
-	known bool  // from a backend; false: the default, served before the first load
-	err   error // the stored value does not decode; reads return it
+	known  bool  // from a backend; false: the default, served before the first load
+	pinned bool  // the field's pin (see pins): no record replaces it
+	err    error // the stored value does not decode; reads return it
 }
 
 // fieldChange is one field's move from one effective value to another.
@@ -34,6 +35,7 @@ type fieldChange struct {
 type snapshots struct {
 	schema *Schema
 	codec  codec
+	pins   pins                     // fields whose slots hold their pins, whatever is stored
 	cur    atomic.Pointer[snapshot] // nil until begin
 	mu     sync.Mutex               // serialises replacement
 }
@@ -41,11 +43,15 @@ type snapshots struct {
 // load returns the current snapshot, or nil when there is none.
 func (s *snapshots) load() *snapshot { return s.cur.Load() }
 
-// begin publishes a snapshot holding every field's default, not yet known.
+// begin publishes a snapshot holding every field's default, not yet
+// known, or its pin.
 func (s *snapshots) begin() {
 	snap := &snapshot{slots: make([]slot, len(s.schema.fields))}
 	for i, d := range s.schema.fields {
 		snap.slots[i].value = d.field().def
+		if p := s.pins.of(d.field()); p != nil {
+			snap.slots[i] = slot{state: p.state, known: true, pinned: true}
+		}
 	}
 	s.cur.Store(snap)
 }
@@ -69,7 +75,7 @@ func (s *snapshots) merge(recs []Record, src Source) []fieldChange {
 		}
 		f := d.field()
 		old := next.slots[f.index]
-		if old.known && !newer(r.Epoch, r.Version, old.epoch, old.version) {
+		if old.pinned || old.known && !newer(r.Epoch, r.Version, old.epoch, old.version) {
 			continue
 		}
 		if next == cur {
@@ -105,6 +111,10 @@ func (s *snapshots) replace(recs []Record, epoch int64) []fieldChange {
 			r = Record{Path: f.path, Epoch: epoch}
 		}
 		old := cur.slots[f.index]
+		if old.pinned {
+			next.slots[f.index] = old
+			continue
+		}
 		next.slots[f.index] = s.newSlot(f, r, SourceStore)
 		if n := next.slots[f.index]; old.set != n.set || !reflect.DeepEqual(old.value, n.value) {
 			changes = append(changes, fieldChange{f: f, rec: r, old: old.value, new: n.value})

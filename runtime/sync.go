@@ -53,7 +53,6 @@ type syncer struct {
 	hooks  *hookSet
 	cache  *cacheLayer
 	epochs *epochs
-	pins   pins         // fields whose hooks do not run in this process
 	fields []*fieldInfo // every field of the schema, in order
 
 	mu      sync.Mutex   // one sync at a time
@@ -216,7 +215,7 @@ func (s *syncer) syncOnce(ctx context.Context) error {
 	first := !s.ready.Swap(true)
 	s.recovered()
 	if !first {
-		s.hooks.enqueue(s.pins.unpinned(changes))
+		s.hooks.enqueue(changes)
 	}
 	return nil
 }
