@@ -46,6 +46,9 @@ type Change struct {
 	ID     string
 	App    string
 	Writes []Write
+	// ChangeInfo is who made the change, why and through what; the store
+	// records it with the change as it is (see ChangeInfo).
+	ChangeInfo
 }
 
 // Applied reports one write of a successful Apply.
@@ -88,13 +91,22 @@ type Resolution struct {
 
 // HistoryEntry is one past change of a path.
 type HistoryEntry struct {
-	Path     string
-	Version  int64
-	Set      bool   // false for a reset
-	Value    string // the new value's canonical text; empty for a reset
-	OldSet   bool
-	OldValue string
-	At       time.Time
+	Path       string
+	Version    int64
+	Set        bool   // false for a reset
+	Value      string // the new value's canonical text; empty for a reset
+	OldSet     bool
+	OldValue   string
+	OldVersion int64 // the path's version before the write; 0 if never written, or unknown (see ChangeID)
+	At         time.Time
+	// ChangeID is the ID of the change the write belongs to, and
+	// ChangeInfo that change's attribution. Both are empty for writes
+	// recorded before the store kept change sets (a Postgres store
+	// upgraded from before migration 2), whose OldVersion is 0 too; writes
+	// recorded before it kept attribution (migration 3) have an empty
+	// ChangeInfo.
+	ChangeID string
+	ChangeInfo
 }
 
 // Store is the source of truth: one record of overrides per path.
@@ -110,7 +122,8 @@ type HistoryEntry struct {
 //     store's epoch, else every record of the app, Full. Since never writes.
 //   - Apply is atomic: either every write of the change is applied or none
 //     is. Each applied write gets a version greater than every version the
-//     store has handed out before in its epoch, and adds a HistoryEntry. A
+//     store has handed out before in its epoch, and adds a HistoryEntry
+//     naming the change and carrying its ChangeInfo, as given. A
 //     failed version check returns a *ConflictError and writes nothing.
 //     Writing a path twice in one change, and data the backend refuses,
 //     are errors matching ErrInvalid (see InvalidInput), not outages. When
@@ -121,7 +134,8 @@ type HistoryEntry struct {
 //   - Resolve reports whether the change with the given ID committed. When
 //     it reports that it did not, it has made sure it never will: an Apply
 //     of that ID still in flight, or sent later, fails.
-//   - History returns a path's entries, newest first, at most limit.
+//   - History returns a path's entries, newest first, at most limit, each
+//     with its old version, its change's ID and its change's ChangeInfo.
 //   - A backend that answers but cannot serve as it is set up (missing
 //     tables, privileges, database) returns errors matching
 //     ErrMisconfigured (see Misconfigured).

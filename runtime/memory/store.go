@@ -97,7 +97,7 @@ func (s *Store) Apply(ctx context.Context, ch runtime.Change) ([]runtime.Applied
 	}
 	applied := make([]runtime.Applied, len(ch.Writes))
 	for i, w := range ch.Writes {
-		applied[i] = s.apply(w)
+		applied[i] = s.apply(ch, w)
 	}
 	s.changes[ch.ID] = applied
 	s.announce(ch.App, s.version)
@@ -125,7 +125,7 @@ func (s *Store) check(ch runtime.Change) error {
 	return nil
 }
 
-func (s *Store) apply(w runtime.Write) runtime.Applied {
+func (s *Store) apply(ch runtime.Change, w runtime.Write) runtime.Applied {
 	old := s.record(w.Path)
 	s.version++
 	rec := runtime.Record{Path: w.Path, Epoch: s.epoch, Version: s.version, Set: !w.Reset}
@@ -135,7 +135,8 @@ func (s *Store) apply(w runtime.Write) runtime.Applied {
 	s.records[w.Path] = rec
 	s.history = append(s.history, runtime.HistoryEntry{
 		Path: w.Path, Version: rec.Version, Set: rec.Set, Value: rec.Value,
-		OldSet: old.Set, OldValue: old.Value, At: time.Now(),
+		OldSet: old.Set, OldValue: old.Value, OldVersion: old.Version, At: time.Now(),
+		ChangeID: ch.ID, ChangeInfo: ch.ChangeInfo,
 	})
 	return runtime.Applied{Old: old, New: rec}
 }

@@ -58,8 +58,13 @@ const (
 			ON v.app = $1 AND v.version > CASE WHEN m.epoch = $2 THEN $3::int8 ELSE 0 END
 		ORDER BY v.version`
 
-	historySQL = `SELECT path, version, value, old_value, changed_at FROM {history}
-		WHERE path = $1 ORDER BY version DESC LIMIT $2`
+	// historySQL returns a path's last $2 writes, with their changes'
+	// attribution (none for writes older than migration 2, which have no
+	// change_id).
+	historySQL = `SELECT h.path, h.version, h.value, h.old_value, coalesce(h.old_version, 0), h.changed_at,
+			coalesce(h.change_id::text, ''), coalesce(c.actor, ''), coalesce(c.reason, ''), coalesce(c.source, '')
+		FROM {history} AS h LEFT JOIN {changes} AS c ON c.id = h.change_id
+		WHERE h.path = $1 ORDER BY h.version DESC LIMIT $2`
 )
 
 // Resolve's statements.
@@ -139,8 +144,9 @@ const writeSQL = `WITH prev AS (
 SELECT cur.value, cur.version, notified.version, (SELECT epoch FROM {meta}) FROM cur, notified`
 
 // recordChangeSQL records a change as committed ($1 its ID, $2 the app),
-// with the last version it wrote, as the last statement before the COMMIT.
-// If Resolve has already fenced the ID, the primary key refuses the row:
-// the transaction aborts, and the change never commits.
-const recordChangeSQL = `INSERT INTO {changes} (id, app, version)
-	SELECT $1::uuid, $2, max(version) FROM {history} WHERE change_id = $1::uuid`
+// with the last version it wrote and its attribution ($3 actor, $4 reason,
+// $5 source), as the last statement before the COMMIT. If Resolve has
+// already fenced the ID, the primary key refuses the row: the transaction
+// aborts, and the change never commits.
+const recordChangeSQL = `INSERT INTO {changes} (id, app, version, actor, reason, source)
+	SELECT $1::uuid, $2, max(version), $3, $4, $5 FROM {history} WHERE change_id = $1::uuid`

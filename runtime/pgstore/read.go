@@ -108,7 +108,8 @@ var errNoEpoch = errors.New("the store has no epoch (sysconfig_meta is empty): r
 func scanEntry(row pgx.CollectableRow) (runtime.HistoryEntry, error) {
 	var e runtime.HistoryEntry
 	var value, old pgtype.Text
-	err := row.Scan(&e.Path, &e.Version, &value, &old, &e.At)
+	err := row.Scan(&e.Path, &e.Version, &value, &old, &e.OldVersion, &e.At,
+		&e.ChangeID, &e.Actor, &e.Reason, &e.Source)
 	e.Value, e.Set = value.String, value.Valid
 	e.OldValue, e.OldSet = old.String, old.Valid
 	return e, err

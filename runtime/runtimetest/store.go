@@ -31,6 +31,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) runtime.Store) {
 		{"ResolveCommitted", storeResolveCommitted},
 		{"ResolveFencesUnknownChange", storeResolveFences},
 		{"History", storeHistory},
+		{"HistoryCarriesAttribution", storeHistoryAttribution},
 		{"ConcurrentWrites", storeConcurrentWrites},
 		{"ConcurrentFirstWriteConflict", storeConcurrentFirstWrite},
 	}
@@ -362,5 +363,24 @@ func storeConcurrentFirstWrite(t *testing.T, s runtime.Store) {
 	wg.Wait()
 	if wins != 1 || conflicts != writers-1 {
 		t.Errorf("%d creates won and %d conflicted, want 1 and %d", wins, conflicts, writers-1)
+	}
+}
+
+func storeHistoryAttribution(t *testing.T, s runtime.Store) {
+	first := mustApply(t, s, set(path(1), "a"))[0].New
+	ch := change(app, set(path(2), "b"), set(path(1), "c"))
+	ch.ChangeInfo = runtime.ChangeInfo{Actor: "alice@example.com", Reason: "raise the limit, ticket #12", Source: runtime.FromCLI}
+	if _, err := s.Apply(context.Background(), ch); err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	hist, err := s.History(context.Background(), path(1), 10)
+	if err != nil || len(hist) != 2 {
+		t.Fatalf("History = %+v, %v; want 2 entries", hist, err)
+	}
+	if h := hist[0]; h.ChangeID != ch.ID || h.ChangeInfo != ch.ChangeInfo || h.OldVersion != first.Version {
+		t.Errorf("newest entry = %+v, want change %s with %+v, from version %d", h, ch.ID, ch.ChangeInfo, first.Version)
+	}
+	if h := hist[1]; h.ChangeID == "" || h.ChangeID == ch.ID || h.ChangeInfo != (runtime.ChangeInfo{}) || h.OldVersion != 0 {
+		t.Errorf("first entry = %+v, want its own change, no attribution, from version 0", h)
 	}
 }
