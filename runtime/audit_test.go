@@ -83,3 +83,70 @@ func TestRotationIsRecordedAsSuch(t *testing.T) {
 		t.Errorf("rotation recorded %+v, want %+v", got, info)
 	}
 }
+
+func TestChangesListsChangeSetsWithSecretsRedacted(t *testing.T) {
+	e := newEnv(t, nil)
+	alice := runtime.WithChangeInfo(ctx, runtime.ChangeInfo{Actor: "alice", Reason: "new key", Source: runtime.FromCLI})
+	if err := e.client.SetMany(alice, apiKeyField.Assign(value.NewSecret("s3cr3t-1")), maxField.Assign(20)); err != nil {
+		t.Fatal(err)
+	}
+	if err := apiKeyField.Set(ctx, e.client, value.NewSecret("s3cr3t-2")); err != nil {
+		t.Fatal(err)
+	}
+	sets, err := e.client.Changes(ctx, runtime.ChangeQuery{})
+	if err != nil || len(sets) != 2 {
+		t.Fatalf("Changes = %+v, %v; want 2 change sets", sets, err)
+	}
+	if sets[1].Actor != "alice" || sets[1].Reason != "new key" || sets[0].Source != runtime.FromAPI {
+		t.Errorf("change sets = %+v, want alice's older than the api's", sets)
+	}
+	key, limit := sets[1].Writes[0], sets[1].Writes[1]
+	if key.New.Value != value.Redacted || key.Old.Value != "" || limit.New.Value != "20" {
+		t.Errorf("alice's writes = %+v, want the secret redacted, never set before, and 20", sets[1].Writes)
+	}
+	if w := sets[0].Writes[0]; w.New.Value != value.Redacted || w.Old.Value != value.Redacted {
+		t.Errorf("the second secret write = %+v, want both values redacted", w)
+	}
+	h, err := e.client.History(ctx, apiKeyField.Path(), 10)
+	if err != nil || len(h) != 2 || h[0].Value != value.Redacted || h[0].OldValue != value.Redacted || h[1].OldValue != "" {
+		t.Errorf("History of a secret = %+v, %v; want redacted values", h, err)
+	}
+}
+
+func TestChangesRevealsSecretsOnlyWithTheKeyring(t *testing.T) {
+	e := newEnv(t, nil)
+	if err := apiKeyField.Set(ctx, e.client, value.NewSecret("s3cr3t-1")); err != nil {
+		t.Fatal(err)
+	}
+	sets, err := e.client.Changes(ctx, runtime.ChangeQuery{Reveal: true})
+	if err != nil || len(sets) != 1 || sets[0].Writes[0].New.Value != "s3cr3t-1" {
+		t.Errorf("Changes revealing = %+v, %v; want the plaintext", sets, err)
+	}
+	without, _ := runtime.NewClient(testSchema, e.store, runtime.Options{Logger: slogTo(&syncWriter{})})
+	if _, err := without.Changes(ctx, runtime.ChangeQuery{Reveal: true}); !errors.Is(err, runtime.ErrNoKeyring) {
+		t.Errorf("revealing without a keyring = %v, want ErrNoKeyring", err)
+	}
+	dropped, _ := runtime.NewClient(testSchema, e.store, runtime.Options{Secrets: mustKeyring(newKey)})
+	if _, err := dropped.Changes(ctx, runtime.ChangeQuery{Reveal: true}); !errors.Is(err, runtime.ErrSecret) {
+		t.Errorf("revealing a secret sealed under a dropped key = %v, want ErrSecret", err)
+	}
+	if sets, err := dropped.Changes(ctx, runtime.ChangeQuery{}); err != nil || sets[0].Writes[0].New.Value != value.Redacted {
+		t.Errorf("listing without revealing after the key was dropped = %+v, %v", sets, err)
+	}
+}
+
+func TestChangesOfRemovedFieldsAreRedacted(t *testing.T) {
+	e := newEnv(t, nil)
+	_, err := e.store.Apply(ctx, runtime.Change{ID: runtime.NewChangeID(), App: "t",
+		Writes: []runtime.Write{{Path: "t.site.removed", Value: "v1:old:maybe-a-secret"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets, err := e.client.Changes(ctx, runtime.ChangeQuery{Path: "t.site.removed", Reveal: true})
+	if err != nil || len(sets) != 1 || sets[0].Writes[0].New.Value != value.Redacted {
+		t.Errorf("Changes of a removed field = %+v, %v; want its value redacted", sets, err)
+	}
+	if _, err := e.client.Changes(ctx, runtime.ChangeQuery{Section: "nope"}); !errors.Is(err, runtime.ErrUnknownPath) {
+		t.Errorf("Changes of an unknown section = %v, want ErrUnknownPath", err)
+	}
+}

@@ -173,7 +173,7 @@ func (s *Store) writeBatch(ch runtime.Change, b budget, results []writeResult) *
 		batch.Queue(s.q.write, w.Path, ch.App, newValue(w), w.CheckVersion, w.Version, s.channel, ch.ID).
 			QueryRow(func(row pgx.Row) error { return row.Scan(&r.oldValue, &r.oldVersion, &r.newVersion, &r.epoch) })
 	}
-	batch.Queue(s.q.recordChange, ch.ID, ch.App, ch.Actor, ch.Reason, string(ch.Source))
+	batch.Queue(s.q.recordChange, ch.ID, ch.App, ch.Actor, ch.Reason, string(ch.Source), ch.Reverts)
 	if b.limited {
 		batch.Queue(s.q.checkDeadline, ms)
 	}
