@@ -210,6 +210,9 @@ func (q ChangeQuery) writesMatch(app string, writes []Applied) bool {
 //     of that ID still in flight, or sent later, fails.
 //   - History returns a path's entries, newest first, at most limit, each
 //     with its old version, its change's ID and its change's ChangeInfo.
+//   - HistoryAt returns the entry of path's newest write with a version
+//     at or below version, and true; false when there is none (the path
+//     had never been written at that version).
 //   - Changes returns the app's committed change sets that match the
 //     query, newest first (by Version), at most its Limit, each with its
 //     attribution and all its writes (not only those that match), old →
@@ -226,6 +229,7 @@ type Store interface {
 	Apply(ctx context.Context, change Change) ([]Applied, error)
 	Resolve(ctx context.Context, app, changeID string) (Resolution, error)
 	History(ctx context.Context, path string, limit int) ([]HistoryEntry, error)
+	HistoryAt(ctx context.Context, path string, version int64) (HistoryEntry, bool, error)
 	Changes(ctx context.Context, app string, q ChangeQuery) ([]ChangeSet, error)
 }
 

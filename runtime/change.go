@@ -29,9 +29,9 @@ func NewChangeID() string {
 	return string(s[:])
 }
 
-// commit applies change, given its writes and attribution, as a new
-// change of the app, bounded by Options.WriteTimeout, and returns what was
-// applied and a time before the commit (the AsOf of the cache entries it
+// commit applies change, given its writes and attribution (and its ID,
+// if the caller chose one), as a new change of the app, bounded by
+// Options.WriteTimeout, and returns what was applied and a time before the commit (the AsOf of the cache entries it
 // makes). When the store cannot tell whether the change committed, commit
 // asks it (see resolveAfter); so an error means the change did not
 // commit, unless it is an *OutcomeUnknownError.
@@ -39,7 +39,10 @@ func (c *Client) commit(ctx context.Context, change Change) ([]Applied, time.Tim
 	if err := change.ChangeInfo.check(); err != nil {
 		return nil, time.Time{}, err
 	}
-	change.ID, change.App = NewChangeID(), c.schema.app
+	if change.ID == "" {
+		change.ID = NewChangeID()
+	}
+	change.App = c.schema.app
 	writeCtx, cancel := context.WithTimeout(ctx, c.opts.WriteTimeout)
 	defer cancel()
 	asOf := time.Now()

@@ -202,3 +202,18 @@ func (s *Store) Changes(ctx context.Context, app string, q runtime.ChangeQuery) 
 	}
 	return out, nil
 }
+
+// HistoryAt implements runtime.Store.
+func (s *Store) HistoryAt(ctx context.Context, path string, version int64) (runtime.HistoryEntry, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return runtime.HistoryEntry{}, false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := len(s.history) - 1; i >= 0; i-- {
+		if h := s.history[i]; h.Path == path && h.Version <= version {
+			return h, true, nil
+		}
+	}
+	return runtime.HistoryEntry{}, false, nil
+}

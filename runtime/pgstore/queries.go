@@ -61,13 +61,13 @@ const (
 			ON v.app = $1 AND v.version > CASE WHEN m.epoch = $2 THEN $3::int8 ELSE 0 END
 		ORDER BY v.version`
 
-	// historySQL returns a path's last $2 writes, with their changes'
-	// attribution (none for writes older than migration 2, which have no
-	// change_id).
+	// historySQL returns a path's last $2 writes with a version of at
+	// most $3, with their changes' attribution (none for writes older
+	// than migration 2, which have no change_id).
 	historySQL = `SELECT h.path, h.version, h.value, h.old_value, coalesce(h.old_version, 0), h.changed_at,
 			coalesce(h.change_id::text, ''), coalesce(c.actor, ''), coalesce(c.reason, ''), coalesce(c.source, '')
 		FROM {history} AS h LEFT JOIN {changes} AS c ON c.id = h.change_id
-		WHERE h.path = $1 ORDER BY h.version DESC LIMIT $2`
+		WHERE h.path = $1 AND h.version <= $3 ORDER BY h.version DESC LIMIT $2`
 )
 
 // Changes' statements.

@@ -34,6 +34,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) runtime.Store) {
 		{"ResolveFencesUnknownChange", storeResolveFences},
 		{"History", storeHistory},
 		{"HistoryCarriesAttribution", storeHistoryAttribution},
+		{"HistoryAt", storeHistoryAt},
 		{"ChangesNewestFirstWithWrites", storeChanges},
 		{"ChangesFilters", storeChangesFilters},
 		{"ChangesPaging", storeChangesPaging},
@@ -509,5 +510,26 @@ func storeChangesPaging(t *testing.T, s runtime.Store) {
 	assertIDs(t, "pages of 2", slices.Concat(pages...), all...)
 	if got := mustChanges(t, s, runtime.ChangeQuery{Limit: -1}); len(got) != 0 {
 		t.Errorf("Changes with a negative limit = %+v, want none", got)
+	}
+}
+
+func storeHistoryAt(t *testing.T, s runtime.Store) {
+	other := mustApply(t, s, set(path(2), "x"))[0].New.Version
+	a := mustApply(t, s, set(path(1), "a"), set(path(2), "y"))[0].New.Version
+	reset := mustApply(t, s, runtime.Write{Path: path(1), Reset: true})[0].New.Version
+	mustApply(t, s, set(path(1), "c"))
+	for _, tc := range []struct {
+		version int64
+		found   bool
+		set     bool
+		value   string
+	}{
+		{other, false, false, ""}, {a, true, true, "a"}, {a + 1, true, true, "a"},
+		{reset, true, false, ""}, {1 << 40, true, true, "c"},
+	} {
+		h, found, err := s.HistoryAt(context.Background(), path(1), tc.version)
+		if err != nil || found != tc.found || h.Set != tc.set || h.Value != tc.value || found && h.Path != path(1) {
+			t.Errorf("HistoryAt(%d) = %+v, %v, %v; want found %v, set %v to %q", tc.version, h, found, err, tc.found, tc.set, tc.value)
+		}
 	}
 }
