@@ -137,12 +137,11 @@ func (c *Client) All(ctx context.Context) ([]Value, error) {
 
 // Section returns the values of the named section's fields.
 func (c *Client) Section(ctx context.Context, name string) ([]Value, error) {
-	for _, sec := range c.schema.sections {
-		if sec.name == name {
-			return c.values(ctx, sec.fields)
-		}
+	sec, err := c.schema.section(name)
+	if err != nil {
+		return nil, err
 	}
-	return nil, &UnknownPathError{Path: c.schema.app + "." + name}
+	return c.values(ctx, sec.fields)
 }
 
 func (c *Client) values(ctx context.Context, ds []Descriptor) ([]Value, error) {
@@ -159,32 +158,4 @@ func (c *Client) values(ctx context.Context, ds []Descriptor) ([]Value, error) {
 		vals[i] = newValue(f, sts[i])
 	}
 	return vals, nil
-}
-
-// History returns the most recent changes of the field at path, newest
-// first, at most limit. The values of a secret field are value.Redacted (an
-// empty value, as a reset has, stays empty).
-func (c *Client) History(ctx context.Context, path string, limit int) ([]HistoryEntry, error) {
-	f, err := c.lookup(path)
-	if err != nil {
-		return nil, err
-	}
-	h, err := c.store.History(ctx, path, limit)
-	if err != nil {
-		return nil, storeError("history", err)
-	}
-	if f.kind == value.KindSecret {
-		for i := range h {
-			h[i].Value, h[i].OldValue = redact(h[i].Set, h[i].Value), redact(h[i].OldSet, h[i].OldValue)
-		}
-	}
-	return h, nil
-}
-
-// redact returns value.Redacted for a set value, else "".
-func redact(set bool, _ string) string {
-	if set {
-		return value.Redacted
-	}
-	return ""
 }

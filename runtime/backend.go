@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -46,6 +47,12 @@ type Change struct {
 	ID     string
 	App    string
 	Writes []Write
+	// ChangeInfo is who made the change, why and through what; the store
+	// records it with the change as it is (see ChangeInfo).
+	ChangeInfo
+	// Reverts is what the change reverts, recorded as it is (see
+	// ChangeSet.Reverts); empty for other changes.
+	Reverts string
 }
 
 // Applied reports one write of a successful Apply.
@@ -88,13 +95,92 @@ type Resolution struct {
 
 // HistoryEntry is one past change of a path.
 type HistoryEntry struct {
-	Path     string
-	Version  int64
-	Set      bool   // false for a reset
-	Value    string // the new value's canonical text; empty for a reset
-	OldSet   bool
-	OldValue string
-	At       time.Time
+	Path       string
+	Version    int64
+	Set        bool   // false for a reset
+	Value      string // the new value's canonical text; empty for a reset
+	OldSet     bool
+	OldValue   string
+	OldVersion int64 // the path's version before the write; 0 if never written, or unknown (see ChangeID)
+	At         time.Time
+	// ChangeID is the ID of the change the write belongs to, and
+	// ChangeInfo that change's attribution. Both are empty for writes
+	// recorded before the store kept change sets (a Postgres store
+	// upgraded from before migration 2), whose OldVersion is 0 too; writes
+	// recorded before it kept attribution (migration 3) have an empty
+	// ChangeInfo.
+	ChangeID string
+	ChangeInfo
+}
+
+// ChangeSet is one committed change as the store recorded it: one Set,
+// Reset, SetMany, import, revert or rotation.
+type ChangeSet struct {
+	ID string
+	// Version is the last version the change wrote. Change sets are
+	// ordered by it (the writes of an app commit in version order), and a
+	// listing pages with it (ChangeQuery.Before).
+	Version int64
+	At      time.Time // when it committed (the store's clock)
+	ChangeInfo
+	// Reverts is what a revert (source FromRevert) undid: the ID of a
+	// change set, or PATH@VERSION for a path put back to the value it held
+	// at that version. Empty for other changes.
+	Reverts string
+	// Writes are the change's writes, old → new, in version order.
+	Writes []Applied
+}
+
+// ChangeQuery selects change sets (Store.Changes, Client.Changes). Its
+// zero value selects every change set, newest first, up to the limit.
+type ChangeQuery struct {
+	ID      string    // only the change set with this ID
+	Section string    // only change sets that wrote a field of this section (its name)
+	Path    string    // only change sets that wrote this path
+	Actor   string    // only change sets by this actor
+	Since   time.Time // only change sets committed at Since or later; zero: no bound
+	Until   time.Time // only change sets committed before Until; zero: no bound
+	// Before pages: only change sets whose Version is lower. Pass the
+	// Version of the last change set of a page to get the next one; zero
+	// starts from the newest.
+	Before int64
+	// Limit is the most change sets to return. Stores return none for
+	// zero or less; Client.Changes reads zero as DefaultChangeLimit.
+	Limit int
+	// Reveal makes Client.Changes show secrets in plaintext, decrypted
+	// with its keyring, rather than redacted. Stores ignore it.
+	Reveal bool
+}
+
+// Matches reports whether cs, a change set of app, is selected by q's
+// filters (ID, Section, Path, Actor, Since, Until, Before), for stores
+// that filter in Go.
+func (q ChangeQuery) Matches(app string, cs ChangeSet) bool {
+	switch {
+	case q.ID != "" && cs.ID != q.ID,
+		q.Actor != "" && cs.Actor != q.Actor,
+		!q.Since.IsZero() && cs.At.Before(q.Since),
+		!q.Until.IsZero() && !cs.At.Before(q.Until),
+		q.Before > 0 && cs.Version >= q.Before:
+		return false
+	}
+	return q.writesMatch(app, cs.Writes)
+}
+
+// writesMatch reports whether writes include one of the query's section
+// and path, or q filters on neither.
+func (q ChangeQuery) writesMatch(app string, writes []Applied) bool {
+	if q.Section == "" && q.Path == "" {
+		return true
+	}
+	prefix := app + "." + q.Section + "."
+	for _, w := range writes {
+		p := w.New.Path
+		if (q.Path == "" || p == q.Path) && (q.Section == "" || strings.HasPrefix(p, prefix)) {
+			return true
+		}
+	}
+	return false
 }
 
 // Store is the source of truth: one record of overrides per path.
@@ -110,7 +196,8 @@ type HistoryEntry struct {
 //     store's epoch, else every record of the app, Full. Since never writes.
 //   - Apply is atomic: either every write of the change is applied or none
 //     is. Each applied write gets a version greater than every version the
-//     store has handed out before in its epoch, and adds a HistoryEntry. A
+//     store has handed out before in its epoch, and adds a HistoryEntry
+//     naming the change and carrying its ChangeInfo, as given. A
 //     failed version check returns a *ConflictError and writes nothing.
 //     Writing a path twice in one change, and data the backend refuses,
 //     are errors matching ErrInvalid (see InvalidInput), not outages. When
@@ -121,7 +208,15 @@ type HistoryEntry struct {
 //   - Resolve reports whether the change with the given ID committed. When
 //     it reports that it did not, it has made sure it never will: an Apply
 //     of that ID still in flight, or sent later, fails.
-//   - History returns a path's entries, newest first, at most limit.
+//   - History returns a path's entries, newest first, at most limit, each
+//     with its old version, its change's ID and its change's ChangeInfo.
+//   - HistoryAt returns the entry of path's newest write with a version
+//     at or below version, and true; false when there is none (the path
+//     had never been written at that version).
+//   - Changes returns the app's committed change sets that match the
+//     query, newest first (by Version), at most its Limit, each with its
+//     attribution and all its writes (not only those that match), old →
+//     new. An ID that names no committed change set matches nothing.
 //   - A backend that answers but cannot serve as it is set up (missing
 //     tables, privileges, database) returns errors matching
 //     ErrMisconfigured (see Misconfigured).
@@ -134,6 +229,8 @@ type Store interface {
 	Apply(ctx context.Context, change Change) ([]Applied, error)
 	Resolve(ctx context.Context, app, changeID string) (Resolution, error)
 	History(ctx context.Context, path string, limit int) ([]HistoryEntry, error)
+	HistoryAt(ctx context.Context, path string, version int64) (HistoryEntry, bool, error)
+	Changes(ctx context.Context, app string, q ChangeQuery) ([]ChangeSet, error)
 }
 
 // Entry is one cached record. An entry with Set false is a tombstone: it

@@ -29,13 +29,20 @@ func NewChangeID() string {
 	return string(s[:])
 }
 
-// commit applies writes as one change, bounded by Options.WriteTimeout,
-// and returns what was applied and a time before the commit (the AsOf of
-// the cache entries it makes). When the store cannot tell whether the
-// change committed, commit asks it (see resolveAfter); so an error means
-// the change did not commit, unless it is an *OutcomeUnknownError.
-func (c *Client) commit(ctx context.Context, writes []Write) ([]Applied, time.Time, error) {
-	change := Change{ID: NewChangeID(), App: c.schema.app, Writes: writes}
+// commit applies change, given its writes and attribution (and its ID,
+// if the caller chose one), as a new change of the app, bounded by
+// Options.WriteTimeout, and returns what was applied and a time before the commit (the AsOf of the cache entries it
+// makes). When the store cannot tell whether the change committed, commit
+// asks it (see resolveAfter); so an error means the change did not
+// commit, unless it is an *OutcomeUnknownError.
+func (c *Client) commit(ctx context.Context, change Change) ([]Applied, time.Time, error) {
+	if err := change.ChangeInfo.check(); err != nil {
+		return nil, time.Time{}, err
+	}
+	if change.ID == "" {
+		change.ID = NewChangeID()
+	}
+	change.App = c.schema.app
 	writeCtx, cancel := context.WithTimeout(ctx, c.opts.WriteTimeout)
 	defer cancel()
 	asOf := time.Now()

@@ -59,6 +59,26 @@
 // is updated version-gated and the change hooks registered with OnChange
 // run; neither can undo the write.
 //
+// # Audit
+//
+// Every write is one change set, recorded by the store with an ID, its
+// writes (old → new), its time and its attribution, a [ChangeInfo]: who
+// (Actor), why (Reason) and through what (Source: [FromAPI], [FromCLI],
+// [FromAdmin], [FromApply], [FromRevert], [FromRotation]). Writes carry it
+// in their context, [WithChangeInfo], so that generated setters need no
+// new parameter; a write without one is recorded with no actor and source
+// FromAPI, never refused. [Client.History] lists a path's writes and
+// [Client.Changes] the app's change sets, filtered by a [ChangeQuery] and
+// paged newest first; secrets show as value.Redacted unless the caller
+// asks to reveal them and holds the keyring. [Client.RevertPath] puts a
+// path back to the value it held at a version, and [Client.RevertChange]
+// undoes a change set: each as a new change with source FromRevert that
+// names what it reverts ([ChangeSet].Reverts), validated against the
+// current schema, conditional on the versions it read (ErrConflict), and
+// refused with a [*ChangedSinceError] when paths of the change set were
+// written since, unless the caller names them to force. History is never
+// rewritten.
+//
 // # Failures
 //
 // The store is the truth and the cache an optimisation. When the cache
@@ -77,7 +97,7 @@
 // [Client.OnChange], settle an [OutcomeUnknownError] with
 // [Client.Resolve], and match errors with errors.Is against [ErrInvalid],
 // [ErrConflict], [ErrUnavailable], [ErrOutcomeUnknown], [ErrMisconfigured],
-// [ErrUnknownPath], [ErrDecode] and [ErrSecret].
+// [ErrUnknownPath], [ErrUnknownChange], [ErrDecode] and [ErrSecret].
 //
 // Generated code declares a [Schema] of [Section]s of [Field]s, with the
 // field constructors ([StringField], [IntField], [SelectField], …), [Meta]
@@ -86,7 +106,8 @@
 // [SupportPackageIsVersion2]. Apps do not need these directly.
 //
 // Backend authors implement [Store] (with [Record], [Change], [Write],
-// [Applied], [Position], [Delta], [Resolution], [HistoryEntry]), [Cache]
+// [Applied], [Position], [Delta], [Resolution], [HistoryEntry],
+// [ChangeSet], [ChangeQuery]), [Cache]
 // (with [Entry], [CacheResult], [EntryNewer]), and optionally [Notifier]
 // and [Repopulator], mark their errors with [OutcomeUnknown],
 // [InvalidInput] and [Misconfigured], and run the conformance suites of

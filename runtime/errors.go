@@ -33,6 +33,9 @@ var (
 	// process (see Options.Env), so this client does not write it.
 	// Nothing was written. See PinnedError.
 	ErrPinned = errors.New("sysconfig: field pinned by the environment")
+	// ErrUnknownChange: the change ID names no committed change set of
+	// the app. Nothing was written.
+	ErrUnknownChange = errors.New("sysconfig: unknown change")
 	// ErrDecode: a stored value could not be decoded into the field's type.
 	ErrDecode = errors.New("sysconfig: stored value cannot be decoded")
 	// ErrCorruptEntry: a cache entry is malformed. Caches report it; the
@@ -124,6 +127,22 @@ func (e *ConflictError) Error() string {
 
 // Is makes errors.Is(err, ErrConflict) true.
 func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// ChangedSinceError reports a change set that Client.RevertChange refused
+// to revert because some of the paths it wrote have changed since, and
+// the caller did not name them to force. Nothing was written.
+type ChangedSinceError struct {
+	ChangeID string
+	Paths    []string // the paths written since, in the change's order
+}
+
+func (e *ChangedSinceError) Error() string {
+	return fmt.Sprintf("sysconfig: change %s cannot be reverted: %s changed since (name them to force the revert)",
+		e.ChangeID, strings.Join(e.Paths, ", "))
+}
+
+// Is makes errors.Is(err, ErrConflict) true.
+func (e *ChangedSinceError) Is(target error) bool { return target == ErrConflict }
 
 // DecodeError reports a stored value that does not parse as its field's kind.
 type DecodeError struct {

@@ -26,6 +26,16 @@ type Schema struct {
 	byPath   map[string]Descriptor
 }
 
+// section returns the section named name, or an *UnknownPathError.
+func (s *Schema) section(name string) (*Section, error) {
+	for _, sec := range s.sections {
+		if sec.name == name {
+			return sec, nil
+		}
+	}
+	return nil, &UnknownPathError{Path: s.app + "." + name}
+}
+
 // NewSchema binds sections, in order, to app: every field gets its path
 // "app.section.field". It panics if a section or field is bound twice, which
 // only hand-written (not generated) code can do.

@@ -43,7 +43,8 @@ type RotationReport struct {
 // safe to rerun: values already under the primary key are left alone. If a
 // secret is changed concurrently the transaction fails with ErrConflict and
 // nothing is written; run it again. Once it has run, keys other than the
-// primary can be removed from the keyring.
+// primary can be removed from the keyring. The change is recorded with
+// source FromRotation, and the actor and reason of ctx (WithChangeInfo).
 func (c *Client) RotateSecrets(ctx context.Context) (RotationReport, error) {
 	if c.opts.Secrets == nil {
 		return RotationReport{}, wrap(ErrNoKeyring, "sysconfig: cannot rotate secrets")
@@ -56,7 +57,9 @@ func (c *Client) RotateSecrets(ctx context.Context) (RotationReport, error) {
 	if err != nil || len(writes) == 0 {
 		return report, err
 	}
-	applied, asOf, err := c.commit(ctx, writes)
+	info := ChangeInfoFrom(ctx)
+	info.Source = FromRotation
+	applied, asOf, err := c.commit(ctx, Change{Writes: writes, ChangeInfo: info})
 	if err != nil {
 		return RotationReport{Secrets: report.Secrets, Unchanged: report.Unchanged}, err
 	}

@@ -68,7 +68,9 @@ func (u Update) MarshalJSON() ([]byte, error) {
 
 // SetMany applies updates atomically: all are validated first, then written
 // in one store transaction; if anything fails nothing is written. After the
-// commit the cache is updated and change hooks run.
+// commit the cache is updated and change hooks run. The batch is recorded
+// as one change, attributed as ctx says (see WithChangeInfo); an
+// attribution that cannot be recorded is an error matching ErrInvalid.
 //
 // The write is bounded by Options.WriteTimeout as well as by ctx. An error
 // matching ErrUnavailable means nothing was written; ErrOutcomeUnknown
@@ -79,7 +81,7 @@ func (c *Client) SetMany(ctx context.Context, updates ...Update) error {
 	if err != nil {
 		return err
 	}
-	applied, asOf, err := c.commit(ctx, writes)
+	applied, asOf, err := c.commit(ctx, Change{Writes: writes, ChangeInfo: ChangeInfoFrom(ctx)})
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,8 @@ var runtimeGrants = []string{
 // TestRuntimeRoleNeedsOnlyTheDocumentedGrants: the owner sets the store
 // up; a role with only the documented grants (no CREATE) then calls
 // EnsureSchema, which finds the store current and changes nothing, and
-// reads, writes, resolves, reads the history and hears changes.
+// reads, writes, resolves, reads the history and the change sets, and
+// hears changes.
 func TestRuntimeRoleNeedsOnlyTheDocumentedGrants(t *testing.T) {
 	b := newBackends(t)
 	role := newRole(t, b, runtimeGrants)
@@ -44,6 +45,9 @@ func TestRuntimeRoleNeedsOnlyTheDocumentedGrants(t *testing.T) {
 	eventually(t, "a change heard through LISTEN as the runtime role", reads(reader, 42))
 	if _, err := writer.History(ctx, countField.Path(), 10); err != nil {
 		t.Errorf("History as the runtime role: %v", err)
+	}
+	if sets, err := writer.Changes(ctx, runtime.ChangeQuery{Section: "main"}); err != nil || len(sets) != 1 {
+		t.Errorf("Changes as the runtime role = %d change sets, %v", len(sets), err)
 	}
 	if committed, err := writer.Resolve(ctx, runtime.NewChangeID()); err != nil || committed {
 		t.Errorf("Resolve as the runtime role = %v, %v", committed, err)

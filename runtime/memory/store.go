@@ -24,8 +24,9 @@ type Store struct {
 	version   int64
 	records   map[string]runtime.Record
 	history   []runtime.HistoryEntry
-	changes   map[string][]runtime.Applied // committed changes by ID
-	fenced    map[string]bool              // IDs Resolve found uncommitted
+	changes   map[string]*runtime.ChangeSet // committed changes by ID
+	log       []*runtime.ChangeSet          // committed changes, oldest first
+	fenced    map[string]bool               // IDs Resolve found uncommitted
 	listeners []*listener
 }
 
@@ -34,7 +35,7 @@ func NewStore() *Store {
 	return &Store{
 		epoch:   time.Now().UnixMicro(),
 		records: map[string]runtime.Record{},
-		changes: map[string][]runtime.Applied{},
+		changes: map[string]*runtime.ChangeSet{},
 		fenced:  map[string]bool{},
 	}
 }
@@ -97,11 +98,23 @@ func (s *Store) Apply(ctx context.Context, ch runtime.Change) ([]runtime.Applied
 	}
 	applied := make([]runtime.Applied, len(ch.Writes))
 	for i, w := range ch.Writes {
-		applied[i] = s.apply(w)
+		applied[i] = s.apply(ch, w)
 	}
-	s.changes[ch.ID] = applied
+	s.keep(ch, applied)
 	s.announce(ch.App, s.version)
-	return applied, nil
+	return slices.Clone(applied), nil
+}
+
+// keep records a committed change set; a change without writes leaves
+// no trace, as in the Postgres store.
+func (s *Store) keep(ch runtime.Change, applied []runtime.Applied) {
+	if len(applied) == 0 {
+		return
+	}
+	cs := &runtime.ChangeSet{ID: ch.ID, Version: s.version, At: time.Now(), ChangeInfo: ch.ChangeInfo,
+		Reverts: ch.Reverts, Writes: applied}
+	s.changes[ch.ID] = cs
+	s.log = append(s.log, cs)
 }
 
 // check verifies a change before any of it is applied.
@@ -125,7 +138,7 @@ func (s *Store) check(ch runtime.Change) error {
 	return nil
 }
 
-func (s *Store) apply(w runtime.Write) runtime.Applied {
+func (s *Store) apply(ch runtime.Change, w runtime.Write) runtime.Applied {
 	old := s.record(w.Path)
 	s.version++
 	rec := runtime.Record{Path: w.Path, Epoch: s.epoch, Version: s.version, Set: !w.Reset}
@@ -135,7 +148,8 @@ func (s *Store) apply(w runtime.Write) runtime.Applied {
 	s.records[w.Path] = rec
 	s.history = append(s.history, runtime.HistoryEntry{
 		Path: w.Path, Version: rec.Version, Set: rec.Set, Value: rec.Value,
-		OldSet: old.Set, OldValue: old.Value, At: time.Now(),
+		OldSet: old.Set, OldValue: old.Value, OldVersion: old.Version, At: time.Now(),
+		ChangeID: ch.ID, ChangeInfo: ch.ChangeInfo,
 	})
 	return runtime.Applied{Old: old, New: rec}
 }
@@ -148,8 +162,8 @@ func (s *Store) Resolve(ctx context.Context, app, id string) (runtime.Resolution
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if applied, ok := s.changes[id]; ok {
-		return runtime.Resolution{Committed: true, Applied: slices.Clone(applied)}, nil
+	if cs, ok := s.changes[id]; ok {
+		return runtime.Resolution{Committed: true, Applied: slices.Clone(cs.Writes)}, nil
 	}
 	s.fenced[id] = true
 	return runtime.Resolution{}, nil
@@ -169,4 +183,37 @@ func (s *Store) History(ctx context.Context, path string, limit int) ([]runtime.
 		}
 	}
 	return out, nil
+}
+
+// Changes implements runtime.Store.
+func (s *Store) Changes(ctx context.Context, app string, q runtime.ChangeQuery) ([]runtime.ChangeSet, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []runtime.ChangeSet{}
+	for i := len(s.log) - 1; i >= 0 && len(out) < q.Limit; i-- {
+		cs := *s.log[i]
+		if strings.HasPrefix(cs.Writes[0].New.Path, app+".") && q.Matches(app, cs) {
+			cs.Writes = slices.Clone(cs.Writes)
+			out = append(out, cs)
+		}
+	}
+	return out, nil
+}
+
+// HistoryAt implements runtime.Store.
+func (s *Store) HistoryAt(ctx context.Context, path string, version int64) (runtime.HistoryEntry, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return runtime.HistoryEntry{}, false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := len(s.history) - 1; i >= 0; i-- {
+		if h := s.history[i]; h.Path == path && h.Version <= version {
+			return h, true, nil
+		}
+	}
+	return runtime.HistoryEntry{}, false, nil
 }

@@ -29,7 +29,7 @@ const conflictCode = "SC001"
 // nothing. Each write gets a version from the store's sequence, adds a
 // history row naming the change and sends a notification on the store's
 // channel, delivered at commit; the change itself is recorded in
-// sysconfig_changes.
+// sysconfig_changes, with its attribution (runtime.ChangeInfo) as given.
 //
 // The package documentation explains its round trips ("Writes"), when its
 // error means "not committed" and when "outcome unknown" ("Outcomes"), and
@@ -173,7 +173,7 @@ func (s *Store) writeBatch(ch runtime.Change, b budget, results []writeResult) *
 		batch.Queue(s.q.write, w.Path, ch.App, newValue(w), w.CheckVersion, w.Version, s.channel, ch.ID).
 			QueryRow(func(row pgx.Row) error { return row.Scan(&r.oldValue, &r.oldVersion, &r.newVersion, &r.epoch) })
 	}
-	batch.Queue(s.q.recordChange, ch.ID, ch.App)
+	batch.Queue(s.q.recordChange, ch.ID, ch.App, ch.Actor, ch.Reason, string(ch.Source), ch.Reverts)
 	if b.limited {
 		batch.Queue(s.q.checkDeadline, ms)
 	}

@@ -63,8 +63,11 @@
 // defaults. sysconfig_history gets one row per applied write, with the new
 // and the old value and version, and the ID of its change.
 // sysconfig_changes gets one row per committed change (one Apply), keyed by
-// the change's ID, with the last version it wrote; a row without a version
-// is a fence (see Resolve). sysconfig_meta holds the store's epoch. Paths
+// the change's ID, with the last version it wrote, its attribution (actor,
+// reason, source: runtime.ChangeInfo) and, for a revert, what it reverts; a
+// row without a version is a fence (see Resolve). History reads a path's
+// rows of sysconfig_history; Changes lists the rows of sysconfig_changes,
+// newest first through its (app, version) index, with their writes. sysconfig_meta holds the store's epoch. Paths
 // use the "C" collation, so path order is byte order on every database.
 //
 // # Versions and epochs

@@ -33,7 +33,7 @@ func TestMigrationFiles(t *testing.T) {
 			t.Errorf("Migrations()[%d] = %d %q (%d bytes of SQL)", i, m.Version, m.Name, len(m.SQL))
 		}
 	}
-	if len(ms) < 2 || ms[0].Name != "initial" || ms[1].Name != "epoch_and_changes" {
+	if len(ms) < 3 || ms[0].Name != "initial" || ms[1].Name != "epoch_and_changes" || ms[2].Name != "audit" {
 		t.Fatalf("Migrations() = %+v", ms)
 	}
 	ms[0].SQL = "changed"
@@ -61,8 +61,10 @@ func normalizeSQL(sql string) string {
 
 // TestUpgradeFromSchemaV0 sets a store up with the frozen schema_v0.sql,
 // writes to it as the store did then, and upgrades it with EnsureSchema:
-// the data and the sequence are kept, both migrations run and are
-// recorded, and a second EnsureSchema changes nothing.
+// the data and the sequence are kept, every migration runs and is
+// recorded, the old writes read as history without a change set or an
+// attribution, new writes record theirs, and a second EnsureSchema
+// changes nothing.
 func TestUpgradeFromSchemaV0(t *testing.T) {
 	pool, schema := testenv.Postgres(t)
 	v0, err := os.ReadFile(schemaV0)
@@ -90,12 +92,125 @@ func TestUpgradeFromSchemaV0(t *testing.T) {
 	}
 	assertMigrations(t, pool)
 	assertEpochTables(t, pool, schema)
+	assertAuditColumns(t, pool, schema)
+	assertUnattributed(t, s, "app.a.x", 2)
 	epoch := mustEpoch(t, s)
 	assertPlausibleEpoch(t, epoch, before)
 	if v := mustApply(t, s, "app", set("app.a.z", "4"))[0].New.Version; v <= 100 {
 		t.Errorf("version after the upgrade = %d, want > 100: the sequence was reset", v)
 	}
+	assertAttributed(t, s, "app.a.x")
 	assertSecondRunChangesNothing(t, schema, epoch)
+}
+
+// TestUpgradeFromMigration2 migrates a store by hand to migration 2 (the
+// files of a release are frozen), writes change sets to it as the store
+// did then, and upgrades it with EnsureSchema: values, history and change
+// sets are kept, migration 3 runs, the old change sets read without an
+// attribution, and new ones record theirs.
+func TestUpgradeFromMigration2(t *testing.T) {
+	pool, schema := testenv.Postgres(t)
+	for _, m := range pgstore.Migrations()[:2] {
+		mustExec(t, pool, m.SQL)
+	}
+	mustExec(t, pool, pgstore.FunctionsSQL())
+	writeV2(t, pool, "app.a.x", "1")
+	writeV2(t, pool, "app.a.x", nil)
+	writeV2(t, pool, "app.a.x", "2")
+	values, history := dumpData(t, pool), dumpHistory(t, pool)
+	const dumpChanges = `SELECT json_agg(json_build_array(id, app, version, changed_at) ORDER BY version)::text
+		FROM sysconfig_changes`
+	changes := queryString(t, pool, dumpChanges)
+
+	s := pgstore.New(pool, pgstore.Options{Schema: schema})
+	if err := s.EnsureSchema(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if dumpData(t, pool) != values || dumpHistory(t, pool) != history {
+		t.Error("the upgrade changed sysconfig_values or sysconfig_history")
+	}
+	if got := queryString(t, pool, dumpChanges); got != changes {
+		t.Errorf("change sets after the upgrade:\n%s\nwant:\n%s", got, changes)
+	}
+	assertMigrations(t, pool)
+	assertAuditColumns(t, pool, schema)
+	hist := assertUnattributed(t, s, "app.a.x", 3)
+	for _, h := range hist {
+		if len(h.ChangeID) != 36 {
+			t.Errorf("entry %+v lost its change set", h)
+		}
+	}
+	if hist[0].OldVersion != hist[1].Version || hist[0].Set != true || hist[1].Set {
+		t.Errorf("history after the upgrade = %+v, want 1, reset, 2 with their old versions", hist)
+	}
+	assertAttributed(t, s, "app.a.x")
+}
+
+// writeV2 writes a value (nil: a reset) as one change set, as the store
+// did with migration 2: a history row naming the change and the old
+// version, and the change's row without attribution.
+func writeV2(t *testing.T, pool *pgxpool.Pool, path string, value any) {
+	t.Helper()
+	mustExec(t, pool, `WITH prev AS (
+		SELECT value, version FROM sysconfig_values WHERE path = $1
+	), upserted AS (
+		INSERT INTO sysconfig_values AS t (path, app, value) VALUES ($1, 'app', $2)
+		ON CONFLICT (path) DO UPDATE
+		SET value = excluded.value, version = excluded.version, updated_at = now()
+		RETURNING t.version
+	), logged AS (
+		INSERT INTO sysconfig_history (path, app, version, value, old_value, old_version, change_id)
+		SELECT $1, 'app', upserted.version, $2, (SELECT value FROM prev), (SELECT version FROM prev), $3::uuid
+		FROM upserted
+	)
+	INSERT INTO sysconfig_changes (id, app, version) SELECT $3::uuid, 'app', version FROM upserted`,
+		path, value, runtime.NewChangeID())
+}
+
+// assertAuditColumns checks that migration 3 ran: sysconfig_changes has
+// its columns, and its index exists.
+func assertAuditColumns(t *testing.T, pool *pgxpool.Pool, schema string) {
+	t.Helper()
+	var columns, indexes int
+	err := pool.QueryRow(testCtx(t), `SELECT
+		(SELECT count(*) FROM information_schema.columns WHERE table_schema = $1
+			AND table_name = 'sysconfig_changes' AND column_name IN ('actor', 'reason', 'source', 'reverts')),
+		(SELECT count(*) FROM pg_indexes WHERE schemaname = $1 AND indexname = 'sysconfig_changes_app_version')`,
+		schema).Scan(&columns, &indexes)
+	if err != nil || columns != 4 || indexes != 1 {
+		t.Errorf("migration 3: %d of 4 columns, %d of 1 index (%v)", columns, indexes, err)
+	}
+}
+
+// assertUnattributed checks that path's history, read through the store,
+// has n entries recorded before attribution existed, and returns them.
+func assertUnattributed(t *testing.T, s *pgstore.Store, path string, n int) []runtime.HistoryEntry {
+	t.Helper()
+	hist, err := s.History(testCtx(t), path, 10)
+	if err != nil || len(hist) != n {
+		t.Fatalf("History(%s) after the upgrade = %+v, %v; want %d entries", path, hist, err, n)
+	}
+	for _, h := range hist {
+		if h.ChangeInfo != (runtime.ChangeInfo{}) {
+			t.Errorf("an entry written before the upgrade has an attribution: %+v", h)
+		}
+	}
+	return hist
+}
+
+// assertAttributed writes path with an attribution and finds it in the
+// path's history.
+func assertAttributed(t *testing.T, s *pgstore.Store, path string) {
+	t.Helper()
+	ch := change("app", set(path, "after"))
+	ch.ChangeInfo = runtime.ChangeInfo{Actor: "ops", Reason: "after the upgrade", Source: runtime.FromAdmin}
+	if _, err := s.Apply(testCtx(t), ch); err != nil {
+		t.Fatal(err)
+	}
+	hist, err := s.History(testCtx(t), path, 1)
+	if err != nil || len(hist) != 1 || hist[0].ChangeID != ch.ID || hist[0].ChangeInfo != ch.ChangeInfo {
+		t.Errorf("History(%s) after an attributed write = %+v, %v; want change %s with %+v", path, hist, err, ch.ID, ch.ChangeInfo)
+	}
 }
 
 // writeV0 writes a value (nil: a reset) as the store did with schema_v0:
@@ -129,13 +244,13 @@ func dumpHistory(t *testing.T, pool *pgxpool.Pool) string {
 		FROM sysconfig_history`)
 }
 
-// assertMigrations checks that sysconfig_migrations records migrations 1
-// and 2, once each.
+// assertMigrations checks that sysconfig_migrations records every
+// migration, once each.
 func assertMigrations(t *testing.T, pool *pgxpool.Pool) {
 	t.Helper()
 	rows, _ := pool.Query(testCtx(t), `SELECT version || ' ' || name FROM sysconfig_migrations ORDER BY version`)
 	got, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if want := []string{"1 initial", "2 epoch_and_changes"}; err != nil || !slices.Equal(got, want) {
+	if want := []string{"1 initial", "2 epoch_and_changes", "3 audit"}; err != nil || !slices.Equal(got, want) {
 		t.Errorf("sysconfig_migrations = %q, %v; want %q", got, err, want)
 	}
 }

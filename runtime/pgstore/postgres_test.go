@@ -352,8 +352,8 @@ func TestHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []runtime.HistoryEntry{
-		{Path: "app.a.b", Version: v3, OldSet: true, OldValue: "two"},
-		{Path: "app.a.b", Version: v2, Set: true, Value: "two", OldSet: true, OldValue: "one"},
+		{Path: "app.a.b", Version: v3, OldSet: true, OldValue: "two", OldVersion: v2},
+		{Path: "app.a.b", Version: v2, Set: true, Value: "two", OldSet: true, OldValue: "one", OldVersion: v1},
 		{Path: "app.a.b", Version: v1, Set: true, Value: "one"},
 	}
 	if len(got) != len(want) {
@@ -363,7 +363,10 @@ func TestHistory(t *testing.T) {
 		if got[i].At.Before(before) || got[i].At.After(time.Now().Add(time.Minute)) {
 			t.Errorf("entry %d at %v", i, got[i].At)
 		}
-		got[i].At = time.Time{}
+		if len(got[i].ChangeID) != 36 {
+			t.Errorf("entry %d names no change: %q", i, got[i].ChangeID)
+		}
+		got[i].At, got[i].ChangeID = time.Time{}, ""
 		if got[i] != want[i] {
 			t.Errorf("entry %d = %+v, want %+v", i, got[i], want[i])
 		}

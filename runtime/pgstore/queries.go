@@ -6,6 +6,7 @@ import "strings"
 type queries struct {
 	load, since, history, write, recordChange, checkDeadline string
 	fence, changeVersion, changeWrites                       string
+	changes, changesWrites                                   string
 }
 
 // namer returns the replacer that fills the store's SQL in: every
@@ -36,6 +37,8 @@ func newQueries(schema string) queries {
 		fence:         r.Replace(fenceSQL),
 		changeVersion: r.Replace(changeVersionSQL),
 		changeWrites:  r.Replace(changeWritesSQL),
+		changes:       r.Replace(changesSQL),
+		changesWrites: r.Replace(changesWritesSQL),
 	}
 }
 
@@ -58,8 +61,41 @@ const (
 			ON v.app = $1 AND v.version > CASE WHEN m.epoch = $2 THEN $3::int8 ELSE 0 END
 		ORDER BY v.version`
 
-	historySQL = `SELECT path, version, value, old_value, changed_at FROM {history}
-		WHERE path = $1 ORDER BY version DESC LIMIT $2`
+	// historySQL returns a path's last $2 writes with a version of at
+	// most $3, with their changes' attribution (none for writes older
+	// than migration 2, which have no change_id).
+	historySQL = `SELECT h.path, h.version, h.value, h.old_value, coalesce(h.old_version, 0), h.changed_at,
+			coalesce(h.change_id::text, ''), coalesce(c.actor, ''), coalesce(c.reason, ''), coalesce(c.source, '')
+		FROM {history} AS h LEFT JOIN {changes} AS c ON c.id = h.change_id
+		WHERE h.path = $1 AND h.version <= $3 ORDER BY h.version DESC LIMIT $2`
+)
+
+// Changes' statements.
+const (
+	// changesSQL selects an app's committed change sets ($1), newest
+	// first, at most $9, with the store's epoch; each filter is off when
+	// its parameter is empty, zero or NULL: $2 the ID, $3 a path, $4 a
+	// path prefix (a section's), $5 the actor, $6 and $7 the time range,
+	// $8 the version paging is before. The writes filter probes the
+	// history's change_id index once per candidate.
+	changesSQL = `SELECT c.id::text, c.version, c.changed_at, c.actor, c.reason, c.source,
+			coalesce(c.reverts, ''), m.epoch
+		FROM {changes} AS c, {meta} AS m
+		WHERE c.app = $1 AND c.version IS NOT NULL
+			AND ($2::text = '' OR c.id = nullif($2::text, '')::uuid)
+			AND ($5::text = '' OR c.actor = $5)
+			AND ($6::timestamptz IS NULL OR c.changed_at >= $6)
+			AND ($7::timestamptz IS NULL OR c.changed_at < $7)
+			AND ($8::int8 = 0 OR c.version < $8)
+			AND ($3::text = '' AND $4::text = '' OR EXISTS (SELECT FROM {history} AS h
+				WHERE h.change_id = c.id AND ($3 = '' OR h.path = $3)
+					AND ($4 = '' OR left(h.path, length($4)) = $4)))
+		ORDER BY c.version DESC LIMIT $9`
+
+	// changesWritesSQL reads the writes of the change sets $1, in version
+	// order.
+	changesWritesSQL = `SELECT change_id::text, path, value, version, old_value, coalesce(old_version, 0)
+		FROM {history} WHERE change_id = ANY($1::uuid[]) ORDER BY version`
 )
 
 // Resolve's statements.
@@ -139,8 +175,10 @@ const writeSQL = `WITH prev AS (
 SELECT cur.value, cur.version, notified.version, (SELECT epoch FROM {meta}) FROM cur, notified`
 
 // recordChangeSQL records a change as committed ($1 its ID, $2 the app),
-// with the last version it wrote, as the last statement before the COMMIT.
-// If Resolve has already fenced the ID, the primary key refuses the row:
-// the transaction aborts, and the change never commits.
-const recordChangeSQL = `INSERT INTO {changes} (id, app, version)
-	SELECT $1::uuid, $2, max(version) FROM {history} WHERE change_id = $1::uuid`
+// with the last version it wrote, its attribution ($3 actor, $4 reason,
+// $5 source) and what it reverts ($6, NULL for none), as the last
+// statement before the COMMIT. If Resolve has already fenced the ID, the
+// primary key refuses the row: the transaction aborts, and the change
+// never commits.
+const recordChangeSQL = `INSERT INTO {changes} (id, app, version, actor, reason, source, reverts)
+	SELECT $1::uuid, $2, max(version), $3, $4, $5, nullif($6::text, '') FROM {history} WHERE change_id = $1::uuid`

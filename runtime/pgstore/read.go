@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -67,7 +68,23 @@ func (s *Store) History(ctx context.Context, path string, limit int) ([]runtime.
 	if limit <= 0 {
 		return []runtime.HistoryEntry{}, nil
 	}
-	rows, _ := s.pool.Query(ctx, s.q.history, path, limit)
+	return s.history(ctx, path, limit, math.MaxInt64)
+}
+
+// HistoryAt returns the entry of path's newest write at or below version,
+// and whether there is one. One round trip.
+func (s *Store) HistoryAt(ctx context.Context, path string, version int64) (runtime.HistoryEntry, bool, error) {
+	entries, err := s.history(ctx, path, 1, version)
+	if err != nil || len(entries) == 0 {
+		return runtime.HistoryEntry{}, false, err
+	}
+	return entries[0], true, nil
+}
+
+// history returns at most limit entries of path with a version of at
+// most upTo, newest first.
+func (s *Store) history(ctx context.Context, path string, limit int, upTo int64) ([]runtime.HistoryEntry, error) {
+	rows, _ := s.pool.Query(ctx, s.q.history, path, limit, upTo)
 	entries, err := pgx.CollectRows(rows, scanEntry)
 	if err != nil {
 		return nil, fmt.Errorf("sysconfig/pgstore: history: %w", classify(err))
@@ -108,7 +125,8 @@ var errNoEpoch = errors.New("the store has no epoch (sysconfig_meta is empty): r
 func scanEntry(row pgx.CollectableRow) (runtime.HistoryEntry, error) {
 	var e runtime.HistoryEntry
 	var value, old pgtype.Text
-	err := row.Scan(&e.Path, &e.Version, &value, &old, &e.At)
+	err := row.Scan(&e.Path, &e.Version, &value, &old, &e.OldVersion, &e.At,
+		&e.ChangeID, &e.Actor, &e.Reason, &e.Source)
 	e.Value, e.Set = value.String, value.Valid
 	e.OldValue, e.OldSet = old.String, old.Valid
 	return e, err

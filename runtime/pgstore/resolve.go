@@ -57,9 +57,7 @@ func (s *Store) changeWrites(ctx context.Context, id string, epoch int64) ([]run
 		var a runtime.Applied
 		var value, old pgtype.Text
 		err := row.Scan(&a.New.Path, &value, &a.New.Version, &old, &a.Old.Version)
-		a.New.Value, a.New.Set, a.New.Epoch = value.String, value.Valid, epoch
-		a.Old.Path, a.Old.Value, a.Old.Set, a.Old.Epoch = a.New.Path, old.String, old.Valid, epoch
-		return a, err
+		return historyWrite(a, value, old, epoch), err
 	})
 	if err == nil && len(applied) == 0 {
 		err = errors.New("a committed change without history")

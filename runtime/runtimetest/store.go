@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
 )
@@ -31,6 +33,11 @@ func TestStore(t *testing.T, newStore func(t *testing.T) runtime.Store) {
 		{"ResolveCommitted", storeResolveCommitted},
 		{"ResolveFencesUnknownChange", storeResolveFences},
 		{"History", storeHistory},
+		{"HistoryCarriesAttribution", storeHistoryAttribution},
+		{"HistoryAt", storeHistoryAt},
+		{"ChangesNewestFirstWithWrites", storeChanges},
+		{"ChangesFilters", storeChangesFilters},
+		{"ChangesPaging", storeChangesPaging},
 		{"ConcurrentWrites", storeConcurrentWrites},
 		{"ConcurrentFirstWriteConflict", storeConcurrentFirstWrite},
 	}
@@ -362,5 +369,167 @@ func storeConcurrentFirstWrite(t *testing.T, s runtime.Store) {
 	wg.Wait()
 	if wins != 1 || conflicts != writers-1 {
 		t.Errorf("%d creates won and %d conflicted, want 1 and %d", wins, conflicts, writers-1)
+	}
+}
+
+func storeHistoryAttribution(t *testing.T, s runtime.Store) {
+	first := mustApply(t, s, set(path(1), "a"))[0].New
+	ch := change(app, set(path(2), "b"), set(path(1), "c"))
+	ch.ChangeInfo = runtime.ChangeInfo{Actor: "alice@example.com", Reason: "raise the limit, ticket #12", Source: runtime.FromCLI}
+	if _, err := s.Apply(context.Background(), ch); err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	hist, err := s.History(context.Background(), path(1), 10)
+	if err != nil || len(hist) != 2 {
+		t.Fatalf("History = %+v, %v; want 2 entries", hist, err)
+	}
+	if h := hist[0]; h.ChangeID != ch.ID || h.ChangeInfo != ch.ChangeInfo || h.OldVersion != first.Version {
+		t.Errorf("newest entry = %+v, want change %s with %+v, from version %d", h, ch.ID, ch.ChangeInfo, first.Version)
+	}
+	if h := hist[1]; h.ChangeID == "" || h.ChangeID == ch.ID || h.ChangeInfo != (runtime.ChangeInfo{}) || h.OldVersion != 0 {
+		t.Errorf("first entry = %+v, want its own change, no attribution, from version 0", h)
+	}
+}
+
+// applyAs applies writes to app as one new change attributed to info, and
+// returns the change.
+func applyAs(t *testing.T, s runtime.Store, app string, info runtime.ChangeInfo, writes ...runtime.Write) runtime.Change {
+	t.Helper()
+	ch := change(app, writes...)
+	ch.ChangeInfo = info
+	if _, err := s.Apply(context.Background(), ch); err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	return ch
+}
+
+func mustChanges(t *testing.T, s runtime.Store, q runtime.ChangeQuery) []runtime.ChangeSet {
+	t.Helper()
+	if q.Limit == 0 {
+		q.Limit = 100
+	}
+	sets, err := s.Changes(context.Background(), app, q)
+	if err != nil {
+		t.Fatalf("Changes(%+v): %v", q, err)
+	}
+	return sets
+}
+
+// ids returns the IDs of sets.
+func ids(sets []runtime.ChangeSet) []string {
+	out := make([]string, len(sets))
+	for i, cs := range sets {
+		out[i] = cs.ID
+	}
+	return out
+}
+
+func assertIDs(t *testing.T, what string, sets []runtime.ChangeSet, want ...runtime.Change) {
+	t.Helper()
+	var wantIDs []string
+	for _, ch := range want {
+		wantIDs = append(wantIDs, ch.ID)
+	}
+	if got := ids(sets); !slices.Equal(got, wantIDs) {
+		t.Errorf("%s: change sets %q, want %q", what, got, wantIDs)
+	}
+}
+
+func storeChanges(t *testing.T, s runtime.Store) {
+	before := time.Now().Add(-time.Minute)
+	first := mustApply(t, s, set(path(1), "a"))[0]
+	info := runtime.ChangeInfo{Actor: "bob", Reason: "why not", Source: runtime.FromApply}
+	ch := change(app, set(path(2), "b"), runtime.Write{Path: path(1), Reset: true})
+	ch.ChangeInfo, ch.Reverts = info, "conf.sec.f1@1"
+	applied, err := s.Apply(context.Background(), ch)
+	if err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	sets := mustChanges(t, s, runtime.ChangeQuery{})
+	if len(sets) != 2 {
+		t.Fatalf("Changes = %+v, want 2 change sets", sets)
+	}
+	cs := sets[0]
+	if cs.ID != ch.ID || cs.ChangeInfo != info || cs.Reverts != ch.Reverts || cs.Version != applied[1].New.Version {
+		t.Errorf("newest change set = %+v, want %s by %+v reverting %s at version %d",
+			cs, ch.ID, info, ch.Reverts, applied[1].New.Version)
+	}
+	if cs.At.Before(before) || cs.At.After(time.Now().Add(time.Minute)) {
+		t.Errorf("change set committed at %v", cs.At)
+	}
+	if !slices.Equal(cs.Writes, applied) {
+		t.Errorf("change set writes = %+v, want what Apply returned, %+v", cs.Writes, applied)
+	}
+	if old := sets[1]; len(old.Writes) != 1 || old.Writes[0] != first || old.Version != first.New.Version {
+		t.Errorf("older change set = %+v, want the first write %+v", old, first)
+	}
+}
+
+func storeChangesFilters(t *testing.T, s runtime.Store) {
+	alice, bob := runtime.ChangeInfo{Actor: "alice", Source: runtime.FromCLI}, runtime.ChangeInfo{Actor: "bob"}
+	a := applyAs(t, s, app, alice, set(path(1), "1"))
+	b := applyAs(t, s, app, bob, set(path(2), "2"), set("conf.other.f1", "x"))
+	applyAs(t, s, "other", alice, set("other.sec.f1", "y"))
+	time.Sleep(20 * time.Millisecond)
+	middle := time.Now()
+	time.Sleep(20 * time.Millisecond)
+	c := applyAs(t, s, app, alice, set("conf.other.f2", "z"))
+
+	assertIDs(t, "every change of the app", mustChanges(t, s, runtime.ChangeQuery{}), c, b, a)
+	assertIDs(t, "by ID", mustChanges(t, s, runtime.ChangeQuery{ID: b.ID}), b)
+	assertIDs(t, "by an unknown ID", mustChanges(t, s, runtime.ChangeQuery{ID: runtime.NewChangeID()}))
+	assertIDs(t, "by actor", mustChanges(t, s, runtime.ChangeQuery{Actor: "alice"}), c, a)
+	assertIDs(t, "by path", mustChanges(t, s, runtime.ChangeQuery{Path: path(2)}), b)
+	assertIDs(t, "by section", mustChanges(t, s, runtime.ChangeQuery{Section: "other"}), c, b)
+	assertIDs(t, "by section and path", mustChanges(t, s, runtime.ChangeQuery{Section: "other", Path: path(2)}))
+	assertIDs(t, "since", mustChanges(t, s, runtime.ChangeQuery{Since: middle}), c)
+	assertIDs(t, "until", mustChanges(t, s, runtime.ChangeQuery{Until: middle}), b, a)
+	if got := mustChanges(t, s, runtime.ChangeQuery{Section: "other"}); len(got) == 2 && len(got[1].Writes) != 2 {
+		t.Errorf("a change set selected by one write = %+v, want all its writes", got[1])
+	}
+}
+
+func storeChangesPaging(t *testing.T, s runtime.Store) {
+	var all []runtime.Change
+	for i := range 5 {
+		all = append([]runtime.Change{applyAs(t, s, app, runtime.ChangeInfo{}, set(path(i%2), fmt.Sprint(i)))}, all...)
+	}
+	var pages [][]runtime.ChangeSet
+	q := runtime.ChangeQuery{Limit: 2}
+	for {
+		page := mustChanges(t, s, q)
+		if len(page) == 0 {
+			break
+		}
+		pages = append(pages, page)
+		q.Before = page[len(page)-1].Version
+	}
+	if len(pages) != 3 || len(pages[0]) != 2 || len(pages[2]) != 1 {
+		t.Fatalf("pages of 2 = %v, want 2, 2, 1 change sets", pages)
+	}
+	assertIDs(t, "pages of 2", slices.Concat(pages...), all...)
+	if got := mustChanges(t, s, runtime.ChangeQuery{Limit: -1}); len(got) != 0 {
+		t.Errorf("Changes with a negative limit = %+v, want none", got)
+	}
+}
+
+func storeHistoryAt(t *testing.T, s runtime.Store) {
+	other := mustApply(t, s, set(path(2), "x"))[0].New.Version
+	a := mustApply(t, s, set(path(1), "a"), set(path(2), "y"))[0].New.Version
+	reset := mustApply(t, s, runtime.Write{Path: path(1), Reset: true})[0].New.Version
+	mustApply(t, s, set(path(1), "c"))
+	for _, tc := range []struct {
+		version int64
+		found   bool
+		set     bool
+		value   string
+	}{
+		{other, false, false, ""}, {a, true, true, "a"}, {a + 1, true, true, "a"},
+		{reset, true, false, ""}, {1 << 40, true, true, "c"},
+	} {
+		h, found, err := s.HistoryAt(context.Background(), path(1), tc.version)
+		if err != nil || found != tc.found || h.Set != tc.set || h.Value != tc.value || found && h.Path != path(1) {
+			t.Errorf("HistoryAt(%d) = %+v, %v, %v; want found %v, set %v to %q", tc.version, h, found, err, tc.found, tc.set, tc.value)
+		}
 	}
 }
