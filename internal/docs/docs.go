@@ -58,10 +58,14 @@ func Markdown(s *schema.Schema) []byte {
 	return []byte(w.String())
 }
 
-// intro says how fields are addressed and what defaults mean.
+// intro says how fields are addressed, what defaults mean and which
+// environment variables pin fields.
 func intro(s *schema.Schema) string {
 	return "The runtime settings of " + code(s.App) + ", by section. Each field is addressed by its path, " +
-		code(s.App+".<section>.<field>") + "; it reads as its default until an operator sets a value."
+		code(s.App+".<section>.<field>") + "; it reads as its default until an operator sets a value. " +
+		"A process whose client reads pins from its environment reads a field from the variable " +
+		code(value.EnvVar(s.App+".<section>.<field>")) + " (the path in upper case, each dot written " +
+		code("__") + ") when it is set, or from the one the field names below."
 }
 
 // hasSecrets reports whether any field of s is a secret.

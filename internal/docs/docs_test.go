@@ -52,6 +52,7 @@ sections:
       old:
         type: int
         deprecated: use site.title instead
+        env: SHOP_OLD
 `
 
 func TestMarkdownRows(t *testing.T) {
@@ -62,7 +63,7 @@ func TestMarkdownRows(t *testing.T) {
 		"| `shop.site.quote`<br>Quote | string | ``use `x` here`` | — | — |",
 		"| select: `light`, `dark` (Dark mode) | `light` |",
 		"| **secret** | — | — | **Deprecated.** |",
-		"| int | `0` | — | **Deprecated:** use site.title instead. |",
+		"| int | `0` | — | **Deprecated:** use site.title instead.<br>Pinned by `SHOP_OLD`. |",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing %q in:\n%s", want, got)
@@ -75,6 +76,7 @@ func TestMarkdownStructure(t *testing.T) {
 	for _, want := range []string{
 		Header + "\n\n# `shop` configuration\n",
 		"\nSecret fields are encrypted at rest",
+		"reads a field from the variable `SHOP__<SECTION>__<FIELD>`",
 		"\n- [Site | \\*main\\*](#site--main) — `shop.site`, 6 fields\n",
 		"\n## Site | \\*main\\*\n\nFirst line.<br>- not a list\n\n\\# not a heading\n\n| Field |",
 	} {

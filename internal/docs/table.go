@@ -101,6 +101,9 @@ func descriptionCell(f *schema.Field) string {
 	if f.Description != "" {
 		parts = append(parts, text(f.Description))
 	}
+	if f.Env != "" {
+		parts = append(parts, "Pinned by "+code(f.Env)+".")
+	}
 	if len(parts) == 0 {
 		return none
 	}
