@@ -26,22 +26,28 @@ func writeError(w io.Writer, err error) {
 }
 
 // errorLines returns err's lines: one per problem of a *ValidationError,
-// and those of each error that err joins.
+// those of each error that err joins, and, for an error that wraps such
+// errors, its own message on a line before theirs.
 func errorLines(err error) []string {
-	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+	switch e := err.(type) {
+	case interface{ Unwrap() []error }:
 		var lines []string
-		for _, e := range joined.Unwrap() {
-			lines = append(lines, errorLines(e)...)
+		for _, inner := range e.Unwrap() {
+			lines = append(lines, errorLines(inner)...)
+		}
+		return lines
+	case *runtime.ValidationError:
+		lines := make([]string, len(e.Problems))
+		for i, p := range e.Problems {
+			lines[i] = "sysconfig: invalid value for " + e.Path + ": " + p
 		}
 		return lines
 	}
-	var invalid *runtime.ValidationError
-	if errors.As(err, &invalid) {
-		lines := make([]string, len(invalid.Problems))
-		for i, p := range invalid.Problems {
-			lines[i] = "sysconfig: invalid value for " + invalid.Path + ": " + p
+	if inner := errors.Unwrap(err); inner != nil && errors.Is(inner, runtime.ErrInvalid) {
+		innerMsg := ": " + strings.TrimPrefix(inner.Error(), "sysconfig: ")
+		if head, ok := strings.CutSuffix(err.Error(), innerMsg); ok {
+			return append([]string{head}, errorLines(inner)...)
 		}
-		return lines
 	}
 	if msg := err.Error(); strings.HasPrefix(msg, "sysconfig") {
 		return []string{msg}

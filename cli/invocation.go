@@ -50,17 +50,16 @@ func newInvocation(opts Options) *invocation {
 func (inv *invocation) flagSet(cmd *command) *flag.FlagSet {
 	fs := flag.NewFlagSet("sysconfig "+cmd.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	env := inv.opts.Getenv
 	if cmd.connects {
-		fs.StringVar(&inv.schemaFile, "schema", or(env(envSchema), "sysconfig.yaml"), "the schema `file` ($"+envSchema+")")
-		fs.StringVar(&inv.databaseURL, "database-url", env(envDatabaseURL), "the Postgres `URL`; its search_path is honoured ($"+envDatabaseURL+")")
-		fs.StringVar(&inv.pgSchema, "pg-schema", env(envPGSchema), "the Postgres `schema` holding the tables; empty: the search_path ($"+envPGSchema+")")
-		fs.StringVar(&inv.redisURL, "redis-url", env(envRedisURL), "the Redis `URL`; empty: Postgres alone ($"+envRedisURL+")")
-		fs.StringVar(&inv.redisPrefix, "redis-prefix", or(env(envRedisPrefix), rediscache.DefaultPrefix), "the Redis key `prefix` the app's cache uses ($"+envRedisPrefix+")")
+		fs.StringVar(&inv.schemaFile, "schema", "", "the schema `file` ($"+envSchema+"; default sysconfig.yaml)")
+		fs.StringVar(&inv.databaseURL, "database-url", "", "the Postgres `URL`; its search_path is honoured ($"+envDatabaseURL+")")
+		fs.StringVar(&inv.pgSchema, "pg-schema", "", "the Postgres `schema` holding the tables; empty: the search_path ($"+envPGSchema+")")
+		fs.StringVar(&inv.redisURL, "redis-url", "", "the Redis `URL`; empty: Postgres alone ($"+envRedisURL+")")
+		fs.StringVar(&inv.redisPrefix, "redis-prefix", "", "the Redis key `prefix` the app's cache uses ($"+envRedisPrefix+"; default "+rediscache.DefaultPrefix+")")
 		fs.StringVar(&inv.output, "o", "table", "the output `format`: table or json")
 	}
 	if cmd.writes {
-		fs.StringVar(&inv.actor, "actor", currentUser(), "who makes the change, recorded in the audit trail")
+		fs.StringVar(&inv.actor, "actor", "", "who makes the change, recorded in the audit trail (default: the operating system's user)")
 		fs.StringVar(&inv.reason, "reason", "", "why, recorded in the audit trail")
 	}
 	if cmd.flags != nil {
@@ -88,6 +87,7 @@ func (inv *invocation) parse(cmd *command, args []string) error {
 		}
 		inv.args, args = append(inv.args, rest[0]), rest[1:]
 	}
+	inv.fromEnvironment()
 	if len(inv.args) < cmd.minArgs || len(inv.args) > cmd.maxArgs {
 		return usagef("wrong number of arguments")
 	}
@@ -95,6 +95,20 @@ func (inv *invocation) parse(cmd *command, args []string) error {
 		return usagef("-o %s: the formats are table and json", inv.output)
 	}
 	return nil
+}
+
+// fromEnvironment fills in the settings no flag gave: from the
+// environment, else their defaults. A flag wins over its variable.
+func (inv *invocation) fromEnvironment() {
+	env := inv.opts.Getenv
+	inv.schemaFile = or(inv.schemaFile, or(env(envSchema), "sysconfig.yaml"))
+	inv.databaseURL = or(inv.databaseURL, env(envDatabaseURL))
+	inv.pgSchema = or(inv.pgSchema, env(envPGSchema))
+	inv.redisURL = or(inv.redisURL, env(envRedisURL))
+	inv.redisPrefix = or(inv.redisPrefix, or(env(envRedisPrefix), rediscache.DefaultPrefix))
+	if inv.actor == "" {
+		inv.actor = currentUser()
+	}
 }
 
 // flagError turns a flag parsing error into a usage error, or prints the

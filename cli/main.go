@@ -68,8 +68,7 @@ func run(ctx context.Context, args []string, opts Options) int {
 	}
 	cmd, ok := lookup(args[0])
 	if !ok {
-		fmt.Fprintf(opts.Stderr, "sysconfig: unknown command %q\n\n", args[0])
-		writeUsage(opts.Stderr)
+		fmt.Fprintf(opts.Stderr, "sysconfig: unknown command %q; run \"sysconfig help\" for the commands\n", args[0])
 		return ExitUsage
 	}
 	inv := newInvocation(opts)

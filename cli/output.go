@@ -111,10 +111,13 @@ func (inv *invocation) writeChanges(sets []runtime.ChangeSet, single bool) error
 
 // changeNote is the REASON cell of a change: its reason, and what it reverts.
 func changeNote(cs runtime.ChangeSet) string {
-	if cs.Reverts == "" {
+	switch {
+	case cs.Reverts == "":
 		return cs.Reason
+	case cs.Reason == "":
+		return "reverts " + cs.Reverts
 	}
-	return strings.TrimSpace("reverts " + cs.Reverts + "; " + cs.Reason)
+	return "reverts " + cs.Reverts + "; " + cs.Reason
 }
 
 // toChangeJSON converts cs.
