@@ -104,7 +104,7 @@ func TestValidationFailure(t *testing.T) {
 // path changed since until --force names it.
 func TestRevert(t *testing.T) {
 	o := newOperator(t)
-	app := o.client("testdata/shop.yaml", true)
+	app := o.client("testdata/shop.yaml", runtime.Options{Cache: o.cache()})
 	ctx := runtime.WithChangeInfo(context.Background(), runtime.ChangeInfo{Actor: "deploy-bot"})
 	if err := app.SetMany(ctx, runtime.AssignText("shop.site.title", "Summer"), runtime.AssignText("shop.site.page_size", "12")); err != nil {
 		t.Fatal(err)
@@ -128,7 +128,7 @@ func TestRevertRefusedByTightenedValidator(t *testing.T) {
 	o := newOperator(t)
 	o.step(0, "", "set", "shop.site.title", "Black Friday", "--actor", "alice")
 	o.step(0, "", "set", "shop.site.page_size", "50", "--actor", "alice")
-	app := o.client("testdata/shop.yaml", true)
+	app := o.client("testdata/shop.yaml", runtime.Options{Cache: o.cache()})
 	ctx := context.Background()
 	if err := app.SetMany(ctx, runtime.Unassign("shop.site.title"), runtime.Unassign("shop.site.page_size")); err != nil {
 		t.Fatal(err)
@@ -144,17 +144,14 @@ func TestRevertRefusedByTightenedValidator(t *testing.T) {
 }
 
 // client returns a runtime.Client on the operator's backends serving the
-// schema file, as a running app would; withCache gives it the app's Redis.
-func (o *operator) client(file string, withCache bool) *runtime.Client {
+// schema file, with the keyring, as a running app would.
+func (o *operator) client(file string, opts runtime.Options) *runtime.Client {
 	o.t.Helper()
 	s, err := schema.Load(file)
 	if err != nil {
 		o.t.Fatal(err)
 	}
-	opts := runtime.Options{Secrets: o.keys}
-	if withCache {
-		opts.Cache = rediscache.New(o.rdb, rediscache.Options{Prefix: o.prefix})
-	}
+	opts.Secrets = o.keys
 	c, err := runtime.NewClient(s.Runtime(), pgstore.New(o.pool, pgstore.Options{}), opts)
 	if err != nil {
 		o.t.Fatal(err)
@@ -163,10 +160,15 @@ func (o *operator) client(file string, withCache bool) *runtime.Client {
 	return c
 }
 
+// cache returns the app's Redis cache.
+func (o *operator) cache() runtime.Cache {
+	return rediscache.New(o.rdb, rediscache.Options{Prefix: o.prefix})
+}
+
 // changes returns the change sets the store holds.
 func (o *operator) changes(q runtime.ChangeQuery) []runtime.ChangeSet {
 	o.t.Helper()
-	cs, err := o.client("testdata/shop.yaml", false).Changes(context.Background(), q)
+	cs, err := o.client("testdata/shop.yaml", runtime.Options{}).Changes(context.Background(), q)
 	if err != nil {
 		o.t.Fatal(err)
 	}
