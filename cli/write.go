@@ -107,9 +107,10 @@ func writable(c *runtime.Client, path string) (runtime.Descriptor, error) {
 		return nil, &runtime.UnknownPathError{Path: path}
 	}
 	for _, v := range d.Meta().Validators {
-		// Custom's Validate fails on any value, empty included, until
-		// its function is registered, and passes empty values after.
-		if v.Name() == "custom" && v.Validate("") != nil {
+		// A validator of a function (custom) fails on any value, empty
+		// included, until its function is registered, and passes empty
+		// values after.
+		if b, ok := value.LookupBuiltin(v.Name()); ok && b.Arg == value.ArgFunc && v.Validate("") != nil {
 			return nil, fmt.Errorf("sysconfig: %s cannot be written by this program: its validator %s is registered "+
 				"by the app, not known here; build the CLI into the app's own binary with its validators registered "+
 				"(see package github.com/go-sysconfig/sysconfig/cli), or write it from the app", path, v)
