@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-sysconfig/sysconfig/internal/hostile"
 	"github.com/go-sysconfig/sysconfig/runtime/value"
 
 	"github.com/shopspring/decimal"
@@ -33,104 +34,15 @@ var (
 
 	doorsSchema = runtime.NewSchema("doors", runtime.NewSection("all", "All", "",
 		dString, dText, dInt, dFloat, dDecimal, dBool, dSelect, dDuration, dList, dSecret))
+
+	// doorsFields is the field of each kind that the inputs of package
+	// hostile go into.
+	doorsFields = map[value.Kind]runtime.Descriptor{value.KindString: dString, value.KindText: dText,
+		value.KindInt: dInt, value.KindFloat: dFloat, value.KindDecimal: dDecimal, value.KindBool: dBool,
+		value.KindSelect: dSelect, value.KindDuration: dDuration, value.KindStringList: dList, value.KindSecret: dSecret}
 )
 
-// hostile is one input at every door of one field: typed (nil when the
-// input has no typed form) and as text, and whether the runtime takes it.
-type hostile struct {
-	name   string
-	typed  any    // a value of the field's Go type, or nil
-	text   string // the same input as text; "" with noText when none
-	noText bool
-	ok     bool // accepted, and reads back identical
-}
-
-var (
-	mega    = strings.Repeat("x", 1<<20)
-	badUTF8 = "ok\xff\xfeok"
-)
-
-// hostileInputs lists, per field, what the doors must accept and refuse.
-var hostileInputs = map[runtime.Descriptor][]hostile{
-	dString: {
-		{"plain", "Hello, wörld", "Hello, wörld", false, true},
-		{"empty", "", "", false, true},
-		{"NUL", "a\x00b", "a\x00b", false, false},
-		{"invalid UTF-8", badUTF8, badUTF8, false, false},
-		{"LF", "X-\nInjected", "X-\nInjected", false, false},
-		{"CR", "a\rb", "a\rb", false, false},
-		{"1 MB", mega, mega, false, false},
-	},
-	dText: {
-		{"lines", "one\r\ntwo\n", "one\r\ntwo\n", false, true},
-		{"NUL", "a\x00b", "a\x00b", false, false},
-		{"invalid UTF-8", badUTF8, badUTF8, false, false},
-		{"1 MB", mega, mega, false, false},
-		{"64 KiB exactly", strings.Repeat("y", 64<<10), strings.Repeat("y", 64<<10), false, true},
-	},
-	dInt: {
-		{"max", int64(math.MaxInt64), "9223372036854775807", false, true},
-		{"min", int64(math.MinInt64), "-9223372036854775808", false, true},
-		{"overflow", nil, "9223372036854775808", true, false},
-		{"fraction", nil, "1.5", true, false},
-		{"exponent", nil, "1e3", true, false},
-		{"empty", nil, "", true, false},
-		{"NaN", nil, "NaN", true, false},
-	},
-	dFloat: {
-		{"NaN", math.NaN(), "NaN", false, false},
-		{"+Inf", math.Inf(1), "+Inf", false, false},
-		{"-Inf", math.Inf(-1), "-Inf", false, false},
-		{"overflow", nil, "1e309", true, false},
-		{"-0", math.Copysign(0, -1), "-0", false, true},
-		{"max", math.MaxFloat64, "1.7976931348623157e+308", false, true},
-		{"smallest", math.SmallestNonzeroFloat64, "5e-324", false, true},
-		{"empty", nil, "", true, false},
-	},
-	dDecimal: {
-		{"scale kept", decimal.RequireFromString("49.90"), "49.90", false, true},
-		{"1000 digits after the point", decimal.New(1, -1000), "1e-1000", false, true},
-		{"10001 digits after the point", decimal.New(1, -10001), "1e-10001", false, false},
-		{"1001 digits before the point", decimal.New(1, 1000), "1e1000", false, false},
-		{"NaN", nil, "NaN", true, false},
-		{"empty", nil, "", true, false},
-	},
-	dBool: {
-		{"true", true, "yes", false, true},
-		{"maybe", nil, "maybe", true, false},
-		{"empty", nil, "", true, false},
-	},
-	dSelect: {
-		{"choice", doorsTheme("dark"), "dark", false, true},
-		{"not a choice", doorsTheme("purple"), "purple", false, false},
-		{"LF", doorsTheme("dark\n"), "dark\n", false, false},
-		{"NUL", doorsTheme("da\x00rk"), "da\x00rk", false, false},
-	},
-	dDuration: {
-		{"negative", -90 * time.Second, "-1m30s", false, true},
-		{"max", time.Duration(math.MaxInt64), time.Duration(math.MaxInt64).String(), false, true},
-		{"min", time.Duration(math.MinInt64), time.Duration(math.MinInt64).String(), false, true},
-		{"unit", nil, "1y", true, false},
-		{"empty", nil, "", true, false},
-	},
-	dList: {
-		{"items", []string{"a", "", "é"}, `["a","","é"]`, false, true},
-		{"empty", []string{}, "[]", false, true},
-		{"null item", nil, `["a",null]`, true, false},
-		{"LF in an item", []string{"a", "b\nc"}, `["a","b\nc"]`, false, false},
-		{"NUL in an item", []string{"a\x00"}, `["a\u0000"]`, false, false},
-		{"invalid UTF-8 item", []string{badUTF8}, "", true, false},
-		{"not an array", nil, `"a"`, true, false},
-	},
-	dSecret: {
-		{"lines", value.NewSecret("-----BEGIN KEY-----\nabc\n"), "-----BEGIN KEY-----\nabc\n", false, true},
-		{"NUL", value.NewSecret("s\x00"), "s\x00", false, false},
-		{"invalid UTF-8", value.NewSecret(badUTF8), badUTF8, false, false},
-		{"1 MB", value.NewSecret(mega), mega, false, false},
-	},
-}
-
-// TestEveryDoorRefusesHostileValues writes every input of hostileInputs
+// TestEveryDoorRefusesHostileValues writes every input of hostile.Inputs
 // through every door — the typed setter, the text setter, SetMany typed
 // and as text, Field.Validate — on the memory backends and on the real
 // Postgres and Redis. An accepted value reads back identical; a refused one
@@ -152,10 +64,11 @@ func testDoors(t *testing.T, store runtime.Store, cache runtime.Cache) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for d, inputs := range hostileInputs {
+	for k, inputs := range hostile.Inputs() {
+		d := doorsFields[k]
 		for _, in := range inputs {
 			for _, door := range doorsOf(d, in) {
-				t.Run(fmt.Sprintf("%s/%s/%s", d.Kind(), in.name, door.name), func(t *testing.T) {
+				t.Run(fmt.Sprintf("%s/%s/%s", k, in.Name, door.name), func(t *testing.T) {
 					checkDoor(t, c, store, cache, d, in, door)
 				})
 			}
@@ -171,23 +84,23 @@ type door struct {
 }
 
 // doorsOf returns the doors an input can go through.
-func doorsOf(d runtime.Descriptor, in hostile) []door {
+func doorsOf(d runtime.Descriptor, in hostile.Input) []door {
 	var doors []door
-	if in.typed != nil {
+	if in.Typed != nil {
 		doors = append(doors,
-			door{"typed Set", true, func(c *runtime.Client) error { return c.SetMany(ctx, assign(d, in.typed)) }},
+			door{"typed Set", true, func(c *runtime.Client) error { return c.SetMany(ctx, assign(d, in.Typed)) }},
 			door{"SetMany typed", true, func(c *runtime.Client) error {
-				return c.SetMany(ctx, assign(d, in.typed), runtime.Unassign(partner(d)))
+				return c.SetMany(ctx, assign(d, in.Typed), runtime.Unassign(partner(d)))
 			}},
-			door{"Validate", false, func(*runtime.Client) error { return validate(d, in.typed) }})
+			door{"Validate", false, func(*runtime.Client) error { return validate(d, in.Typed) }})
 	}
-	if !in.noText {
+	if !in.NoText {
 		doors = append(doors,
-			door{"text Set", true, func(c *runtime.Client) error { return c.Set(ctx, d.Path(), in.text) }},
+			door{"text Set", true, func(c *runtime.Client) error { return c.Set(ctx, d.Path(), in.Text) }},
 			door{"SetMany text", true, func(c *runtime.Client) error {
-				return c.SetMany(ctx, runtime.AssignText(d.Path(), in.text), runtime.Unassign(partner(d)))
+				return c.SetMany(ctx, runtime.AssignText(d.Path(), in.Text), runtime.Unassign(partner(d)))
 			}},
-			door{"Parse", false, func(*runtime.Client) error { _, err := d.Parse(in.text); return err }})
+			door{"Parse", false, func(*runtime.Client) error { _, err := d.Parse(in.Text); return err }})
 	}
 	return doors
 }
@@ -202,10 +115,10 @@ func partner(d runtime.Descriptor) string {
 
 // checkDoor enters in through door and checks the outcome.
 func checkDoor(t *testing.T, c *runtime.Client, store runtime.Store, cache runtime.Cache,
-	d runtime.Descriptor, in hostile, door door) {
+	d runtime.Descriptor, in hostile.Input, door door) {
 	before := observe(t, store, cache, d)
 	err := door.enter(c)
-	if in.ok {
+	if in.OK {
 		if err != nil {
 			t.Fatalf("refused: %v", err)
 		}
@@ -217,7 +130,7 @@ func checkDoor(t *testing.T, c *runtime.Client, store runtime.Store, cache runti
 	if !errors.Is(err, runtime.ErrInvalid) || errors.Is(err, runtime.ErrUnavailable) {
 		t.Fatalf("error = %v, want ErrInvalid (and not ErrUnavailable)", err)
 	}
-	if msg := err.Error(); len(msg) > 500 || (len(in.text) > 2 && strings.Contains(msg, in.text)) {
+	if msg := err.Error(); len(msg) > 500 || (len(in.Text) > 2 && strings.Contains(msg, in.Text)) {
 		t.Errorf("the error quotes the value (%d bytes): %.200q", len(msg), msg)
 	}
 	if after := observe(t, store, cache, d); after != before {
@@ -227,20 +140,20 @@ func checkDoor(t *testing.T, c *runtime.Client, store runtime.Store, cache runti
 
 // checkReadBack reads d back through a fresh client and compares it with
 // the input.
-func checkReadBack(t *testing.T, c *runtime.Client, d runtime.Descriptor, in hostile) {
+func checkReadBack(t *testing.T, c *runtime.Client, d runtime.Descriptor, in hostile.Input) {
 	v, err := c.Get(ctx, d.Path())
 	if err != nil {
 		t.Fatalf("read back: %v", err)
 	}
-	want := in.typed
+	want := in.Typed
 	if want == nil {
-		parsed, err := d.Parse(in.text)
+		parsed, err := d.Parse(in.Text)
 		if err != nil {
 			t.Fatalf("Parse of an accepted text: %v", err)
 		}
 		want = parsed
 	}
-	if got, wantText := v.Text(), value.Format(d.Kind(), baseOf(want)); d.Kind() != value.KindSecret && got != wantText {
+	if got, wantText := v.Text(), value.Format(d.Kind(), want); d.Kind() != value.KindSecret && got != wantText {
 		t.Errorf("read back %.80q, want %.80q", got, wantText)
 	}
 	if s, ok := v.Value.(value.Secret); ok && s.Reveal() != want.(value.Secret).Reveal() {
@@ -286,7 +199,7 @@ func assign(d runtime.Descriptor, v any) runtime.Update {
 	case *runtime.Field[bool]:
 		return f.Assign(v.(bool))
 	case *runtime.Field[doorsTheme]:
-		return f.Assign(v.(doorsTheme))
+		return f.Assign(doorsTheme(v.(string)))
 	case *runtime.Field[time.Duration]:
 		return f.Assign(v.(time.Duration))
 	case *runtime.Field[[]string]:
@@ -311,7 +224,7 @@ func validate(d runtime.Descriptor, v any) error {
 	case *runtime.Field[bool]:
 		return f.Validate(v.(bool))
 	case *runtime.Field[doorsTheme]:
-		return f.Validate(v.(doorsTheme))
+		return f.Validate(doorsTheme(v.(string)))
 	case *runtime.Field[time.Duration]:
 		return f.Validate(v.(time.Duration))
 	case *runtime.Field[[]string]:
@@ -320,12 +233,4 @@ func validate(d runtime.Descriptor, v any) error {
 		return f.Validate(v.(value.Secret))
 	}
 	panic(fmt.Sprintf("no Validate for %T", d))
-}
-
-// baseOf returns v in value.Parse's form (a select enum as a plain string).
-func baseOf(v any) any {
-	if t, ok := v.(doorsTheme); ok {
-		return string(t)
-	}
-	return v
 }

@@ -1,0 +1,150 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+
+	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/keyring"
+	"github.com/go-sysconfig/sysconfig/runtime/pgstore"
+	"github.com/go-sysconfig/sysconfig/runtime/rediscache"
+	"github.com/go-sysconfig/sysconfig/schema"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
+)
+
+// session is what a command works with: the client and what it holds open.
+type session struct {
+	client  *runtime.Client
+	keys    *keyring.Keyring // nil without SYSCONFIG_KEYS
+	closers []func()
+}
+
+// close releases what the session holds.
+func (s *session) close() {
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		s.closers[i]()
+	}
+}
+
+// store opens the Postgres store that --database-url and --pg-schema name.
+func (inv *invocation) store(ctx context.Context, s *session) (*pgstore.Store, error) {
+	if inv.databaseURL == "" {
+		return nil, usagef("no database: set --database-url or %s", envDatabaseURL)
+	}
+	pool, err := pgxpool.New(ctx, inv.databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("database URL: %w", err)
+	}
+	s.closers = append(s.closers, pool.Close)
+	return pgstore.New(pool, pgstore.Options{Schema: inv.pgSchema}), nil
+}
+
+// connect opens a session on the schema, the store, the keyring and, when
+// it writes, the cache: a write updates the app's Redis entries,
+// while reads ask Postgres, the truth, rather than a cache entry up to the
+// staleness bound old.
+func (inv *invocation) connect(ctx context.Context, writes bool) (*session, error) {
+	sch, err := inv.schema()
+	if err != nil {
+		return nil, err
+	}
+	s := &session{}
+	store, err := inv.store(ctx, s)
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	quiet := &startHandler{}
+	opts := runtime.Options{DisableSnapshot: true, Logger: inv.logger(quiet)}
+	if err := inv.secrets(s, &opts); err != nil {
+		s.close()
+		return nil, err
+	}
+	if writes {
+		opts.Cache, err = inv.cache(s)
+	}
+	if err == nil {
+		s.client, err = runtime.NewClient(sch, store, opts)
+		quiet.started.Store(true)
+	}
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// schema returns Options.Schema, or the runtime schema of the --schema file.
+func (inv *invocation) schema() (*runtime.Schema, error) {
+	if inv.opts.Schema != nil {
+		return inv.opts.Schema, nil
+	}
+	s, err := schema.Load(inv.schemaFile)
+	if err != nil {
+		return nil, err
+	}
+	return s.Runtime(), nil
+}
+
+// secrets sets opts.Secrets from SYSCONFIG_KEYS, when it is set.
+func (inv *invocation) secrets(s *session, opts *runtime.Options) error {
+	if inv.opts.Getenv(keyring.DefaultEnv) == "" {
+		if inv.reveal {
+			return fmt.Errorf("--reveal needs the keyring: set %s", keyring.DefaultEnv)
+		}
+		return nil
+	}
+	keys, err := keyring.Parse(inv.opts.Getenv(keyring.DefaultEnv))
+	if err != nil {
+		return fmt.Errorf("%s: %w", keyring.DefaultEnv, err)
+	}
+	s.keys, opts.Secrets = keys, keys
+	return nil
+}
+
+// cache returns the Redis cache --redis-url names, or nil without one.
+func (inv *invocation) cache(s *session) (runtime.Cache, error) {
+	if inv.redisURL == "" {
+		return nil, nil
+	}
+	ro, err := redis.ParseURL(inv.redisURL)
+	if err != nil {
+		return nil, fmt.Errorf("redis URL: %w", err)
+	}
+	ro.ContextTimeoutEnabled = true
+	rdb := redis.NewClient(ro)
+	s.closers = append(s.closers, func() { _ = rdb.Close() })
+	return rediscache.New(rdb, rediscache.Options{Prefix: inv.redisPrefix}), nil
+}
+
+// logger writes the client's warnings (a cache outage, say) to stderr,
+// without the time, which the terminal does not need.
+func (inv *invocation) logger(h *startHandler) *slog.Logger {
+	h.Handler = slog.NewTextHandler(inv.opts.Stderr, &slog.HandlerOptions{
+		Level: slog.LevelWarn,
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		},
+	})
+	return slog.New(h)
+}
+
+// startHandler drops what the client logs while it is made: the warning
+// that a schema with secrets has no keyring, which concerns a program that
+// runs, not one command (a command that needs the keyring fails saying so).
+type startHandler struct {
+	slog.Handler
+	started atomic.Bool
+}
+
+// Enabled reports false until the client is made.
+func (h *startHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return h.started.Load() && h.Handler.Enabled(ctx, l)
+}

@@ -1,0 +1,51 @@
+// Package cli is the operator CLI of sysconfig, the program cmd/sysconfig
+// runs, as a library: an app that registers custom validators
+// (value.RegisterValidator) builds it into a binary of its own, so that
+// writes to fields declaring them are checked as the app checks them:
+//
+//	func main() {
+//		value.RegisterValidator("sku", checkSKU)
+//		os.Exit(cli.Main(os.Args[1:], cli.Options{Schema: config.Schema}))
+//	}
+//
+// Built from the schema file alone, as cmd/sysconfig is, the CLI cannot run
+// such validators, and refuses to write those fields.
+//
+// # Commands
+//
+//	migrate [--print]                                  create or upgrade the store's tables, or print their SQL
+//	get PATH                                           a field's value
+//	list [SECTION] [--changed]                         every field's value, or a section's, or the overrides only
+//	set PATH VALUE|- [--if-version N] [--dry-run]      validate and store a value; "-" reads it from stdin
+//	reset PATH [--if-version N]                        remove an override
+//	history [PATH] [--actor A] [--since T]             change sets, newest first, each write old → new
+//	revert PATH@VERSION | CHANGE-ID [--force PATH...]  put a path back to its value at a version, or undo a change set
+//
+// Flags may come before or after the arguments; "--" ends them, so that a
+// value starting with "-" can follow. The connection comes from flags or
+// the environment: --schema (SYSCONFIG_SCHEMA, default sysconfig.yaml),
+// --database-url (SYSCONFIG_DATABASE_URL; its search_path is honoured),
+// --pg-schema (SYSCONFIG_PG_SCHEMA), --redis-url (SYSCONFIG_REDIS_URL; without
+// it, Postgres alone) and --redis-prefix (SYSCONFIG_REDIS_PREFIX, the app's
+// rediscache.Options.Prefix); the keyring from SYSCONFIG_KEYS.
+//
+// # Writes
+//
+// Every write goes through a runtime.Client, so it is parsed and validated
+// as every write is (every problem of every field is printed, and nothing is
+// written), versioned, recorded in the audit trail with --actor (default: the
+// operating system's user), --reason and the source cli, written to Redis
+// when a Redis URL is given, and heard by running processes. Reads ask
+// Postgres, the truth.
+//
+// # Output
+//
+// Results go to stdout as aligned tables, or with -o json as JSON of a
+// stable shape: a value is {"path", "kind", "value", "set", "version"},
+// with the value in its kind's text form; a change set is {"id", "version",
+// "at", "actor", "reason", "source", "reverts", "writes"}, each write
+// {"path", "version", "old_version", "old", "new"}, null for "no override".
+// Secrets print as [redacted] unless --reveal is given with a keyring.
+// Errors go to stderr. The exit code is ExitOK (0), ExitError (1) or
+// ExitUsage (64).
+package cli
