@@ -35,6 +35,14 @@ var commands = []*command{
 		minArgs: 1, maxArgs: 1, connects: true, writes: true, flags: resetFlags, run: runReset},
 	{name: "history", synopsis: "history [PATH] [--actor A] [--since T]", summary: "list change sets, newest first, each write old → new",
 		maxArgs: 1, connects: true, flags: historyFlags, run: runHistory},
+	{name: "export", synopsis: "export [--reveal]", summary: "write the overrides as a config file (YAML), secrets left out unless revealed",
+		connects: true, flags: revealFlag, run: runExport},
+	{name: "plan", synopsis: "plan FILE [--prune] [--out PLANFILE]", summary: "show what applying a config file would change (exit 2 when something)",
+		minArgs: 1, maxArgs: 1, connects: true, flags: planFlags, run: runPlan},
+	{name: "apply", synopsis: "apply FILE|PLANFILE [--prune] [--yes]", summary: "apply a config file in one transaction, all or nothing",
+		minArgs: 1, maxArgs: 1, connects: true, writes: true, flags: applyFlags, run: runApply},
+	{name: "check", synopsis: "check", summary: "check every stored override against the schema file (exit 2 when some fail)",
+		connects: true, run: runCheck},
 	{name: "revert", synopsis: "revert PATH@VERSION | CHANGE-ID [--force PATH...]", summary: "put a path back to its value at a version, or undo a change set",
 		minArgs: 1, maxArgs: 1, connects: true, writes: true, flags: revertFlags, run: runRevert},
 }
@@ -108,6 +116,16 @@ func historyFlags(fs *flag.FlagSet, inv *invocation) {
 	fs.StringVar(&inv.since, "since", "", "only change sets at or after `T`: RFC 3339 (2026-05-01T10:00:00Z) or a duration ago (2h)")
 	fs.IntVar(&inv.limit, "limit", 0, "at most `N` change sets (default 50)")
 	fs.Func("before", "only change sets older than `VERSION`, to page", int64Flag(&inv.before))
+}
+
+func planFlags(fs *flag.FlagSet, inv *invocation) {
+	fs.BoolVar(&inv.prune, "prune", false, "also reset every override the file leaves out")
+	fs.StringVar(&inv.planOut, "out", "", "save the plan to `file`, for apply to carry out only if nothing changed since")
+}
+
+func applyFlags(fs *flag.FlagSet, inv *invocation) {
+	fs.BoolVar(&inv.prune, "prune", false, "also reset every override the file leaves out")
+	fs.BoolVar(&inv.yes, "yes", false, "apply without asking (otherwise stdin must answer yes)")
 }
 
 func revertFlags(fs *flag.FlagSet, inv *invocation) {

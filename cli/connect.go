@@ -19,6 +19,7 @@ import (
 // session is what a command works with: the client and what it holds open.
 type session struct {
 	client  *runtime.Client
+	store   runtime.Store
 	keys    *keyring.Keyring // nil without SYSCONFIG_KEYS
 	closers []func()
 }
@@ -58,6 +59,7 @@ func (inv *invocation) connect(ctx context.Context, writes bool) (*session, erro
 		s.close()
 		return nil, err
 	}
+	s.store = store
 	quiet := &startHandler{}
 	opts := runtime.Options{DisableSnapshot: true, Logger: inv.logger(quiet)}
 	if err := inv.secrets(s, &opts); err != nil {

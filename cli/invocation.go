@@ -37,6 +37,8 @@ type invocation struct {
 	limit                  int
 	before                 int64
 	force                  []string
+	prune, yes             bool
+	planOut                string
 
 	args []string
 }

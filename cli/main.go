@@ -16,6 +16,7 @@ import (
 const (
 	ExitOK    = 0  // the command did what it was asked
 	ExitError = 1  // it failed: a refused value, a conflict, a backend error; nothing was written
+	ExitFound = 2  // plan: there are changes to apply; check: stored values the schema refuses
 	ExitUsage = 64 // it was called wrongly: an unknown command or flag, a missing argument (sysexits' EX_USAGE)
 )
 
@@ -108,6 +109,8 @@ func exitCode(stderr io.Writer, cmd *command, err error) int {
 		return ExitOK
 	case errors.Is(err, flag.ErrHelp):
 		return ExitOK
+	case errors.Is(err, errFound):
+		return ExitFound
 	case errors.As(err, &u):
 		fmt.Fprintf(stderr, "sysconfig %s: %s\nusage: sysconfig %s\nrun \"sysconfig help %s\" for its flags\n",
 			cmd.name, u.msg, cmd.synopsis, cmd.name)
