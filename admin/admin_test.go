@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -163,33 +164,74 @@ func (rg *rig) changes() int {
 	return len(sets)
 }
 
-// hidden finds the hidden inputs of a page.
-var hidden = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
-
 // sectionForm returns what a browser posts when the user saves the
-// section's page unchanged: its hidden inputs, and each control holding
-// what the page showed (a checkbox sent only when ticked).
+// section's page unchanged.
 func (rg *rig) sectionForm(user, section string) url.Values {
 	rg.t.Helper()
 	resp, body := rg.do(user, http.MethodGet, prefix+"/s/"+section, nil)
 	if resp.StatusCode != http.StatusOK {
 		rg.t.Fatalf("GET section %s: %d", section, resp.StatusCode)
 	}
+	return formOf(body)
+}
+
+// href finds the links of a page.
+var href = regexp.MustCompile(`(?:href|action)="([^"]*)"`)
+
+// links returns the targets of a page's links and forms.
+func links(body string) []string {
+	var out []string
+	for _, m := range href.FindAllStringSubmatch(body, -1) {
+		out = append(out, html.UnescapeString(m[1]))
+	}
+	return out
+}
+
+// resolve returns ref resolved against the URL path base, as a browser does.
+func resolve(base, ref string) string {
+	b, _ := url.Parse(base)
+	r, err := url.Parse(ref)
+	if err != nil {
+		return ref
+	}
+	return b.ResolveReference(r).String()
+}
+
+// The parts of a form that formOf reads.
+var (
+	control  = regexp.MustCompile(`(?s)<(input)\b([^>]*)>|<(textarea)\b([^>]*)>([^<]*)</textarea>|<(select)\b([^>]*)>(.*?)</select>`)
+	attr     = regexp.MustCompile(`\b([a-z-]+)(?:="([^"]*)")?`)
+	selected = regexp.MustCompile(`<option value="([^"]*)" selected>`)
+)
+
+// formOf returns what a browser posts for a page's form as it is shown:
+// every control that is not disabled, a checkbox or radio only when
+// checked, a select's selected option, a text area's text.
+func formOf(body string) url.Values {
 	form := url.Values{}
-	for _, m := range hidden.FindAllStringSubmatch(body, -1) {
-		name, val := html.UnescapeString(m[1]), html.UnescapeString(m[2])
-		form.Set(name, val)
-		path, ok := strings.CutPrefix(name, "was:")
-		if !ok {
-			continue
+	for _, m := range control.FindAllStringSubmatch(body, -1) {
+		tag, attrText := m[1]+m[3]+m[6], m[2]+m[4]+m[7]
+		attrs := map[string]string{}
+		for _, a := range attr.FindAllStringSubmatch(attrText, -1) {
+			attrs[a[1]] = html.UnescapeString(a[2])
 		}
-		d, _ := generated.Schema.Field(path)
+		_, disabled := attrs["disabled"]
+		_, checked := attrs["checked"]
+		name, typ, val := attrs["name"], attrs["type"], attrs["value"]
 		switch {
-		case d.Kind() == value.KindSecret:
-			form.Set("action:"+path, "leave")
-		case d.Kind() != value.KindBool || val == "true":
-			form.Set("v:"+path, val)
+		case name == "" || name == "q" || disabled || (typ == "checkbox" || typ == "radio") && !checked:
+			continue
+		case tag == "textarea":
+			val = html.UnescapeString(m[5])
+		case tag == "select":
+			if s := selected.FindStringSubmatch(m[8]); s != nil {
+				val = html.UnescapeString(s[1])
+			}
 		}
+		form.Add(name, val)
 	}
 	return form
 }
+
+// itoa returns n in decimal.
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

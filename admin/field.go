@@ -133,7 +133,7 @@ func hintsOf(d runtime.Descriptor) hintView {
 			h.Step = "1"
 		}
 		if hs.MinExclusive {
-			h.Min = ""
+			h.Min = exclusiveMin(k, hs.Min)
 		}
 	}
 	if k == value.KindString || k == value.KindText {
@@ -143,6 +143,15 @@ func hintsOf(d runtime.Descriptor) hintView {
 		}
 	}
 	return h
+}
+
+// exclusiveMin returns the least int above min, the form's min of an
+// int field that must be above it; "" for other kinds, which have none.
+func exclusiveMin(k value.Kind, min any) string {
+	if n, ok := min.(int64); ok && k == value.KindInt {
+		return fmt.Sprint(n + 1)
+	}
+	return ""
 }
 
 // boundsText says in words what hs bounds, for every kind.
