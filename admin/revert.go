@@ -64,7 +64,7 @@ func (h *handler) revertOf(r *http.Request, q url.Values, g Grant) (*confirmView
 		return h.changeRevert(r, v, id, g)
 	}
 	version, err := strconv.ParseInt(q.Get("version"), 10, 64)
-	if err != nil || version < 0 || !h.visiblePath(v.Path, g) {
+	if err != nil || version < 1 || !h.visiblePath(v.Path, g) {
 		v.Problem = "There is no such field or version."
 		return v, http.StatusNotFound
 	}

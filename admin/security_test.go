@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/go-sysconfig/sysconfig/admin"
-	"github.com/go-sysconfig/sysconfig/runtime/configtest"
 	"github.com/go-sysconfig/sysconfig/generated"
+	"github.com/go-sysconfig/sysconfig/runtime/configtest"
 )
 
 // TestNewRequiresAuthorize: there is no anonymous default.
