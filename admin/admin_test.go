@@ -38,7 +38,7 @@ const pinnedVar = "SHOP__LIMITS__EXPORT_DIR"
 type rig struct {
 	t      *testing.T
 	client *runtime.Client
-	store  *memory.Store
+	store  runtime.Store
 	mux    *http.ServeMux
 	logs   *bytes.Buffer
 }
@@ -69,15 +69,22 @@ func authorize(r *http.Request) (admin.Grant, error) {
 	return g, nil
 }
 
-// newRig returns a rig with the handler mounted at prefix and at each of
-// more.
+// newRig returns a rig on the memory store with the handler mounted at
+// prefix and at each of more.
 func newRig(t *testing.T, opts admin.Options, more ...string) *rig {
+	t.Helper()
+	return newRigOn(t, memory.NewStore(), opts, more...)
+}
+
+// newRigOn returns a rig on store with the handler mounted at prefix and
+// at each of more.
+func newRigOn(t *testing.T, store runtime.Store, opts admin.Options, more ...string) *rig {
 	t.Helper()
 	keys, err := keyring.New("k1", map[string][]byte{"k1": bytes.Repeat([]byte{7}, keyring.KeySize)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rg := &rig{t: t, store: memory.NewStore(), mux: http.NewServeMux(), logs: &bytes.Buffer{}}
+	rg := &rig{t: t, store: store, mux: http.NewServeMux(), logs: &bytes.Buffer{}}
 	logger := slog.New(slog.NewTextHandler(rg.logs, nil))
 	env := map[string]string{pinnedVar: "/srv/exports"}
 	rg.client, err = runtime.NewClient(generated.Schema, rg.store, runtime.Options{
