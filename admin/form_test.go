@@ -1,12 +1,15 @@
 package admin_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/go-sysconfig/sysconfig/admin"
 	"github.com/go-sysconfig/sysconfig/generated"
+	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/memory"
 )
 
 // TestConflict: a save over a value someone changed since the page was
@@ -131,5 +134,42 @@ func TestOverviewCountsAndSearch(t *testing.T) {
 	}
 	if body := rg.get(prefix + "/?q=zzzz"); !strings.Contains(body, "No field matches.") {
 		t.Error("a search finding nothing says nothing")
+	}
+}
+
+// racingStore applies a rival change just before the next Apply, as a
+// writer that wins the race after the page checked the versions.
+type racingStore struct {
+	runtime.Store
+	rival *runtime.Change
+}
+
+// Apply implements runtime.Store.
+func (s *racingStore) Apply(ctx context.Context, c runtime.Change) ([]runtime.Applied, error) {
+	if r := s.rival; r != nil {
+		s.rival = nil
+		if _, err := s.Store.Apply(ctx, *r); err != nil {
+			return nil, err
+		}
+	}
+	return s.Store.Apply(ctx, c)
+}
+
+// TestConflictInTheWrite: a rival write that lands after the page checked
+// the versions, just before its write, still makes the save write nothing
+// (each update is conditional on its rendered version).
+func TestConflictInTheWrite(t *testing.T) {
+	store := &racingStore{Store: memory.NewStore()}
+	rg := newRigOn(t, store, admin.Options{})
+	form := rg.sectionForm("alice", "site")
+	form.Set("v:"+title, "Alice's title")
+	store.rival = &runtime.Change{ID: runtime.NewChangeID(), App: "shop",
+		ChangeInfo: runtime.ChangeInfo{Actor: "racer"}, Writes: []runtime.Write{{Path: title, Value: "Racer's title"}}}
+	resp, body := rg.do("alice", http.MethodPost, prefix+"/s/site", form)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(fieldBox(t, body, title), "Changed by racer") {
+		t.Fatalf("%d", resp.StatusCode)
+	}
+	if h, _ := rg.client.History(t.Context(), title, 5); len(h) != 1 {
+		t.Errorf("%d writes of the title, want the rival's only", len(h))
 	}
 }
