@@ -21,7 +21,16 @@ type backends struct {
 	store runtime.Store
 	cache runtime.Cache
 	close func()
+	// dbURL and redisURL are the servers in use, empty when not; the
+	// demo's CLI steps connect to the same ones.
+	dbURL, redisURL string
 }
+
+// The Postgres schema and Redis key prefix the demo's values live under.
+const (
+	demoPGSchema    = "sysconfig_demo"
+	demoRedisPrefix = "sysconfig-demo:"
+)
 
 func env(name, def string) string {
 	if v := os.Getenv(name); v != "" {
@@ -40,19 +49,20 @@ func connect(ctx context.Context, out io.Writer) (*backends, error) {
 		fmt.Fprintf(out, "Backends: in-memory store and cache (PostgreSQL unreachable at %s: %v)\n", dbURL, err)
 		return &backends{store: memory.NewStore(), cache: memory.NewCache(), close: func() {}}, nil
 	}
-	store := pgstore.New(pool, pgstore.Options{Schema: "sysconfig_demo"})
+	store := pgstore.New(pool, pgstore.Options{Schema: demoPGSchema})
 	if err := store.EnsureSchema(ctx); err != nil {
 		pool.Close()
 		return nil, err
 	}
-	be := &backends{store: store, close: pool.Close}
+	be := &backends{store: store, close: pool.Close, dbURL: dbURL}
 	redisURL := env("SYSCONFIG_REDIS_URL", "redis://127.0.0.1:6379/0")
 	rdb, err := openRedis(ctx, redisURL)
 	if err != nil {
 		fmt.Fprintf(out, "Backends: PostgreSQL (%s), no cache (Redis unreachable at %s: %v)\n", dbURL, redisURL, err)
 		return be, nil
 	}
-	be.cache = rediscache.New(rdb, rediscache.Options{Prefix: "sysconfig-demo:"})
+	be.cache = rediscache.New(rdb, rediscache.Options{Prefix: demoRedisPrefix})
+	be.redisURL = redisURL
 	be.close = func() { _ = rdb.Close(); pool.Close() }
 	fmt.Fprintf(out, "Backends: PostgreSQL (%s, schema sysconfig_demo) and Redis (%s)\n", dbURL, redisURL)
 	return be, nil

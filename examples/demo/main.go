@@ -58,7 +58,10 @@ func run(ctx context.Context, out io.Writer) error {
 	if err := startClean(ctx, client); err != nil {
 		return err
 	}
-	return tour(ctx, out, client, generated.New(client))
+	if err := tour(ctx, out, client, generated.New(client)); err != nil {
+		return err
+	}
+	return operatorTour(ctx, out, client, be)
 }
 
 // demoKey is a fixed key for the demo only. Real deployments load theirs
