@@ -15,6 +15,7 @@ import (
 	"github.com/go-sysconfig/sysconfig/internal/configfile"
 	"github.com/go-sysconfig/sysconfig/internal/storecheck"
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // errFound is returned by plan when there are changes and by check when
@@ -23,13 +24,44 @@ var errFound = errors.New("found")
 
 // runExport writes the overrides as a config file.
 func runExport(ctx context.Context, inv *invocation) error {
+	if inv.sealed && inv.reveal {
+		return usagef("--sealed and --reveal exclude each other")
+	}
 	return inv.withSession(ctx, false, func(s *session) error {
 		vals, err := s.client.All(ctx)
 		if err != nil {
 			return err
 		}
-		return configfile.Write(inv.opts.Stdout, s.client.Schema(), vals, configfile.WriteOptions{RevealSecrets: inv.reveal})
+		opts := configfile.WriteOptions{RevealSecrets: inv.reveal}
+		if inv.sealed {
+			if opts.Sealed, err = sealedSecrets(ctx, s.store, vals); err != nil {
+				return err
+			}
+		}
+		return configfile.Write(inv.opts.Stdout, s.client.Schema(), vals, opts)
 	})
+}
+
+// sealedSecrets returns the sealed text the store holds for each secret
+// among vals that has an override.
+func sealedSecrets(ctx context.Context, store runtime.Store, vals []runtime.Value) (map[string]string, error) {
+	var paths []string
+	for _, v := range vals {
+		if v.Kind == value.KindSecret && v.Set {
+			paths = append(paths, v.Path)
+		}
+	}
+	recs, err := store.Load(ctx, paths)
+	if err != nil {
+		return nil, err
+	}
+	sealed := make(map[string]string, len(recs))
+	for _, r := range recs {
+		if r.Set {
+			sealed[r.Path] = r.Value
+		}
+	}
+	return sealed, nil
 }
 
 // runPlan prints what applying a config file would change, and saves the
@@ -120,7 +152,11 @@ func (inv *invocation) plan(ctx context.Context, s *session, name string) (plan,
 	if err != nil {
 		return plan{}, err
 	}
-	file, err := configfile.Parse(name, data, s.client.Schema())
+	var opts configfile.ParseOptions
+	if s.keys != nil {
+		opts.Open = s.keys.Open
+	}
+	file, err := configfile.Parse(name, data, s.client.Schema(), opts)
 	if err != nil {
 		return plan{}, err
 	}

@@ -126,3 +126,29 @@ func (o *operator) get(path string) string {
 	}
 	return v.Text()
 }
+
+func TestSealedExportAppliesBack(t *testing.T) {
+	o := newOperator(t)
+	o.step(0, "s3cret-pass", "set", "shop.email.smtp_password", "-", "--actor", "alice")
+	exported := o.step(0, "", "export", "--sealed").stdout
+	if strings.Contains(exported, "s3cret-pass") || !strings.Contains(exported, "smtp_password: !sealed v1:") {
+		t.Fatalf("export --sealed:\n%s", exported)
+	}
+	file := writeFile(t, "sealed.yaml", exported)
+	o.step(0, "", "plan", file) // nothing to change: the same secret
+	o.step(0, "other-pass", "set", "shop.email.smtp_password", "-", "--actor", "bob")
+	o.step(2, "", "plan", file)
+	o.step(0, "", "apply", file, "--yes")
+	v, err := o.client("testdata/shop.yaml", runtime.Options{}).Get(context.Background(), "shop.email.smtp_password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, ok := v.Value.(interface{ Reveal() string }); !ok || s.Reveal() != "s3cret-pass" {
+		t.Error("applying the sealed export did not put the secret back")
+	}
+	o.step(64, "", "export", "--sealed", "--reveal")
+	delete(o.env, "SYSCONFIG_KEYS")
+	if r := o.step(1, "", "plan", file); !strings.Contains(r.stderr, "needs the keyring") {
+		t.Errorf("plan of a sealed file without the keyring: %s", r.stderr)
+	}
+}

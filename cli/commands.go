@@ -35,8 +35,8 @@ var commands = []*command{
 		minArgs: 1, maxArgs: 1, connects: true, writes: true, flags: resetFlags, run: runReset},
 	{name: "history", synopsis: "history [PATH] [--actor A] [--since T]", summary: "list change sets, newest first, each write old → new",
 		maxArgs: 1, connects: true, flags: historyFlags, run: runHistory},
-	{name: "export", synopsis: "export [--reveal]", summary: "write the overrides as a config file (YAML), secrets left out unless revealed",
-		connects: true, flags: revealFlag, run: runExport},
+	{name: "export", synopsis: "export [--sealed | --reveal]", summary: "write the overrides as a config file (YAML), secrets left out unless sealed or revealed",
+		connects: true, flags: exportFlags, run: runExport},
 	{name: "plan", synopsis: "plan FILE [--prune] [--out PLANFILE]", summary: "show what applying a config file would change (exit 2 when something)",
 		minArgs: 1, maxArgs: 1, connects: true, flags: planFlags, run: runPlan},
 	{name: "apply", synopsis: "apply FILE|PLANFILE [--prune] [--yes]", summary: "apply a config file in one transaction, all or nothing",
@@ -116,6 +116,11 @@ func historyFlags(fs *flag.FlagSet, inv *invocation) {
 	fs.StringVar(&inv.since, "since", "", "only change sets at or after `T`: RFC 3339 (2026-05-01T10:00:00Z) or a duration ago (2h)")
 	fs.IntVar(&inv.limit, "limit", 0, "at most `N` change sets (default 50)")
 	fs.Func("before", "only change sets older than `VERSION`, to page", int64Flag(&inv.before))
+}
+
+func exportFlags(fs *flag.FlagSet, inv *invocation) {
+	revealFlag(fs, inv)
+	fs.BoolVar(&inv.sealed, "sealed", false, "export secrets as the store keeps them, sealed: apply reads them back with the keyring")
 }
 
 func planFlags(fs *flag.FlagSet, inv *invocation) {

@@ -37,7 +37,7 @@ type invocation struct {
 	limit                  int
 	before                 int64
 	force                  []string
-	prune, yes             bool
+	prune, yes, sealed     bool
 	planOut                string
 
 	args []string

@@ -14,6 +14,7 @@ import (
 	"github.com/go-sysconfig/sysconfig/internal/hostile"
 	"github.com/go-sysconfig/sysconfig/runtime"
 	"github.com/go-sysconfig/sysconfig/runtime/configtest"
+	"github.com/go-sysconfig/sysconfig/runtime/keyring"
 	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
@@ -71,7 +72,7 @@ func TestExportReadsBackAsTheSameValues(t *testing.T) {
 			configtest.Override(t, client, waitF, 90*time.Second)
 
 			text := export(t, client, configfile.WriteOptions{RevealSecrets: true})
-			file, err := configfile.Parse("export.yaml", []byte(text), testApp)
+			file, err := configfile.Parse("export.yaml", []byte(text), testApp, configfile.ParseOptions{})
 			if err != nil {
 				t.Fatalf("%v\nin:\n%s", err, text)
 			}
@@ -128,7 +129,7 @@ func TestParseReportsEveryProblemAtItsPosition(t *testing.T) {
 		"  shipping: {}",      // 14: unknown section
 		"other: {}",           // 15: another app
 	}, "\n")
-	_, err := configfile.Parse("f.yaml", []byte(file), testApp)
+	_, err := configfile.Parse("f.yaml", []byte(file), testApp, configfile.ParseOptions{})
 	var list configfile.ErrorList
 	if !errors.As(err, &list) {
 		t.Fatalf("Parse: %v, want an ErrorList", err)
@@ -189,7 +190,7 @@ func TestHostileValuesAtTheFileDoor(t *testing.T) {
 				continue
 			}
 			doc := "door:\n  all:\n    " + kind.String() + ": " + quoted(in.Text) + "\n"
-			file, err := configfile.Parse("f.yaml", []byte(doc), doorSchema)
+			file, err := configfile.Parse("f.yaml", []byte(doc), doorSchema, configfile.ParseOptions{})
 			if accepted := err == nil && len(file.Values) == 1; accepted != in.OK {
 				t.Errorf("%s %s: accepted = %v, want %v (%v)", kind, in.Name, accepted, in.OK, err)
 				continue
@@ -230,7 +231,7 @@ func quoted(s string) string {
 func TestDjangoSysconfigExportsAreRead(t *testing.T) {
 	doc := `{"version": 1, "config": {"shop": {"site": {"title": "From Django", "langs": ["en", "de"]},
 		"limits": {"size": 30, "on": true, "price": "12.50", "rate": 0.25, "wait": "2m"}}}}`
-	file, err := configfile.Parse("django.json", []byte(doc), testApp)
+	file, err := configfile.Parse("django.json", []byte(doc), testApp, configfile.ParseOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +245,7 @@ func TestDjangoSysconfigExportsAreRead(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("read %v, want %v", got, want)
 	}
-	if _, err := configfile.Parse("django.json", []byte(`{"version": 2, "config": {"shop": {}}}`), testApp); err == nil {
+	if _, err := configfile.Parse("django.json", []byte(`{"version": 2, "config": {"shop": {}}}`), testApp, configfile.ParseOptions{}); err == nil {
 		t.Error("a version 2 export was read")
 	}
 }
@@ -255,7 +256,7 @@ func TestPlanAndApply(t *testing.T) {
 	configtest.Override(t, client, sizeF, 48)
 	configtest.Override(t, client, themeF, "dark")
 	configtest.Override(t, client, tokenF, value.NewSecret("old-secret"))
-	file, err := configfile.Parse("f.yaml", []byte("shop:\n  site:\n    title: New\n    token: new-secret\n  limits:\n    size: 48\n    wait: 90s\n"), testApp)
+	file, err := configfile.Parse("f.yaml", []byte("shop:\n  site:\n    title: New\n    token: new-secret\n  limits:\n    size: 48\n    wait: 90s\n"), testApp, configfile.ParseOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,5 +299,48 @@ func TestPlanAndApply(t *testing.T) {
 	}
 	if got, _ := tokenF.Get(ctx, client); got.Reveal() != "new-secret" {
 		t.Error("the secret was not applied")
+	}
+}
+
+func TestSealedSecretsReadBackWithTheKeyring(t *testing.T) {
+	line, err := keyring.Generate("k1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := keyring.Parse(line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed, err := keys.Seal("shop.site.token", "s3cret-canary")
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := configtest.New(t, testApp)
+	configtest.Override(t, client, tokenF, value.NewSecret("s3cret-canary"))
+	var buf bytes.Buffer
+	if err := configfile.Write(&buf, testApp, all(t, client), configfile.WriteOptions{
+		Sealed: map[string]string{"shop.site.token": sealed}}); err != nil {
+		t.Fatal(err)
+	}
+	text := buf.String()
+	if strings.Contains(text, "s3cret-canary") || !strings.Contains(text, "token: !sealed "+sealed) {
+		t.Fatalf("a sealed export:\n%s", text)
+	}
+	file, err := configfile.Parse("f.yaml", []byte(text), testApp, configfile.ParseOptions{Open: keys.Open})
+	if err != nil || len(file.Values) != 1 || file.Values[0].Text != "s3cret-canary" {
+		t.Fatalf("read back: %v, %v", file.Values, err)
+	}
+	for name, opts := range map[string]configfile.ParseOptions{
+		"no keyring": {},
+		"other key":  {Open: func(path, s string) (string, error) { return keys.Open("shop.site.other", s) }},
+	} {
+		_, err := configfile.Parse("f.yaml", []byte(text), testApp, opts)
+		if err == nil || strings.Contains(err.Error(), "s3cret-canary") || strings.Contains(err.Error(), sealed) {
+			t.Errorf("%s: %v, want a refusal quoting neither plaintext nor ciphertext", name, err)
+		}
+	}
+	if _, err := configfile.Parse("f.yaml", []byte("shop:\n  site:\n    title: !sealed "+sealed+"\n"), testApp,
+		configfile.ParseOptions{Open: keys.Open}); err == nil {
+		t.Error("a sealed value was taken for a field that is not a secret")
 	}
 }

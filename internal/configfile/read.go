@@ -18,8 +18,12 @@ import (
 // sections and fields must exist, and every value must parse and pass its
 // field's validators. A problem is reported in an ErrorList holding every
 // problem found, each at its position; no message quotes a value.
-func Parse(name string, data []byte, schema *runtime.Schema) (File, error) {
-	r := &reader{name: name, schema: schema}
+//
+// A secret may be given sealed, as an export with WriteOptions.Sealed
+// writes it ("!sealed v1:..."): opts.Open opens it, and the plaintext is
+// checked and taken as its value.
+func Parse(name string, data []byte, schema *runtime.Schema, opts ParseOptions) (File, error) {
+	r := &reader{name: name, schema: schema, open: opts.Open}
 	root, ok := r.document(data)
 	if !ok {
 		return File{}, r.errs.err()
@@ -33,10 +37,21 @@ func Parse(name string, data []byte, schema *runtime.Schema) (File, error) {
 	return file, r.errs.err()
 }
 
+// ParseOptions adjusts how Parse reads a file.
+type ParseOptions struct {
+	// Open opens a sealed secret (runtime.Sealer's Open, a keyring's);
+	// without it a sealed value is refused.
+	Open func(path, sealed string) (string, error)
+}
+
+// sealedTag marks a secret's sealed value in a file.
+const sealedTag = "!sealed"
+
 // reader holds what Parse has found so far.
 type reader struct {
 	name   string
 	schema *runtime.Schema
+	open   func(path, sealed string) (string, error)
 	errs   ErrorList
 }
 
@@ -179,6 +194,8 @@ func (r *reader) fields(sec *runtime.Section, n *yaml.Node, file *File) {
 // text returns the value of node n in d's kind's text form.
 func (r *reader) text(d runtime.Descriptor, n *yaml.Node) (string, bool) {
 	switch {
+	case n.Kind == yaml.ScalarNode && n.Tag == sealedTag:
+		return r.unseal(d, n)
 	case n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null":
 		r.errorf(n, "%s: null is not a value; leave the field out of the file to leave it alone", d.Path())
 	case n.Kind == yaml.ScalarNode:
@@ -187,6 +204,23 @@ func (r *reader) text(d runtime.Descriptor, n *yaml.Node) (string, bool) {
 		return r.listText(d, n)
 	default:
 		r.errorf(n, "%s: a %s value must be written as a single value, not a %s", d.Path(), d.Kind(), nodeKind(n))
+	}
+	return "", false
+}
+
+// unseal returns the plaintext of a sealed secret.
+func (r *reader) unseal(d runtime.Descriptor, n *yaml.Node) (string, bool) {
+	switch {
+	case d.Kind() != value.KindSecret:
+		r.errorf(n, "%s: only a secret's value can be sealed", d.Path())
+	case r.open == nil:
+		r.errorf(n, "%s: a sealed value needs the keyring to be read", d.Path())
+	default:
+		text, err := r.open(d.Path(), n.Value)
+		if err == nil {
+			return text, true
+		}
+		r.errorf(n, "%s: %v", d.Path(), err)
 	}
 	return "", false
 }

@@ -16,6 +16,10 @@ type WriteOptions struct {
 	// then hold: a client with the keyring reads them). By default they are
 	// left out, and a comment names the ones that are set.
 	RevealSecrets bool
+	// Sealed holds, by path, the sealed text of secrets to export sealed
+	// (as the store keeps them: bound to their path and the keyring), which
+	// Parse reads back with the keyring. A secret in neither is left out.
+	Sealed map[string]string
 }
 
 // Write writes the overrides among values (as Client.All returns them) as
@@ -34,6 +38,9 @@ func Write(w io.Writer, schema *runtime.Schema, values []runtime.Value, opts Wri
 			v, ok := byPath[d.Path()]
 			switch {
 			case !ok || !v.Set:
+			case v.Kind == value.KindSecret && !opts.RevealSecrets && opts.Sealed[d.Path()] != "":
+				fields.Content = append(fields.Content, key(d.Name()),
+					&yaml.Node{Kind: yaml.ScalarNode, Tag: sealedTag, Value: opts.Sealed[d.Path()]})
 			case v.Kind == value.KindSecret && !opts.RevealSecrets:
 				hidden = append(hidden, d.Path())
 			default:
