@@ -43,6 +43,8 @@ var commands = []*command{
 		minArgs: 1, maxArgs: 1, connects: true, writes: true, flags: applyFlags, run: runApply},
 	{name: "check", synopsis: "check", summary: "check every stored override against the schema file (exit 2 when some fail)",
 		connects: true, run: runCheck},
+	{name: "serve", synopsis: "serve [--listen ADDR] [--allow-host HOST] [--read-only]", summary: "serve the admin page for one operator, behind a token login",
+		connects: true, writes: true, flags: serveFlags, run: runServe},
 	{name: "revert", synopsis: "revert PATH@VERSION | CHANGE-ID [--force PATH...]", summary: "put a path back to its value at a version, or undo a change set",
 		minArgs: 1, maxArgs: 1, connects: true, writes: true, flags: revertFlags, run: runRevert},
 }
@@ -131,6 +133,15 @@ func planFlags(fs *flag.FlagSet, inv *invocation) {
 func applyFlags(fs *flag.FlagSet, inv *invocation) {
 	fs.BoolVar(&inv.prune, "prune", false, "also reset every override the file leaves out")
 	fs.BoolVar(&inv.yes, "yes", false, "apply without asking (otherwise stdin must answer yes)")
+}
+
+func serveFlags(fs *flag.FlagSet, inv *invocation) {
+	fs.StringVar(&inv.listen, "listen", "127.0.0.1:8080", "the `address` to listen on (loopback by default)")
+	fs.Func("allow-host", "also answer as this `host` (name or name:port; repeatable), e.g. behind a proxy", func(h string) error {
+		inv.allowHosts = append(inv.allowHosts, h)
+		return nil
+	})
+	fs.BoolVar(&inv.readOnly, "read-only", false, "show the values and history; change nothing")
 }
 
 func revertFlags(fs *flag.FlagSet, inv *invocation) {

@@ -39,6 +39,9 @@ type invocation struct {
 	force                  []string
 	prune, yes, sealed     bool
 	planOut                string
+	listen                 string
+	allowHosts             []string
+	readOnly               bool
 
 	args []string
 }
