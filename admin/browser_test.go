@@ -36,6 +36,7 @@ import (
 	"github.com/go-sysconfig/sysconfig/runtime/memory"
 )
 
+// updateScreenshot makes TestBrowserScreenshot rewrite screenshotFile.
 var updateScreenshot = flag.Bool("update-screenshot", false, "rewrite docs/admin.png from TestBrowserScreenshot")
 
 // screenshotFile is the README's picture of a section page.
