@@ -29,12 +29,32 @@ type fieldView struct {
 	Pinned  string // the variable that pins the field in this process
 	// Editable: the user may change it and it is not pinned.
 	Editable bool
-	Choices  []string
+	Choices  []choiceView
 	Hints    hintView
 	Reset    bool   // the reset-to-default box was ticked
 	Action   string // a secret's: leave, replace or clear
 	Errors   []string
 	Theirs   *theirs
+}
+
+// choiceView is one choice of a select field: its value and its label
+// (the value when the schema gives none).
+type choiceView struct {
+	Value, Label string
+}
+
+// choicesOf returns the choices of d with their labels.
+func choicesOf(d runtime.Descriptor) []choiceView {
+	labels := d.Meta().ChoiceLabels
+	var out []choiceView
+	for _, c := range d.Choices() {
+		label := labels[c]
+		if label == "" {
+			label = c
+		}
+		out = append(out, choiceView{Value: c, Label: label})
+	}
+	return out
 }
 
 // theirs is the value someone else saved after the form was rendered.
@@ -70,7 +90,7 @@ func newField(d runtime.Descriptor, v runtime.Value, a Access) fieldView {
 		Path: d.Path(), ID: "f-" + d.Path(), Label: m.Label, Description: m.Description,
 		Kind: d.Kind().String(), Default: d.DefaultText(), Deprecated: m.Deprecated,
 		Control: controls[d.Kind()], Version: v.Version, Changed: v.Set,
-		Editable: a >= Edit, Choices: d.Choices(), Hints: hintsOf(d), Action: "leave",
+		Editable: a >= Edit, Choices: choicesOf(d), Hints: hintsOf(d), Action: "leave",
 	}
 	if f.Label == "" {
 		f.Label = d.Name()

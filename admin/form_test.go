@@ -103,7 +103,7 @@ func TestControls(t *testing.T) {
 		{site, title, `<input type="text" id="f-shop.site.title" name="v:shop.site.title" value="My Shop" minlength="3" maxlength="80" required>`},
 		{site, tagline, `<textarea id="f-shop.site.tagline"`},
 		{site, maint, `<input type="checkbox" id="f-shop.site.maintenance_mode" name="v:shop.site.maintenance_mode" value="true">`},
-		{site, theme, `<option value="light" selected>light</option>`},
+		{site, theme, `<option value="light" selected>Light</option><option value="dark">Dark</option><option value="high-contrast">High contrast</option>`},
 		{site, langs, "(one item per line)</label>\n<textarea id=\"f-shop.site.languages\" name=\"v:shop.site.languages\" rows=\"4\">en\nfr</textarea>"},
 		{limits, pageSize, `type="number"`},
 		{limits, generated.LimitsMaxCartItemsField.Path(), `step="1" min="1" max="1000"`},

@@ -112,15 +112,20 @@ type SiteTheme string
 
 // The values of SiteTheme.
 const (
-	SiteThemeLight        SiteTheme = "light"         // Light
-	SiteThemeDark         SiteTheme = "dark"          // Dark
-	SiteThemeHighContrast SiteTheme = "high-contrast" // High contrast
+	SiteThemeLight        SiteTheme = "light"
+	SiteThemeDark         SiteTheme = "dark"
+	SiteThemeHighContrast SiteTheme = "high-contrast"
 )
 
 // SiteThemeField declares shop.site.theme.
 var SiteThemeField = runtime.SelectField("theme", SiteThemeLight, []SiteTheme{SiteThemeLight, SiteThemeDark, SiteThemeHighContrast}, runtime.Meta{
 	Label:       "Colour theme",
 	Description: "The colour theme visitors see first.",
+	ChoiceLabels: map[string]string{
+		string(SiteThemeLight):        "Light",
+		string(SiteThemeDark):         "Dark",
+		string(SiteThemeHighContrast): "High contrast",
+	},
 })
 
 // Theme returns the value of [SiteThemeField].

@@ -118,6 +118,10 @@ type Meta struct {
 	// Env, when not empty, names the environment variable that pins the
 	// field (see Options.Env) instead of value.EnvVar of its path.
 	Env string
+	// ChoiceLabels are the labels of a select field's choices, by value,
+	// for tools such as the admin page; a choice without one is shown as
+	// its value.
+	ChoiceLabels map[string]string
 }
 
 // Descriptor is the untyped view of a field, for tools such as the CLI, the

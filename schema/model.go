@@ -81,6 +81,21 @@ func (f *Field) EnvVar() string {
 	return value.EnvVar(f.Path)
 }
 
+// ChoiceLabels returns the labels of the field's choices that say more
+// than their values, by value, or nil when none does.
+func (f *Field) ChoiceLabels() map[string]string {
+	var labels map[string]string
+	for _, c := range f.Choices {
+		if c.Label != "" && c.Label != c.Value {
+			if labels == nil {
+				labels = map[string]string{}
+			}
+			labels[c.Value] = c.Label
+		}
+	}
+	return labels
+}
+
 // Choice is one allowed value of a select field.
 type Choice struct {
 	Value string

@@ -64,7 +64,8 @@ func (f *Field) Runtime() runtime.Descriptor {
 
 // runtimeMeta is the field's runtime.Meta.
 func (f *Field) runtimeMeta() runtime.Meta {
-	meta := runtime.Meta{Label: f.Label, Description: f.Description, Deprecated: f.Deprecated, Env: f.Env}
+	meta := runtime.Meta{Label: f.Label, Description: f.Description, Deprecated: f.Deprecated, Env: f.Env,
+		ChoiceLabels: f.ChoiceLabels()}
 	for _, v := range f.Validators {
 		meta.Validators = append(meta.Validators, v.Runtime())
 	}

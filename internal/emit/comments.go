@@ -125,10 +125,6 @@ func prefixLines(lines []string) []string {
 	return out
 }
 
-// oneLine flattens text for a trailing comment: whitespace runs, newlines
-// included, become single spaces.
-func oneLine(text string) string { return strings.Join(strings.Fields(text), " ") }
-
 // sentence ends text with a period unless it already ends with
 // punctuation.
 func sentence(text string) string {

@@ -55,7 +55,11 @@ var SiteTitleField = runtime.StringField("title", "My Shop", runtime.Meta{
 })`)
 	check(t, "select", g.descriptor(field(t, s, "site.theme")), `
 // SiteThemeField declares shop.site.theme.
-var SiteThemeField = runtime.SelectField("theme", SiteThemeDark, []SiteTheme{SiteThemeLight, SiteThemeDark}, runtime.Meta{})`)
+var SiteThemeField = runtime.SelectField("theme", SiteThemeDark, []SiteTheme{SiteThemeLight, SiteThemeDark}, runtime.Meta{
+	ChoiceLabels: map[string]string{
+		string(SiteThemeLight): "Light theme",
+	},
+})`)
 	check(t, "int", g.descriptor(field(t, s, "checkout.max_items")), `
 // CheckoutMaxItemsField declares shop.checkout.max_items.
 var CheckoutMaxItemsField = runtime.IntField("max_items", 50, runtime.Meta{
@@ -99,7 +103,7 @@ type SiteTheme string`)
 	check(t, "consts", enumConsts(f), `
 // The values of SiteTheme.
 const (
-	SiteThemeLight SiteTheme = "light" // Light theme
+	SiteThemeLight SiteTheme = "light"
 	SiteThemeDark  SiteTheme = "dark"
 )`)
 }

@@ -61,21 +61,17 @@ func enumType(f *schema.Field) *jen.Statement {
 		Line().Type().Id(f.EnumType()).String()
 }
 
-// enumConsts declares one constant per choice, labelled when the label says
-// more than the value:
+// enumConsts declares one constant per choice (their labels are in the
+// descriptor's Meta, written once):
 //
 //	const (
-//		SiteThemeLight SiteTheme = "light" // Light theme
+//		SiteThemeLight SiteTheme = "light"
 //		SiteThemeDark  SiteTheme = "dark"
 //	)
 func enumConsts(f *schema.Field) *jen.Statement {
 	defs := make([]jen.Code, len(f.Choices))
 	for i, c := range f.Choices {
-		def := jen.Id(f.ConstName(c)).Id(f.EnumType()).Op("=").Lit(c.Value)
-		if label := oneLine(c.Label); label != "" && label != c.Value {
-			def.Comment(label)
-		}
-		defs[i] = def
+		defs[i] = jen.Id(f.ConstName(c)).Id(f.EnumType()).Op("=").Lit(c.Value)
 	}
 	return doc(fmt.Sprintf("The values of %s.", f.EnumType())).Line().Const().Defs(defs...)
 }
@@ -150,10 +146,29 @@ func (g *gen) meta(f *schema.Field) *jen.Statement {
 	if f.Env != "" {
 		add("Env", jen.Lit(f.Env))
 	}
+	if labels := f.ChoiceLabels(); labels != nil {
+		add("ChoiceLabels", choiceLabels(f, labels))
+	}
 	if len(keys) == 0 {
 		return jen.Qual(runtimePkg, "Meta").Values()
 	}
 	return jen.Qual(runtimePkg, "Meta").Custom(multiLine, keys...)
+}
+
+// choiceLabels writes a select field's labels, one per line, keyed by the
+// choices' constants in the schema's order:
+//
+//	map[string]string{
+//		string(SiteThemeLight): "Light",
+//	}
+func choiceLabels(f *schema.Field, labels map[string]string) *jen.Statement {
+	var items []jen.Code
+	for _, c := range f.Choices {
+		if label, ok := labels[c.Value]; ok {
+			items = append(items, jen.String().Call(jen.Id(f.ConstName(c))).Op(":").Lit(label))
+		}
+	}
+	return jen.Map(jen.String()).String().Custom(multiLine, items...)
 }
 
 // sectionType declares the struct holding the section's accessors:

@@ -27,15 +27,20 @@ type SiteTheme string
 
 // The values of SiteTheme.
 const (
-	SiteThemeLight        SiteTheme = "light"         // Light theme
-	SiteThemeDark         SiteTheme = "dark"          // Dark theme
-	SiteThemeHighContrast SiteTheme = "high-contrast" // High contrast
+	SiteThemeLight        SiteTheme = "light"
+	SiteThemeDark         SiteTheme = "dark"
+	SiteThemeHighContrast SiteTheme = "high-contrast"
 )
 
 // SiteThemeField declares shop.site.theme.
 var SiteThemeField = runtime.SelectField("theme", SiteThemeDark, []SiteTheme{SiteThemeLight, SiteThemeDark, SiteThemeHighContrast}, runtime.Meta{
 	Label:       "Colour theme",
 	Description: "The theme visitors see first.",
+	ChoiceLabels: map[string]string{
+		string(SiteThemeLight):        "Light theme",
+		string(SiteThemeDark):         "Dark theme",
+		string(SiteThemeHighContrast): "High contrast",
+	},
 })
 
 // Theme returns the value of [SiteThemeField].
@@ -88,15 +93,19 @@ type SiteSize string
 
 // The values of SiteSize.
 const (
-	SiteSizeS  SiteSize = "s" // Small
+	SiteSizeS  SiteSize = "s"
 	SiteSizeM  SiteSize = "m"
-	SiteSizeXl SiteSize = "xl" // Extra large
+	SiteSizeXl SiteSize = "xl"
 )
 
 // SiteSizeField declares shop.site.size.
 var SiteSizeField = runtime.SelectField("size", SiteSizeM, []SiteSize{SiteSizeS, SiteSizeM, SiteSizeXl}, runtime.Meta{
 	Label:      "Size",
 	Validators: []value.Validator{value.OneOf("s", "m")},
+	ChoiceLabels: map[string]string{
+		string(SiteSizeS):  "Small",
+		string(SiteSizeXl): "Extra\nlarge",
+	},
 })
 
 // Size returns the value of [SiteSizeField].
