@@ -146,14 +146,7 @@ func (f *Field[T]) Choices() []string { return slices.Clone(f.info.choices) }
 // Parse turns operator text into a typed value (a T) and validates it, as
 // Validate does.
 func (f *Field[T]) Parse(text string) (any, error) {
-	v, err := f.info.parse(text)
-	if err != nil {
-		return nil, &ValidationError{Path: f.info.path, Problems: []string{err.Error()}}
-	}
-	if err := f.info.validate(v, DefaultMaxValueSize); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return f.info.parseValid(text, DefaultMaxValueSize)
 }
 
 // Validate checks v as a write would: value.Check, a size of at most

@@ -43,12 +43,9 @@ func loadPins(schema *Schema, env func(string) (string, bool), maxSize int) (pin
 		if !ok {
 			continue
 		}
-		v, err := f.parse(text)
-		if err != nil {
-			return nil, &EnvError{Variable: f.envVar(), Path: f.path, Problems: []string{err.Error()}}
-		}
+		v, err := f.parseValid(text, maxSize)
 		var invalid *ValidationError
-		if errors.As(f.validate(v, maxSize), &invalid) {
+		if errors.As(err, &invalid) {
 			return nil, &EnvError{Variable: f.envVar(), Path: f.path, Problems: invalid.Problems}
 		}
 		if p == nil {

@@ -181,6 +181,20 @@ func (f *fieldInfo) parse(text string) (any, error) {
 	return f.fromBase(v), nil
 }
 
+// parseValid parses text written at a door and checks the value as every
+// door does (parse, then validate with values of at most maxSize bytes),
+// reporting any problem as a *ValidationError.
+func (f *fieldInfo) parseValid(text string, maxSize int) (any, error) {
+	v, err := f.parse(text)
+	if err != nil {
+		return nil, &ValidationError{Path: f.path, Problems: []string{err.Error()}}
+	}
+	if err := f.validate(v, maxSize); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
 // decodeText turns stored text into the field's typed value, without the
 // checks of the doors, so that a value stored before a check existed still
 // reads; a select value must still be one of the choices.

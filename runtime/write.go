@@ -134,14 +134,10 @@ func (c *Client) prepareOne(u Update) (*fieldInfo, Write, error) {
 
 // valueOf returns the update's typed value, validated.
 func (c *Client) valueOf(f *fieldInfo, u Update) (any, error) {
-	v := u.value
 	if u.fromText {
-		var err error
-		if v, err = f.parse(u.text); err != nil {
-			return nil, &ValidationError{Path: f.path, Problems: []string{err.Error()}}
-		}
+		return f.parseValid(u.text, c.opts.MaxValueSize)
 	}
-	return v, f.validate(v, c.opts.MaxValueSize)
+	return u.value, f.validate(u.value, c.opts.MaxValueSize)
 }
 
 // storeError wraps a store failure in an *UnavailableError; a conflict,
