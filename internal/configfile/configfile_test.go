@@ -184,11 +184,20 @@ var doorSchema = func() *runtime.Schema {
 // table, as text, as a field's value in a file: Parse takes exactly the
 // ones every other door takes, with the same canonical text.
 func TestHostileValuesAtTheFileDoor(t *testing.T) {
+	tried := map[value.Kind]int{}
+	defer func() {
+		for _, k := range value.Kinds() {
+			if tried[k] == 0 {
+				t.Errorf("no hostile input of kind %s was tried", k)
+			}
+		}
+	}()
 	for kind, inputs := range hostile.Inputs() {
 		for _, in := range inputs {
 			if in.NoText {
 				continue
 			}
+			tried[kind]++
 			doc := "door:\n  all:\n    " + kind.String() + ": " + quoted(in.Text) + "\n"
 			file, err := configfile.Parse("f.yaml", []byte(doc), doorSchema, configfile.ParseOptions{})
 			if accepted := err == nil && len(file.Values) == 1; accepted != in.OK {

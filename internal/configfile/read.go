@@ -236,7 +236,7 @@ func (r *reader) listText(d runtime.Descriptor, n *yaml.Node) (string, bool) {
 		}
 		items = append(items, it.Value)
 	}
-	return jsonText(items), true
+	return value.Format(value.KindStringList, items), true
 }
 
 // canonical checks text as a write of d would, reporting its problems at

@@ -1,7 +1,6 @@
 package configfile
 
 import (
-	"encoding/json"
 	"io"
 	"strings"
 
@@ -91,10 +90,4 @@ func valueNode(v runtime.Value) *yaml.Node {
 		n.Style = yaml.LiteralStyle
 	}
 	return n
-}
-
-// jsonText returns items as a string_list's text form.
-func jsonText(items []string) string {
-	b, _ := json.Marshal(items) // cannot fail for []string
-	return string(b)
 }
