@@ -23,7 +23,11 @@ type changeView struct {
 	ID, Actor, Reason, Source, Reverts string
 	At                                 time.Time
 	Writes                             []writeView
-	// CanRevert: the user may change every path the change wrote.
+	// Revealed are the secrets the change showed an operator in
+	// plaintext (runtime.Client.RecordReveal) that the user may see.
+	Revealed []string
+	// CanRevert: the change wrote something, and the user may change
+	// every path it wrote.
 	CanRevert bool
 }
 
@@ -69,11 +73,12 @@ func (h *handler) visiblePath(path string, g Grant) bool {
 	return h.client.Exists(path) && g.Access(path) > NoAccess
 }
 
-// changeOf returns cs as g may see it, with only the writes of only (a
-// path) when it is not empty; false when g may see none of its writes.
+// changeOf returns cs as g may see it, with only the writes and reveals
+// of only (a path) when it is not empty; false when g may see none of
+// them.
 func (h *handler) changeOf(cs runtime.ChangeSet, g Grant, only string) (changeView, bool) {
 	c := changeView{ID: cs.ID, Actor: cs.Actor, Reason: cs.Reason, Source: string(cs.Source),
-		Reverts: cs.Reverts, At: cs.At, CanRevert: true}
+		Reverts: cs.Reverts, At: cs.At, CanRevert: len(cs.Writes) > 0}
 	if c.Source == "" {
 		c.Source = string(runtime.FromAPI)
 	}
@@ -86,7 +91,12 @@ func (h *handler) changeOf(cs runtime.ChangeSet, g Grant, only string) (changeVi
 				Version: a.New.Version, CanRevert: edit})
 		}
 	}
-	return c, len(c.Writes) > 0
+	for _, p := range cs.Revealed {
+		if (only == "" || p == only) && h.visiblePath(p, g) {
+			c.Revealed = append(c.Revealed, p)
+		}
+	}
+	return c, len(c.Writes) > 0 || len(c.Revealed) > 0
 }
 
 // shown returns a record's value as history shows it: its canonical text

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/go-sysconfig/sysconfig/admin"
+	"github.com/go-sysconfig/sysconfig/generated"
 	"github.com/go-sysconfig/sysconfig/runtime"
 )
 
@@ -80,5 +81,34 @@ func TestRevertRefusals(t *testing.T) {
 	}
 	if rg.value(title).Value != "Changed" {
 		t.Error("reverted")
+	}
+}
+
+// TestHistoryShowsReveals: a reveal recorded by an operator tool is in the
+// history, to those who may see the secret, with no revert link; a user
+// who may not see the field does not see that it was revealed.
+func TestHistoryShowsReveals(t *testing.T) {
+	rg := newRig(t, admin.Options{})
+	pw := generated.EmailSMTPPasswordField.Path()
+	rg.set(pw, plaintext)
+	ctx := runtime.WithChangeInfo(t.Context(), runtime.ChangeInfo{Actor: "carol", Reason: "ticket 42", Source: runtime.FromCLI})
+	id, err := rg.client.RecordReveal(ctx, pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := rg.do("alice", http.MethodGet, prefix+"/history/"+pw, nil)
+	if !strings.Contains(body, "carol") {
+		t.Fatalf("the field's history lacks the reveal:\n%s", body)
+	}
+	article := body[strings.Index(body, "carol"):]
+	article = article[:strings.Index(article, "</article>")]
+	if !strings.Contains(article, "Shown in plaintext") || !strings.Contains(article, pw) || !strings.Contains(article, "ticket 42") {
+		t.Errorf("the reveal in the field's history:\n%s", article)
+	}
+	if strings.Contains(article, "revert?") || strings.Contains(body, "change="+id) {
+		t.Error("a reveal is offered for revert")
+	}
+	if _, body := rg.do("sam", http.MethodGet, prefix+"/history", nil); strings.Contains(body, "carol") {
+		t.Error("a user who may not see the secret sees that it was revealed")
 	}
 }

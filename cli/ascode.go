@@ -33,6 +33,9 @@ func runExport(ctx context.Context, inv *invocation) error {
 			return err
 		}
 		opts := configfile.WriteOptions{RevealSecrets: inv.reveal}
+		if err := inv.recordReveal(ctx, s.client, storedSecrets(vals)); err != nil {
+			return err
+		}
 		if inv.sealed {
 			if opts.Sealed, err = sealedSecrets(ctx, s.store, vals); err != nil {
 				return err

@@ -20,6 +20,9 @@ func runHistory(ctx context.Context, inv *invocation) error {
 		if err != nil {
 			return err
 		}
+		if err := inv.recordReveal(ctx, s.client, writtenSecrets(s.client.Schema(), sets)); err != nil {
+			return err
+		}
 		return inv.writeChanges(sets, false)
 	})
 }

@@ -26,7 +26,7 @@ var commands = []*command{
 	{name: "migrate", synopsis: "migrate [--print]", summary: "create or upgrade the store's tables; --print shows the SQL instead",
 		connects: true, flags: migrateFlags, run: runMigrate},
 	{name: "get", synopsis: "get PATH", summary: "show a field's value",
-		minArgs: 1, maxArgs: 1, connects: true, flags: revealFlag, run: runGet},
+		minArgs: 1, maxArgs: 1, connects: true, flags: revealerFlags, run: runGet},
 	{name: "list", synopsis: "list [SECTION] [--changed]", summary: "show every field's value, or a section's",
 		maxArgs: 1, connects: true, flags: listFlags, run: runList},
 	{name: "set", synopsis: "set PATH VALUE|- [--if-version N] [--dry-run]", summary: "validate and store a value (- reads it from stdin)",
@@ -74,11 +74,12 @@ environment (each also a flag):
   %s      the Redis URL; without it, Postgres alone (--redis-url)
   %s   the Redis key prefix of the app's cache (--redis-prefix)
   %s         the schema file (--schema; default sysconfig.yaml)
+  %s          the actor the audit trail records (--actor; default: the OS user)
   SYSCONFIG_KEYS           the keyring, needed for secrets
 
 exit codes: 0 success, 1 error (nothing written), 64 usage
 run "sysconfig help COMMAND" for a command's flags
-`, envDatabaseURL, envPGSchema, envRedisURL, envRedisPrefix, envSchema)
+`, envDatabaseURL, envPGSchema, envRedisURL, envRedisPrefix, envSchema, envActor)
 }
 
 // writeCommandUsage writes one command's help, with its flags.
@@ -93,12 +94,24 @@ func migrateFlags(fs *flag.FlagSet, inv *invocation) {
 	fs.BoolVar(&inv.print, "print", false, "print the SQL of every migration, then of the functions, for your own migration tool")
 }
 
+// revealFlag adds --reveal, and --reason, which the audit trail records
+// with the reveal. Commands that write have --reason already.
 func revealFlag(fs *flag.FlagSet, inv *invocation) {
-	fs.BoolVar(&inv.reveal, "reveal", false, "show secrets in plaintext (needs SYSCONFIG_KEYS)")
+	fs.BoolVar(&inv.reveal, "reveal", false, "show secrets in plaintext (needs SYSCONFIG_KEYS); recorded in the audit trail")
+	if fs.Lookup("reason") == nil {
+		fs.StringVar(&inv.reason, "reason", "", "why secrets are revealed, recorded in the audit trail with --reveal")
+	}
+}
+
+// revealerFlags adds --reveal and --reason, and --actor: who is shown the
+// secrets, recorded in the audit trail.
+func revealerFlags(fs *flag.FlagSet, inv *invocation) {
+	revealFlag(fs, inv)
+	actorFlag(fs, inv, "who is shown the secrets with --reveal, recorded in the audit trail")
 }
 
 func listFlags(fs *flag.FlagSet, inv *invocation) {
-	revealFlag(fs, inv)
+	revealerFlags(fs, inv)
 	fs.BoolVar(&inv.changed, "changed", false, "only fields with an override")
 }
 
@@ -121,7 +134,7 @@ func historyFlags(fs *flag.FlagSet, inv *invocation) {
 }
 
 func exportFlags(fs *flag.FlagSet, inv *invocation) {
-	revealFlag(fs, inv)
+	revealerFlags(fs, inv)
 	fs.BoolVar(&inv.sealed, "sealed", false, "export secrets as the store keeps them, sealed: apply reads them back with the keyring")
 }
 

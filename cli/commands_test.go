@@ -66,9 +66,11 @@ func TestSecretRoundTrip(t *testing.T) {
 	o := newOperator(t)
 	o.step(0, secret, "set", "shop.email.smtp_password", "-", "--actor", "alice")
 	o.step(0, "", "get", "shop.email.smtp_password")
-	r := o.step(0, "", "get", "shop.email.smtp_password", "--reveal", "-o", "json")
+	r := o.step(0, "", "get", "shop.email.smtp_password", "--reveal", "-o", "json", "--actor", "carol", "--reason", "ticket 42")
 	o.step(0, "", "history", "shop.email.smtp_password")
+	o.env["SYSCONFIG_ACTOR"] = "dave"
 	o.step(0, "", "history", "shop.email.smtp_password", "--reveal")
+	o.step(0, "", "history", "shop.email.smtp_password", "-o", "json", "--limit", "1")
 	var v struct{ Value string }
 	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil || v.Value != secret {
 		t.Errorf("revealed %q (%v), want the secret", v.Value, err)

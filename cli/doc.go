@@ -43,9 +43,14 @@
 // Results go to stdout as aligned tables, or with -o json as JSON of a
 // stable shape: a value is {"path", "kind", "value", "set", "version"},
 // with the value in its kind's text form; a change set is {"id", "version",
-// "at", "actor", "reason", "source", "reverts", "writes"}, each write
-// {"path", "version", "old_version", "old", "new"}, null for "no override".
-// Secrets print as [redacted] unless --reveal is given with a keyring.
+// "at", "actor", "reason", "source", "reverts", "writes", "revealed"}, each
+// write {"path", "version", "old_version", "old", "new"}, null for "no
+// override"; "revealed" lists the secrets a --reveal showed (such a change
+// set has no writes). Secrets print as [redacted] unless --reveal is given
+// with a keyring, and every --reveal that shows a stored secret is first
+// recorded in the audit trail (with --actor, SYSCONFIG_ACTOR or the
+// operating system's user, and --reason); if it cannot be, nothing is
+// printed.
 // Errors go to stderr. The exit code is ExitOK (0), ExitError (1) or
 // ExitUsage (64).
 package cli

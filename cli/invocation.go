@@ -19,6 +19,7 @@ const (
 	envPGSchema    = "SYSCONFIG_PG_SCHEMA"
 	envRedisURL    = "SYSCONFIG_REDIS_URL"
 	envRedisPrefix = "SYSCONFIG_REDIS_PREFIX"
+	envActor       = "SYSCONFIG_ACTOR"
 )
 
 // invocation is one run of a command: the settings every command shares,
@@ -64,7 +65,7 @@ func (inv *invocation) flagSet(cmd *command) *flag.FlagSet {
 		fs.StringVar(&inv.output, "o", "table", "the output `format`: table or json")
 	}
 	if cmd.writes {
-		fs.StringVar(&inv.actor, "actor", "", "who makes the change, recorded in the audit trail (default: the operating system's user)")
+		actorFlag(fs, inv, "who makes the change, recorded in the audit trail")
 		fs.StringVar(&inv.reason, "reason", "", "why, recorded in the audit trail")
 	}
 	if cmd.flags != nil {
@@ -112,7 +113,7 @@ func (inv *invocation) fromEnvironment() {
 	inv.redisURL = or(inv.redisURL, env(envRedisURL))
 	inv.redisPrefix = or(inv.redisPrefix, or(env(envRedisPrefix), rediscache.DefaultPrefix))
 	if inv.actor == "" {
-		inv.actor = currentUser()
+		inv.actor = or(env(envActor), currentUser())
 	}
 }
 
@@ -151,6 +152,11 @@ func listFlag(p *[]string) func(string) error {
 		*p = append(*p, strings.Split(s, ",")...)
 		return nil
 	}
+}
+
+// actorFlag adds --actor, described by usage, to fs.
+func actorFlag(fs *flag.FlagSet, inv *invocation, usage string) {
+	fs.StringVar(&inv.actor, "actor", "", usage+" (default: $"+envActor+", else the operating system's user)")
 }
 
 // currentUser returns the operating system's user name, the default actor.

@@ -35,6 +35,9 @@ type changeJSON struct {
 	Source  string      `json:"source"`
 	Reverts string      `json:"reverts"`
 	Writes  []writeJSON `json:"writes"`
+	// Revealed lists the secrets an operator was shown in plaintext
+	// (--reveal); such a change set has no writes.
+	Revealed []string `json:"revealed"`
 }
 
 // writeJSON is one write of a change set; Old and New are null for "no
@@ -101,29 +104,41 @@ func (inv *invocation) writeChanges(sets []runtime.ChangeSet, single bool) error
 	}
 	t := newTable(inv.opts.Stdout, "VERSION", "AT", "ACTOR", "SOURCE", "PATH", "OLD", "NEW", "CHANGE", "REASON")
 	for _, cs := range sets {
+		at, actor := cs.At.UTC().Format(timeLayout), or(cell(cs.Actor), "-")
 		for _, w := range cs.Writes {
-			t.row(versionText(w.New.Version), cs.At.UTC().Format(timeLayout), or(cell(cs.Actor), "-"), string(cs.Source),
+			t.row(versionText(w.New.Version), at, actor, string(cs.Source),
 				w.New.Path, recordText(w.Old), recordText(w.New), cs.ID, cell(changeNote(cs)))
+		}
+		for _, p := range cs.Revealed {
+			t.row(versionText(cs.Version), at, actor, string(cs.Source), p, "-", "-", cs.ID, cell(changeNote(cs)))
 		}
 	}
 	return t.flush()
 }
 
-// changeNote is the REASON cell of a change: its reason, and what it reverts.
+// changeNote is the REASON cell of a change: what it reverts, or that it
+// revealed secrets, and its reason.
 func changeNote(cs runtime.ChangeSet) string {
+	var what string
 	switch {
-	case cs.Reverts == "":
+	case cs.Reverts != "":
+		what = "reverts " + cs.Reverts
+	case len(cs.Revealed) > 0:
+		what = "revealed in plaintext"
+	default:
 		return cs.Reason
-	case cs.Reason == "":
-		return "reverts " + cs.Reverts
 	}
-	return "reverts " + cs.Reverts + "; " + cs.Reason
+	if cs.Reason == "" {
+		return what
+	}
+	return what + "; " + cs.Reason
 }
 
 // toChangeJSON converts cs.
 func toChangeJSON(cs runtime.ChangeSet) changeJSON {
 	out := changeJSON{ID: cs.ID, Version: cs.Version, At: cs.At.UTC(), Actor: cs.Actor, Reason: cs.Reason,
-		Source: string(cs.Source), Reverts: cs.Reverts, Writes: make([]writeJSON, len(cs.Writes))}
+		Source: string(cs.Source), Reverts: cs.Reverts, Writes: make([]writeJSON, len(cs.Writes)),
+		Revealed: append([]string{}, cs.Revealed...)}
 	for i, w := range cs.Writes {
 		out.Writes[i] = writeJSON{Path: w.New.Path, Version: w.New.Version, OldVersion: w.Old.Version,
 			Old: recordValue(w.Old), New: recordValue(w.New)}

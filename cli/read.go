@@ -35,6 +35,9 @@ func runList(ctx context.Context, inv *invocation) error {
 		if inv.changed {
 			vs = onlySet(vs)
 		}
+		if err := inv.recordReveal(ctx, s.client, storedSecrets(vs)); err != nil {
+			return err
+		}
 		return inv.writeValues(vs, false)
 	})
 }

@@ -139,5 +139,8 @@ func (inv *invocation) printField(ctx context.Context, c *runtime.Client, path s
 	if err != nil {
 		return err
 	}
+	if err := inv.recordReveal(ctx, c, storedSecrets([]runtime.Value{v})); err != nil {
+		return err
+	}
 	return inv.writeValues([]runtime.Value{v}, true)
 }

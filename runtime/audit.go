@@ -194,3 +194,46 @@ func (c *Client) shown(path string, set bool, stored string, reveal bool) (strin
 	}
 	return value.Redacted, nil
 }
+
+// RecordReveal records in the audit trail that the actor of ctx (see
+// WithChangeInfo) is being shown the stored values of the secret fields at
+// paths in plaintext: one change set that writes nothing and lists them as
+// Revealed. It returns the change set's ID. An operator tool calls it
+// before it prints anything, and prints nothing if it fails, so that no
+// plaintext is shown without a trace: the CLI does for every --reveal.
+//
+// Each path must name a secret field of the schema: an unknown path is an
+// *UnknownPathError, and any other field a *ValidationError (ErrInvalid),
+// as there is nothing to reveal. Paths named twice are recorded once. With
+// no paths it records nothing and returns "". A store failure is an
+// *UnavailableError, as for a write.
+func (c *Client) RecordReveal(ctx context.Context, paths ...string) (string, error) {
+	revealed, err := c.secretPaths(paths)
+	if err != nil || len(revealed) == 0 {
+		return "", err
+	}
+	change := Change{ID: NewChangeID(), Revealed: revealed, ChangeInfo: ChangeInfoFrom(ctx)}
+	if _, _, err := c.commit(ctx, change); err != nil {
+		return "", err
+	}
+	return change.ID, nil
+}
+
+// secretPaths returns paths without repeats, after checking that each names
+// a secret field.
+func (c *Client) secretPaths(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		f, err := c.lookup(p)
+		if err != nil {
+			return nil, err
+		}
+		if f.kind != value.KindSecret {
+			return nil, &ValidationError{Path: p, Problems: []string{"is not a secret: there is nothing to reveal"}}
+		}
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}

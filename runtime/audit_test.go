@@ -1,6 +1,7 @@
 package runtime_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -148,5 +149,49 @@ func TestChangesOfRemovedFieldsAreRedacted(t *testing.T) {
 	}
 	if _, err := e.client.Changes(ctx, runtime.ChangeQuery{Section: "nope"}); !errors.Is(err, runtime.ErrUnknownPath) {
 		t.Errorf("Changes of an unknown section = %v, want ErrUnknownPath", err)
+	}
+}
+
+// TestRecordReveal: a reveal is one change set that writes nothing, names
+// each secret once and carries its attribution; what is not a secret, or
+// cannot be attributed, is refused and nothing is recorded; a reveal
+// cannot be reverted.
+func TestRecordReveal(t *testing.T) {
+	e := newEnv(t, nil)
+	if err := apiKeyField.Set(ctx, e.client, value.NewSecret("k")); err != nil {
+		t.Fatal(err)
+	}
+	info := runtime.ChangeInfo{Actor: "carol", Reason: "ticket 42", Source: runtime.FromCLI}
+	id, err := e.client.RecordReveal(runtime.WithChangeInfo(ctx, info), apiKeyField.Path(), apiKeyField.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	refusals := map[string]struct {
+		ctx   context.Context
+		paths []string
+		want  error
+	}{
+		"not a secret":    {ctx, []string{apiKeyField.Path(), titleField.Path()}, runtime.ErrInvalid},
+		"unknown path":    {ctx, []string{"shop.nope.nope"}, runtime.ErrUnknownPath},
+		"bad attribution": {runtime.WithChangeInfo(ctx, runtime.ChangeInfo{Reason: "\xff"}), []string{apiKeyField.Path()}, runtime.ErrInvalid},
+	}
+	for name, r := range refusals {
+		if _, err := e.client.RecordReveal(r.ctx, r.paths...); !errors.Is(err, r.want) {
+			t.Errorf("%s: RecordReveal = %v, want %v", name, err, r.want)
+		}
+	}
+	if none, err := e.client.RecordReveal(ctx); none != "" || err != nil {
+		t.Errorf("RecordReveal() = %q, %v; want nothing recorded", none, err)
+	}
+	sets, err := e.client.Changes(ctx, runtime.ChangeQuery{})
+	if err != nil || len(sets) != 2 {
+		t.Fatalf("Changes = %+v, %v; want the write and one reveal", sets, err)
+	}
+	r := sets[0]
+	if r.ID != id || r.ChangeInfo != info || len(r.Writes) != 0 || len(r.Revealed) != 1 || r.Revealed[0] != apiKeyField.Path() {
+		t.Errorf("reveal recorded as %+v", r)
+	}
+	if _, err := e.client.RevertChange(ctx, id); !errors.Is(err, runtime.ErrInvalid) {
+		t.Errorf("RevertChange(a reveal) = %v, want ErrInvalid", err)
 	}
 }

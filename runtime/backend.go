@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 )
@@ -53,6 +54,11 @@ type Change struct {
 	// Reverts is what the change reverts, recorded as it is (see
 	// ChangeSet.Reverts); empty for other changes.
 	Reverts string
+	// Revealed names the secret fields whose stored values the actor was
+	// shown in plaintext (see Client.RecordReveal), recorded as it is. A
+	// change that reveals usually writes nothing: it is then recorded as a
+	// change set without writes, so that the reveal is in the audit trail.
+	Revealed []string
 }
 
 // Applied reports one write of a successful Apply.
@@ -129,6 +135,10 @@ type ChangeSet struct {
 	Reverts string
 	// Writes are the change's writes, old → new, in version order.
 	Writes []Applied
+	// Revealed names the secret fields whose values the actor was shown
+	// in plaintext (Client.RecordReveal); such a change set usually has
+	// no writes. Empty for other changes.
+	Revealed []string
 }
 
 // ChangeQuery selects change sets (Store.Changes, Client.Changes). Its
@@ -164,23 +174,25 @@ func (q ChangeQuery) Matches(app string, cs ChangeSet) bool {
 		q.Before > 0 && cs.Version >= q.Before:
 		return false
 	}
-	return q.writesMatch(app, cs.Writes)
+	return q.pathsMatch(app, cs)
 }
 
-// writesMatch reports whether writes include one of the query's section
-// and path, or q filters on neither.
-func (q ChangeQuery) writesMatch(app string, writes []Applied) bool {
+// pathsMatch reports whether the change set wrote or revealed a path of
+// the query's section and path, or q filters on neither.
+func (q ChangeQuery) pathsMatch(app string, cs ChangeSet) bool {
 	if q.Section == "" && q.Path == "" {
 		return true
 	}
 	prefix := app + "." + q.Section + "."
-	for _, w := range writes {
-		p := w.New.Path
-		if (q.Path == "" || p == q.Path) && (q.Section == "" || strings.HasPrefix(p, prefix)) {
+	match := func(p string) bool {
+		return (q.Path == "" || p == q.Path) && (q.Section == "" || strings.HasPrefix(p, prefix))
+	}
+	for _, w := range cs.Writes {
+		if match(w.New.Path) {
 			return true
 		}
 	}
-	return false
+	return slices.ContainsFunc(cs.Revealed, match)
 }
 
 // Store is the source of truth: one record of overrides per path.
@@ -213,10 +225,18 @@ func (q ChangeQuery) writesMatch(app string, writes []Applied) bool {
 //   - HistoryAt returns the entry of path's newest write with a version
 //     at or below version, and true; false when there is none (the path
 //     had never been written at that version).
+//   - A change without writes that names Revealed paths writes nothing
+//     but is recorded as a change set all the same, with its attribution
+//     and a version from the same counter as writes (greater than every
+//     version handed out before it), so that Changes lists it in order;
+//     no record changes, and Since reports nothing new. A change with
+//     neither writes nor Revealed paths commits nothing and leaves no trace.
 //   - Changes returns the app's committed change sets that match the
 //     query, newest first (by Version), at most its Limit, each with its
-//     attribution and all its writes (not only those that match), old →
-//     new. An ID that names no committed change set matches nothing.
+//     attribution, all its writes (not only those that match), old →
+//     new, and its Revealed paths. The Path and Section filters match a
+//     path written or revealed. An ID that names no committed change set
+//     matches nothing.
 //   - A backend that answers but cannot serve as it is set up (missing
 //     tables, privileges, database) returns errors matching
 //     ErrMisconfigured (see Misconfigured).

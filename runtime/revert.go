@@ -51,7 +51,8 @@ func (c *Client) RevertPath(ctx context.Context, path string, version int64) (st
 // returns; history is never rewritten. The change is recorded with source
 // FromRevert, the actor and reason of ctx (WithChangeInfo), and Reverts
 // id. An id that names no committed change set is an error matching
-// ErrUnknownChange.
+// ErrUnknownChange; one that wrote nothing (a reveal, see RecordReveal)
+// is a *ValidationError (ErrInvalid).
 //
 // When paths of the change set have been written since, it refuses with a
 // *ChangedSinceError (ErrConflict) naming them, unless every one of them
@@ -64,6 +65,10 @@ func (c *Client) RevertChange(ctx context.Context, id string, force ...string) (
 	cs, err := c.changeSet(ctx, id)
 	if err != nil {
 		return "", err
+	}
+	if len(cs.Writes) == 0 {
+		return "", revertError(&ValidationError{Path: "change " + id,
+			Problems: []string{"wrote nothing (it records secrets shown in plaintext): there is nothing to undo"}}, "change "+id)
 	}
 	updates, err := c.undo(ctx, cs, force)
 	if err != nil {

@@ -25,7 +25,7 @@ type Store struct {
 	records   map[string]runtime.Record
 	history   []runtime.HistoryEntry
 	changes   map[string]*runtime.ChangeSet // committed changes by ID
-	log       []*runtime.ChangeSet          // committed changes, oldest first
+	log       []loggedChange                // committed changes, oldest first
 	fenced    map[string]bool               // IDs Resolve found uncommitted
 	listeners []*listener
 }
@@ -105,16 +105,26 @@ func (s *Store) Apply(ctx context.Context, ch runtime.Change) ([]runtime.Applied
 	return slices.Clone(applied), nil
 }
 
-// keep records a committed change set; a change without writes leaves
-// no trace, as in the Postgres store.
+// loggedChange is a committed change set and its app.
+type loggedChange struct {
+	app string
+	*runtime.ChangeSet
+}
+
+// keep records a committed change set. A change that only reveals takes a
+// version of its own; one with neither writes nor reveals leaves no
+// trace, as in the Postgres store.
 func (s *Store) keep(ch runtime.Change, applied []runtime.Applied) {
-	if len(applied) == 0 {
+	switch {
+	case len(applied) == 0 && len(ch.Revealed) == 0:
 		return
+	case len(applied) == 0:
+		s.version++
 	}
 	cs := &runtime.ChangeSet{ID: ch.ID, Version: s.version, At: time.Now(), ChangeInfo: ch.ChangeInfo,
-		Reverts: ch.Reverts, Writes: applied}
+		Reverts: ch.Reverts, Writes: applied, Revealed: slices.Clone(ch.Revealed)}
 	s.changes[ch.ID] = cs
-	s.log = append(s.log, cs)
+	s.log = append(s.log, loggedChange{app: ch.App, ChangeSet: cs})
 }
 
 // check verifies a change before any of it is applied.
@@ -124,6 +134,11 @@ func (s *Store) check(ch runtime.Change) error {
 	}
 	if _, ok := s.changes[ch.ID]; ok {
 		return fmt.Errorf("memory: change %s was already applied", ch.ID)
+	}
+	for _, p := range ch.Revealed {
+		if !strings.HasPrefix(p, ch.App+".") {
+			return runtime.InvalidInput(fmt.Errorf("memory: revealed path %s is not in app %s", p, ch.App))
+		}
 	}
 	seen := make(map[string]bool, len(ch.Writes))
 	for _, w := range ch.Writes {
@@ -194,9 +209,10 @@ func (s *Store) Changes(ctx context.Context, app string, q runtime.ChangeQuery) 
 	defer s.mu.Unlock()
 	out := []runtime.ChangeSet{}
 	for i := len(s.log) - 1; i >= 0 && len(out) < q.Limit; i-- {
-		cs := *s.log[i]
-		if strings.HasPrefix(cs.Writes[0].New.Path, app+".") && q.Matches(app, cs) {
-			cs.Writes = slices.Clone(cs.Writes)
+		l := s.log[i]
+		if l.app == app && q.Matches(app, *l.ChangeSet) {
+			cs := *l.ChangeSet
+			cs.Writes, cs.Revealed = slices.Clone(cs.Writes), slices.Clone(cs.Revealed)
 			out = append(out, cs)
 		}
 	}

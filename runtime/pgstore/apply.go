@@ -29,7 +29,10 @@ const conflictCode = "SC001"
 // nothing. Each write gets a version from the store's sequence, adds a
 // history row naming the change and sends a notification on the store's
 // channel, delivered at commit; the change itself is recorded in
-// sysconfig_changes, with its attribution (runtime.ChangeInfo) as given.
+// sysconfig_changes, with its attribution (runtime.ChangeInfo) as given,
+// and the paths it revealed. A change that only reveals writes nothing but
+// that row, with a version of its own; one with neither writes nor reveals
+// does nothing.
 //
 // The package documentation explains its round trips ("Writes"), when its
 // error means "not committed" and when "outcome unknown" ("Outcomes"), and
@@ -38,7 +41,7 @@ func (s *Store) Apply(ctx context.Context, ch runtime.Change) ([]runtime.Applied
 	if err := checkChange(ch); err != nil {
 		return nil, err
 	}
-	if len(ch.Writes) == 0 {
+	if len(ch.Writes) == 0 && len(ch.Revealed) == 0 {
 		return []runtime.Applied{}, nil
 	}
 	b := s.budget(ctx)
@@ -173,7 +176,7 @@ func (s *Store) writeBatch(ch runtime.Change, b budget, results []writeResult) *
 		batch.Queue(s.q.write, w.Path, ch.App, newValue(w), w.CheckVersion, w.Version, s.channel, ch.ID).
 			QueryRow(func(row pgx.Row) error { return row.Scan(&r.oldValue, &r.oldVersion, &r.newVersion, &r.epoch) })
 	}
-	batch.Queue(s.q.recordChange, ch.ID, ch.App, ch.Actor, ch.Reason, string(ch.Source), ch.Reverts)
+	batch.Queue(s.q.recordChange, ch.ID, ch.App, ch.Actor, ch.Reason, string(ch.Source), ch.Reverts, revealed(ch))
 	if b.limited {
 		batch.Queue(s.q.checkDeadline, ms)
 	}
@@ -248,6 +251,15 @@ func conflictOf(err error) *runtime.ConflictError {
 	return &runtime.ConflictError{Path: d.Path, Expected: d.Expected, Actual: d.Actual}
 }
 
+// revealed is the revealed parameter of recordChangeSQL: never nil, so
+// that pgx sends an empty array rather than NULL.
+func revealed(ch runtime.Change) []string {
+	if ch.Revealed == nil {
+		return []string{}
+	}
+	return ch.Revealed
+}
+
 // newValue is the value column of w: NULL for a reset.
 func newValue(w runtime.Write) *string {
 	if w.Reset {
@@ -287,6 +299,11 @@ func changeProblem(ch runtime.Change) error {
 	}
 	if !isUUID(ch.ID) {
 		return fmt.Errorf("sysconfig/pgstore: apply: change ID %q is not a UUID", ch.ID)
+	}
+	for _, p := range ch.Revealed {
+		if !strings.HasPrefix(p, ch.App+".") {
+			return fmt.Errorf("sysconfig/pgstore: apply: revealed path %q is not in app %q", p, ch.App)
+		}
 	}
 	seen := make(map[string]bool, len(ch.Writes))
 	for _, w := range ch.Writes {

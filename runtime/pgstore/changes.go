@@ -12,8 +12,9 @@ import (
 )
 
 // Changes returns the app's committed change sets that match q, newest
-// first, at most q.Limit, each with every write it made (runtime.Store's
-// contract), in two round trips: the change sets, then their writes.
+// first, at most q.Limit, each with every write it made and the paths it
+// revealed (runtime.Store's contract), in two round trips: the change
+// sets, then their writes.
 // Writes recorded before migration 2 belong to no change set, so they are
 // listed only by History.
 func (s *Store) Changes(ctx context.Context, app string, q runtime.ChangeQuery) ([]runtime.ChangeSet, error) {
@@ -42,7 +43,7 @@ func (s *Store) changeSets(ctx context.Context, app string, q runtime.ChangeQuer
 	var epoch int64
 	sets, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (runtime.ChangeSet, error) {
 		var cs runtime.ChangeSet
-		err := row.Scan(&cs.ID, &cs.Version, &cs.At, &cs.Actor, &cs.Reason, &cs.Source, &cs.Reverts, &epoch)
+		err := row.Scan(&cs.ID, &cs.Version, &cs.At, &cs.Actor, &cs.Reason, &cs.Source, &cs.Reverts, &cs.Revealed, &epoch)
 		return cs, err
 	})
 	return sets, epoch, err

@@ -250,7 +250,7 @@ func assertMigrations(t *testing.T, pool *pgxpool.Pool) {
 	t.Helper()
 	rows, _ := pool.Query(testCtx(t), `SELECT version || ' ' || name FROM sysconfig_migrations ORDER BY version`)
 	got, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if want := []string{"1 initial", "2 epoch_and_changes", "3 audit"}; err != nil || !slices.Equal(got, want) {
+	if want := []string{"1 initial", "2 epoch_and_changes", "3 audit", "4 reveals"}; err != nil || !slices.Equal(got, want) {
 		t.Errorf("sysconfig_migrations = %q, %v; want %q", got, err, want)
 	}
 }

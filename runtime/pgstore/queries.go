@@ -11,7 +11,8 @@ type queries struct {
 
 // namer returns the replacer that fills the store's SQL in: every
 // {name} placeholder becomes that table's or function's name qualified
-// with schema (see qualify).
+// with schema (see qualify); {version_seq} becomes the sequence's name as
+// a string literal, for nextval.
 func namer(schema string) *strings.Replacer {
 	return strings.NewReplacer(
 		"{values}", qualify(schema, valuesTable),
@@ -21,8 +22,12 @@ func namer(schema string) *strings.Replacer {
 		"{meta}", qualify(schema, metaTable),
 		"{changes}", qualify(schema, changesTable),
 		"{migrations}", qualify(schema, migrationsTable),
+		"{version_seq}", literal(qualify(schema, versionSequence)),
 	)
 }
+
+// literal returns s as an SQL string literal.
+func literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // newQueries fills in the store's SQL for schema.
 func newQueries(schema string) queries {
@@ -76,10 +81,11 @@ const (
 	// first, at most $9, with the store's epoch; each filter is off when
 	// its parameter is empty, zero or NULL: $2 the ID, $3 a path, $4 a
 	// path prefix (a section's), $5 the actor, $6 and $7 the time range,
-	// $8 the version paging is before. The writes filter probes the
-	// history's change_id index once per candidate.
+	// $8 the version paging is before. The path filters match a path
+	// written (probing the history's change_id index once per candidate)
+	// or revealed.
 	changesSQL = `SELECT c.id::text, c.version, c.changed_at, c.actor, c.reason, c.source,
-			coalesce(c.reverts, ''), m.epoch
+			coalesce(c.reverts, ''), coalesce(c.revealed, '{}'), m.epoch
 		FROM {changes} AS c, {meta} AS m
 		WHERE c.app = $1 AND c.version IS NOT NULL
 			AND ($2::text = '' OR c.id = nullif($2::text, '')::uuid)
@@ -89,7 +95,9 @@ const (
 			AND ($8::int8 = 0 OR c.version < $8)
 			AND ($3::text = '' AND $4::text = '' OR EXISTS (SELECT FROM {history} AS h
 				WHERE h.change_id = c.id AND ($3 = '' OR h.path = $3)
-					AND ($4 = '' OR left(h.path, length($4)) = $4)))
+					AND ($4 = '' OR left(h.path, length($4)) = $4))
+				OR EXISTS (SELECT FROM unnest(c.revealed) AS r(path)
+					WHERE ($3 = '' OR r.path = $3) AND ($4 = '' OR left(r.path, length($4)) = $4)))
 		ORDER BY c.version DESC LIMIT $9`
 
 	// changesWritesSQL reads the writes of the change sets $1, in version
@@ -105,8 +113,10 @@ const (
 	// still running and then commits: the insert waits for it.
 	fenceSQL = `INSERT INTO {changes} (id, app) VALUES ($1::uuid, $2) ON CONFLICT (id) DO NOTHING`
 
-	// changeVersionSQL reads a change's row: version NULL means fenced.
-	changeVersionSQL = `SELECT c.version, m.epoch FROM {changes} AS c, {meta} AS m WHERE c.id = $1::uuid`
+	// changeVersionSQL reads a change's row: version NULL means fenced;
+	// and whether it revealed paths (a change that did may write nothing).
+	changeVersionSQL = `SELECT c.version, c.revealed IS NOT NULL, m.epoch FROM {changes} AS c, {meta} AS m
+		WHERE c.id = $1::uuid`
 
 	// changeWritesSQL reads what a committed change wrote, in write order.
 	changeWritesSQL = `SELECT path, value, version, old_value, coalesce(old_version, 0) FROM {history}
@@ -176,9 +186,11 @@ SELECT cur.value, cur.version, notified.version, (SELECT epoch FROM {meta}) FROM
 
 // recordChangeSQL records a change as committed ($1 its ID, $2 the app),
 // with the last version it wrote, its attribution ($3 actor, $4 reason,
-// $5 source) and what it reverts ($6, NULL for none), as the last
-// statement before the COMMIT. If Resolve has already fenced the ID, the
-// primary key refuses the row: the transaction aborts, and the change
-// never commits.
-const recordChangeSQL = `INSERT INTO {changes} (id, app, version, actor, reason, source, reverts)
-	SELECT $1::uuid, $2, max(version), $3, $4, $5, nullif($6::text, '') FROM {history} WHERE change_id = $1::uuid`
+// $5 source), what it reverts ($6, NULL for none) and the paths it
+// revealed ($7, NULL for none), as the last statement before the COMMIT.
+// A change that wrote nothing (it only reveals) takes a version of its own
+// from the sequence. If Resolve has already fenced the ID, the primary key
+// refuses the row: the transaction aborts, and the change never commits.
+const recordChangeSQL = `INSERT INTO {changes} (id, app, version, actor, reason, source, reverts, revealed)
+	SELECT $1::uuid, $2, coalesce(max(version), nextval({version_seq}::regclass)), $3, $4, $5, nullif($6::text, ''),
+		nullif($7::text[], '{}') FROM {history} WHERE change_id = $1::uuid`

@@ -36,14 +36,15 @@ func (s *Store) Resolve(ctx context.Context, app, id string) (runtime.Resolution
 	}
 	var version pgtype.Int8
 	var epoch int64
-	err = s.pool.QueryRow(ctx, s.q.changeVersion, id).Scan(&version, &epoch)
+	var revealed bool
+	err = s.pool.QueryRow(ctx, s.q.changeVersion, id).Scan(&version, &revealed, &epoch)
 	if err != nil {
 		return runtime.Resolution{}, fmt.Errorf("sysconfig/pgstore: resolve: %w", classify(err))
 	}
 	if !version.Valid {
 		return runtime.Resolution{}, nil // fenced before
 	}
-	applied, err := s.changeWrites(ctx, id, epoch)
+	applied, err := s.changeWrites(ctx, id, epoch, revealed)
 	if err != nil {
 		return runtime.Resolution{}, fmt.Errorf("sysconfig/pgstore: resolve: %w", classify(err))
 	}
@@ -51,7 +52,8 @@ func (s *Store) Resolve(ctx context.Context, app, id string) (runtime.Resolution
 }
 
 // changeWrites reads back what a committed change wrote, from the history.
-func (s *Store) changeWrites(ctx context.Context, id string, epoch int64) ([]runtime.Applied, error) {
+// Only a change that revealed paths may have written nothing.
+func (s *Store) changeWrites(ctx context.Context, id string, epoch int64, revealed bool) ([]runtime.Applied, error) {
 	rows, _ := s.pool.Query(ctx, s.q.changeWrites, id)
 	applied, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (runtime.Applied, error) {
 		var a runtime.Applied
@@ -59,7 +61,7 @@ func (s *Store) changeWrites(ctx context.Context, id string, epoch int64) ([]run
 		err := row.Scan(&a.New.Path, &value, &a.New.Version, &old, &a.Old.Version)
 		return historyWrite(a, value, old, epoch), err
 	})
-	if err == nil && len(applied) == 0 {
+	if err == nil && len(applied) == 0 && !revealed {
 		err = errors.New("a committed change without history")
 	}
 	return applied, err

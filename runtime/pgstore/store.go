@@ -25,6 +25,7 @@ const (
 	changesTable      = "sysconfig_changes"
 	metaTable         = "sysconfig_meta"
 	migrationsTable   = "sysconfig_migrations"
+	versionSequence   = "sysconfig_version"
 	conflictFunc      = "sysconfig_conflict"
 	checkDeadlineFunc = "sysconfig_check_deadline"
 )

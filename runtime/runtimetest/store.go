@@ -38,6 +38,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) runtime.Store) {
 		{"ChangesNewestFirstWithWrites", storeChanges},
 		{"ChangesFilters", storeChangesFilters},
 		{"ChangesPaging", storeChangesPaging},
+		{"ChangesRecordReveals", storeChangesReveals},
 		{"ConcurrentWrites", storeConcurrentWrites},
 		{"ConcurrentFirstWriteConflict", storeConcurrentFirstWrite},
 	}
@@ -486,6 +487,53 @@ func storeChangesFilters(t *testing.T, s runtime.Store) {
 	assertIDs(t, "until", mustChanges(t, s, runtime.ChangeQuery{Until: middle}), b, a)
 	if got := mustChanges(t, s, runtime.ChangeQuery{Section: "other"}); len(got) == 2 && len(got[1].Writes) != 2 {
 		t.Errorf("a change set selected by one write = %+v, want all its writes", got[1])
+	}
+}
+
+// storeChangesReveals: a change that only reveals writes no record but is
+// a change set in order, found by the paths it revealed; a change with
+// neither writes nor reveals leaves no trace.
+func storeChangesReveals(t *testing.T, s runtime.Store) {
+	ctx := context.Background()
+	first := mustApply(t, s, set(path(1), "a"))[0].New
+	reveal := change(app)
+	reveal.Revealed = []string{path(3), path(1)}
+	reveal.ChangeInfo = runtime.ChangeInfo{Actor: "alice", Reason: "audit", Source: runtime.FromCLI}
+	if applied, err := s.Apply(ctx, reveal); err != nil || len(applied) != 0 {
+		t.Fatalf("Apply(a reveal) = %+v, %v; want no writes, no error", applied, err)
+	}
+	if _, err := s.Apply(ctx, change(app)); err != nil {
+		t.Fatalf("Apply(an empty change): %v", err)
+	}
+	last := mustApply(t, s, set(path(2), "b"))[0].New
+
+	sets := mustChanges(t, s, runtime.ChangeQuery{})
+	if len(sets) != 3 {
+		t.Fatalf("Changes = %+v, want the two writes and the reveal (an empty change leaves no trace)", sets)
+	}
+	r := sets[1]
+	if r.ID != reveal.ID || r.ChangeInfo != reveal.ChangeInfo || len(r.Writes) != 0 ||
+		!slices.Equal(r.Revealed, reveal.Revealed) || r.Version <= first.Version || r.Version >= last.Version {
+		t.Errorf("reveal change set = %+v, want %s by %+v revealing %q, no writes, its version between %d and %d",
+			r, reveal.ID, reveal.ChangeInfo, reveal.Revealed, first.Version, last.Version)
+	}
+	if len(sets[0].Revealed) != 0 || len(sets[2].Revealed) != 0 {
+		t.Errorf("write change sets reveal %q and %q, want nothing", sets[0].Revealed, sets[2].Revealed)
+	}
+	assertIDs(t, "by a revealed path", mustChanges(t, s, runtime.ChangeQuery{Path: path(3)}), reveal)
+	assertIDs(t, "by actor", mustChanges(t, s, runtime.ChangeQuery{Actor: "alice"}), reveal)
+	if got := mustChanges(t, s, runtime.ChangeQuery{Section: "sec"}); len(got) != 3 {
+		t.Errorf("by section = %q, want the reveal among the 3 change sets", ids(got))
+	}
+	if rec := mustLoad(t, s, path(3))[0]; rec.Version != 0 || rec.Set {
+		t.Errorf("a revealed path that was never written loads as %+v, want no record", rec)
+	}
+	d, err := s.Since(ctx, app, runtime.Position{Epoch: first.Epoch, Version: first.Version})
+	if err != nil || len(d.Records) != 1 || d.Records[0].Path != path(2) {
+		t.Errorf("Since(the first write) = %+v, %v; want only the last write's record", d, err)
+	}
+	if res, err := s.Resolve(ctx, app, reveal.ID); err != nil || !res.Committed || len(res.Applied) != 0 {
+		t.Errorf("Resolve(the reveal) = %+v, %v; want committed, no writes", res, err)
 	}
 }
 
