@@ -56,7 +56,9 @@ func (c *Client) RevertPath(ctx context.Context, path string, version int64) (st
 //
 // When paths of the change set have been written since, it refuses with a
 // *ChangedSinceError (ErrConflict) naming them, unless every one of them
-// is named in force: those are put back too, over the later writes. Old
+// is named in force: those are put back too, over the later writes. A
+// path in force that the change set did not write is a *ValidationError
+// (ErrInvalid), as it is most likely a typo. Old
 // values are validated against the current schema and secrets decrypted
 // and sealed again, as in RevertPath, and the writes are conditional on
 // the versions read when the revert was computed. In every failure
@@ -83,6 +85,11 @@ func (c *Client) undo(ctx context.Context, cs ChangeSet, force []string) ([]Upda
 	paths := make([]string, len(cs.Writes))
 	for i, w := range cs.Writes {
 		paths[i] = w.New.Path
+	}
+	for _, p := range force {
+		if !slices.Contains(paths, p) {
+			return nil, revertError(&ValidationError{Path: p, Problems: []string{"is named to force, but change " + cs.ID + " did not write it"}}, "change "+cs.ID)
+		}
 	}
 	cur, err := c.loadRecords(ctx, paths)
 	if err != nil {

@@ -201,6 +201,8 @@ func TestRevertChangeRefusesPathsChangedSince(t *testing.T) {
 			t.Errorf("RevertChange = %v, want a *ChangedSinceError naming %s", err, countField.Path())
 		}
 		refused(t, c, "RevertChange of paths changed since", err, runtime.ErrConflict, n)
+		_, err = c.RevertChange(ctx, target, countField.Path(), "shop.limits.typo")
+		refused(t, c, "RevertChange forcing a path the change did not write", err, runtime.ErrInvalid, n)
 		if _, err := c.RevertChange(ctx, target, countField.Path()); err != nil {
 			t.Fatalf("RevertChange forcing %s: %v", countField.Path(), err)
 		}
