@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync/atomic"
+	"time"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
 	"github.com/go-sysconfig/sysconfig/runtime/keyring"
@@ -15,6 +16,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
 )
+
+// cliCacheTimeout bounds each call to Redis. An operator command is not on
+// a request path: waiting up to a second for a slow cache is better than
+// warning that it is unavailable and going on without it.
+const cliCacheTimeout = time.Second
 
 // session is what a command works with: the client and what it holds open.
 type session struct {
@@ -61,7 +67,7 @@ func (inv *invocation) connect(ctx context.Context, writes bool) (*session, erro
 	}
 	s.store = store
 	quiet := &startHandler{}
-	opts := runtime.Options{DisableSnapshot: true, Logger: inv.logger(quiet)}
+	opts := runtime.Options{DisableSnapshot: true, Logger: inv.logger(quiet), CacheTimeout: cliCacheTimeout}
 	if err := inv.secrets(s, &opts); err != nil {
 		s.close()
 		return nil, err
