@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
-.PHONY: demo generate check-generated test lint oldest-go fuzz bench soak services chromium
+.PHONY: demo generate check-generated test lint oldest-go fuzz bench soak services chromium pgbouncer
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
@@ -18,8 +18,8 @@ check-generated:
 	go run ./cmd/sysconfig-gen check -schema schema.example.yaml -out generated -package generated
 	go run ./cmd/sysconfig-gen docs -schema schema.example.yaml -o schema.example.md -check
 
-## test: start the services, install Chromium if missing, lint, run every test with the race detector, check with a fake validator that every consumer reads the validator table, then fuzz each target briefly
-test: services chromium lint oldest-go
+## test: start the services and PgBouncer, install Chromium and PgBouncer if missing, lint, run every test with the race detector, check with a fake validator that every consumer reads the validator table, then fuzz each target briefly
+test: services chromium pgbouncer lint oldest-go
 	go test -race -count=1 ./...
 	go test -race -count=1 -tags sysconfig_fakevalidator ./internal/vocabcheck/
 	@$(MAKE) --no-print-directory fuzz
@@ -62,6 +62,10 @@ soak:
 ## services: start local PostgreSQL and Redis if installed but stopped
 services:
 	@bash scripts/services.sh
+
+## pgbouncer: install Debian's pgbouncer if missing and start a private one in transaction pooling mode on 127.0.0.1:6432, in front of the test PostgreSQL
+pgbouncer: services
+	@bash scripts/pgbouncer.sh
 
 ## chromium: install Debian's chromium, which the admin page's browser tests drive headless, if no Chromium is found
 chromium:

@@ -28,7 +28,12 @@ const raceWorkers = 8
 // prefix (see internal/raceharness for the choreography).
 func runRaceHarness(t *testing.T, trials int, naive bool) raceharness.Result {
 	t.Helper()
-	b := newBackends(t)
+	return playRaceHarness(t, newBackends(t), trials, naive)
+}
+
+// playRaceHarness plays trials on b.
+func playRaceHarness(t *testing.T, b *backends, trials int, naive bool) raceharness.Result {
+	t.Helper()
 	res, err := raceharness.Run(t.Context(), raceharness.Config{
 		Store: b.store, Cache: b.cache, Trials: trials, Workers: raceWorkers, Naive: naive,
 	})

@@ -6,6 +6,12 @@
 // database test; 127.0.0.1:6379) and can be pointed elsewhere with
 // SYSCONFIG_TEST_DATABASE_URL and SYSCONFIG_TEST_REDIS_URL. When a server is
 // unreachable the test fails, saying how to start it: it never skips.
+//
+// The tests that run the store through PgBouncer in transaction pooling
+// mode reach it at SYSCONFIG_TEST_PGBOUNCER_URL (default 127.0.0.1:6432,
+// database test, which scripts/pgbouncer.sh starts in front of the test
+// Postgres), and connect exactly as the README's "Behind PgBouncer"
+// section shows (OpenThroughPgBouncer).
 package testenv
 
 import (
@@ -34,6 +40,15 @@ func DatabaseURL() string {
 	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 }
 
+// PgBouncerURL returns the URL of the PgBouncer, in transaction pooling
+// mode in front of DatabaseURL's database, that integration tests use.
+func PgBouncerURL() string {
+	if u := os.Getenv("SYSCONFIG_TEST_PGBOUNCER_URL"); u != "" {
+		return u
+	}
+	return "postgres://postgres@127.0.0.1:6432/test?sslmode=disable"
+}
+
 // RedisURL returns the Redis URL integration tests use.
 func RedisURL() string {
 	if u := os.Getenv("SYSCONFIG_TEST_REDIS_URL"); u != "" {
@@ -46,6 +61,26 @@ func RedisURL() string {
 // search_path, and the schema's name. Both are removed when t ends.
 func Postgres(t testing.TB) (*pgxpool.Pool, string) {
 	t.Helper()
+	name := Schema(t)
+	cfg, err := pgxpool.ParseConfig(DatabaseURL())
+	if err != nil {
+		t.Fatalf("parse %s: %v", DatabaseURL(), err)
+	}
+	cfg.ConnConfig.RuntimeParams["search_path"] = name
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatalf("PostgreSQL pool: %v\n%s", err, howToStart)
+	}
+	t.Cleanup(pool.Close)
+	return pool, name
+}
+
+// Schema creates a new, empty schema and returns its name. It is dropped
+// when t ends, after the cleanups registered later (closing a pool).
+func Schema(t testing.TB) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	admin, err := pgx.Connect(ctx, DatabaseURL())
@@ -57,20 +92,8 @@ func Postgres(t testing.TB) (*pgxpool.Pool, string) {
 	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+name); err != nil {
 		t.Fatalf("create schema %s: %v", name, err)
 	}
-	cfg, err := pgxpool.ParseConfig(DatabaseURL())
-	if err != nil {
-		t.Fatalf("parse %s: %v", DatabaseURL(), err)
-	}
-	cfg.ConnConfig.RuntimeParams["search_path"] = name
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatalf("PostgreSQL pool: %v\n%s", err, howToStart)
-	}
-	t.Cleanup(func() {
-		pool.Close()
-		dropSchema(name)
-	})
-	return pool, name
+	t.Cleanup(func() { dropSchema(name) })
+	return name
 }
 
 func dropSchema(name string) {

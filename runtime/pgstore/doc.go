@@ -138,7 +138,55 @@
 // 2 s, and pings the server after 30 s without a notification so that a
 // silently dead connection does not go unnoticed. Other listeners can
 // LISTEN on Store.Channel themselves and decode payloads with
-// ParseNotification.
+// ParseNotification. Options.ListenConfig makes the listener connect
+// elsewhere than the pool, as it must behind a pooler (below).
+//
+// # Behind a connection pooler
+//
+// The store keeps nothing in a server session from one transaction to
+// the next: the app's write lock is a transaction-level advisory lock
+// (pg_advisory_xact_lock), the time limits of a write are set for its
+// transaction only (set_config with is_local), every statement names its
+// tables in Options.Schema, and EnsureSchema sets its search_path for its
+// own transaction only. So the pool may go through PgBouncer in
+// transaction pooling mode (pool_mode = transaction), which hands each
+// transaction, and each statement outside one, to any of its server
+// connections, given two settings (the README's "Behind PgBouncer" shows
+// them, as the tests use them):
+//
+//   - The pool's statement mode must send each statement whole in one
+//     round trip: pgx.QueryExecModeCacheDescribe (in a URL,
+//     default_query_exec_mode=cache_describe), which caches only the
+//     statements' descriptions, or QueryExecModeExec or
+//     QueryExecModeSimpleProtocol. pgx's default,
+//     QueryExecModeCacheStatement, prepares named statements, which the
+//     next transaction, on another server connection, finds missing
+//     (SQLSTATE 26000) or already there (42P05); QueryExecModeDescribeExec
+//     executes in a second round trip the unnamed statement described in
+//     the first, which may by then be another client's. EnsureSchema
+//     refuses those two modes behind a pooler with an error matching
+//     [ErrPooler] and runtime.ErrMisconfigured, unless
+//     Options.PoolerKeepsStatements says that the pooler keeps prepared
+//     statements (PgBouncer in session mode, or 1.21 and later with
+//     max_prepared_statements set); and those two SQLSTATEs match
+//     runtime.ErrMisconfigured wherever they come from.
+//   - The listener must connect straight to Postgres, through
+//     Options.ListenConfig. A LISTEN belongs to the server session that
+//     ran it; a pooler hands that session to other clients, and they get
+//     the notifications instead (pgx buffers them until asked, without
+//     limit). Listen checks each of its connections and refuses one
+//     through a pooler with an error matching [ErrPooler] (logged once),
+//     in session mode too, which it cannot tell apart.
+//
+// Set Options.Schema too: PgBouncer refuses a search_path startup
+// parameter (or ignores it, if told to), so with Options.Schema empty the
+// tables are found through the role's or the database's default
+// search_path.
+//
+// A pooler is recognised by the process ID the server gave the client
+// when it connected: a pooler gives its clients IDs of its own, which
+// differ from the backend's pg_backend_pid(). Asking costs one round trip,
+// in EnsureSchema and in each new connection of the listener.
 //
 // # Errors
 //

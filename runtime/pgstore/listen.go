@@ -45,11 +45,15 @@ var _ runtime.Notifier = (*Store)(nil)
 //
 // Listen holds a connection of its own, outside the pool: it is opened
 // like one of the pool's (from a copy of its ConnConfig, through its
-// BeforeConnect and AfterConnect hooks) but never counts against MaxConns
-// nor waits for a free slot, and closing the pool does not end it. It
-// does count against the server's max_connections: one per running
-// Listen. Its application_name is ListenerApplicationName unless the
-// pool's configuration sets one.
+// BeforeConnect and AfterConnect hooks), or from Options.ListenConfig when
+// set, but never counts against MaxConns nor waits for a free slot, and
+// closing the pool does not end it. It does count against the server's
+// max_connections: one per running Listen. Its application_name is
+// ListenerApplicationName unless its configuration sets one. It never
+// LISTENs through a connection pooler: it checks each connection first,
+// and refuses one that goes through a pooler with an error matching
+// ErrPooler, which it logs once (see "Behind a connection pooler" in the
+// package documentation) before it tries again like after any failure.
 //
 // After each LISTEN succeeds, on the first connection and on every
 // reconnection, Listen calls notify(0) before any notification of that
@@ -91,6 +95,10 @@ func (s *Store) dialListener(ctx context.Context) (*pgx.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkListener(ctx, conn); err != nil {
+		closeConn(ctx, conn)
+		return nil, err
+	}
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{s.channel}.Sanitize()); err != nil {
 		closeConn(ctx, conn)
 		return nil, err
@@ -98,8 +106,12 @@ func (s *Store) dialListener(ctx context.Context) (*pgx.Conn, error) {
 	return conn, nil
 }
 
-// connect opens a connection configured like the pool's, outside it.
+// connect opens a connection configured like the pool's, outside it, or
+// as Options.ListenConfig says.
 func (s *Store) connect(ctx context.Context) (*pgx.Conn, error) {
+	if s.listenConfig != nil {
+		return s.connectListenConfig(ctx)
+	}
 	cfg := s.pool.Config() // a deep copy, ConnConfig included
 	nameListener(cfg.ConnConfig)
 	if cfg.BeforeConnect != nil {

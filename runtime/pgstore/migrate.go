@@ -97,20 +97,34 @@ func (e *SchemaTooNewError) Error() string {
 // first migration, all IF NOT EXISTS, changes nothing on it, and the
 // later ones upgrade it.
 //
-// It first checks, reading only, whether there is anything to do; on a
+// It first refuses a pool that goes through a connection pooler with a
+// statement mode the pooler may break, with an error matching ErrPooler
+// and runtime.ErrMisconfigured (see "Behind a connection pooler" in the
+// package documentation; Options.PoolerKeepsStatements lifts it).
+//
+// It then checks, reading only, whether there is anything to do; on a
 // store that is current it changes nothing and needs no privilege beyond
 // reading sysconfig_migrations and sysconfig_meta, so that every process
 // may call it at start-up under a role that cannot create tables (see the
 // grants in the package documentation).
 func (s *Store) EnsureSchema(ctx context.Context) error {
-	current, err := s.isCurrent(ctx)
-	if err == nil && !current {
-		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return s.migrate(ctx, tx) })
+	err := s.checkStatementMode(ctx)
+	if err == nil {
+		err = s.ensureSchema(ctx)
 	}
 	if err != nil {
 		return fmt.Errorf("sysconfig/pgstore: ensure schema: %w", classify(err))
 	}
 	return nil
+}
+
+// ensureSchema migrates the store unless it is current.
+func (s *Store) ensureSchema(ctx context.Context) error {
+	current, err := s.isCurrent(ctx)
+	if err == nil && !current {
+		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return s.migrate(ctx, tx) })
+	}
+	return err
 }
 
 // isCurrent reports, reading only, whether the store needs nothing from

@@ -2,6 +2,8 @@ package pgstore
 
 import (
 	"hash/fnv"
+	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -58,6 +60,28 @@ type Options struct {
 	// transaction rolls back. Zero means DefaultWriteTimeout (30 s);
 	// a negative value leaves Apply bounded only by its context.
 	WriteTimeout time.Duration
+
+	// ListenConfig is where Listen connects. Nil (the default) means a
+	// connection like the pool's: its ConnConfig, through its BeforeConnect
+	// and AfterConnect hooks. Behind a connection pooler, set it to a
+	// direct connection to Postgres (to the same database): Listen refuses
+	// to LISTEN through a pooler. It must have been made by
+	// pgx.ParseConfig (or ParseConfigWithOptions); New copies it. The
+	// pool's hooks are not used with it.
+	ListenConfig *pgx.ConnConfig
+
+	// PoolerKeepsStatements tells EnsureSchema that the connection pooler
+	// the pool goes through, if any, keeps each client's prepared
+	// statements from one transaction to the next (PgBouncer in session
+	// mode, or 1.21 and later with max_prepared_statements set), so that
+	// pgx's statement cache is safe behind it. Without it, EnsureSchema
+	// refuses such a pool (see "Behind a connection pooler" in the package
+	// documentation).
+	PoolerKeepsStatements bool
+
+	// Logger receives the listener's refusal to LISTEN through a
+	// connection pooler, once per Store. Nil means slog.Default().
+	Logger *slog.Logger
 }
 
 // Store is a runtime.Store backed by Postgres. It is safe for concurrent use.
@@ -71,6 +95,11 @@ type Store struct {
 	writeTimeout time.Duration // negative: none
 	q            queries
 	m            migrationQueries
+	log          *slog.Logger
+
+	listenConfig          *pgx.ConnConfig // nil: the pool's
+	poolerKeepsStatements bool
+	refusedListen         atomic.Bool // the listener's refusal has been logged
 
 	listenIdle time.Duration // zero: defaultListenIdle; set by tests
 }
@@ -87,13 +116,22 @@ func New(pool *pgxpool.Pool, opts Options) *Store {
 	if opts.WriteTimeout == 0 {
 		opts.WriteTimeout = DefaultWriteTimeout
 	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.ListenConfig != nil {
+		opts.ListenConfig = opts.ListenConfig.Copy()
+	}
 	return &Store{
-		pool:         pool,
-		schema:       opts.Schema,
-		channel:      opts.Channel,
-		writeTimeout: opts.WriteTimeout,
-		q:            newQueries(opts.Schema),
-		m:            newMigrationQueries(opts.Schema),
+		pool:                  pool,
+		schema:                opts.Schema,
+		channel:               opts.Channel,
+		writeTimeout:          opts.WriteTimeout,
+		q:                     newQueries(opts.Schema),
+		m:                     newMigrationQueries(opts.Schema),
+		log:                   opts.Logger,
+		listenConfig:          opts.ListenConfig,
+		poolerKeepsStatements: opts.PoolerKeepsStatements,
 	}
 }
 
