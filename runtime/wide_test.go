@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	goruntime "runtime"
 	"testing"
 )
 
@@ -56,5 +57,40 @@ func BenchmarkSnapshotMerge(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// bytesPer returns the bytes allocated per call of op, over runs calls
+// after one to warm up.
+func bytesPer(runs int, op func()) float64 {
+	op()
+	var before, after goruntime.MemStats
+	goruntime.ReadMemStats(&before)
+	for range runs {
+		op()
+	}
+	goruntime.ReadMemStats(&after)
+	return float64(after.TotalAlloc-before.TotalAlloc) / float64(runs)
+}
+
+// TestMergeCostIndependentOfSchemaSize checks that merging one record
+// allocates about as much at 100,000 fields as at 100: what a change costs
+// a process must not grow with the schema (copying every slot allocated
+// 7.2 MB per record at 100,000 fields). Measured in bytes, not timed.
+func TestMergeCostIndependentOfSchemaSize(t *testing.T) {
+	per := map[int]float64{}
+	for _, n := range wideSizes {
+		s := wideSnapshots(n)
+		i := 0
+		per[n] = bytesPer(200, func() {
+			i++
+			s.merge([]Record{wideRecord(s, i)}, SourceStore)
+		})
+	}
+	small, big := per[wideSizes[0]], per[wideSizes[1]]
+	t.Logf("bytes per merged record: %.0f at %d fields, %.0f at %d fields", small, wideSizes[0], big, wideSizes[1])
+	if big > 2*small {
+		t.Errorf("a merge allocates %.0f B at %d fields, more than twice the %.0f B at %d fields",
+			big, wideSizes[1], small, wideSizes[0])
 	}
 }
