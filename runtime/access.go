@@ -16,7 +16,7 @@ import (
 // environment (Options.Env) reads as its variable's value.
 func (f *Field[T]) Get(ctx context.Context, c *Client) (T, error) {
 	if s := c.view(); s != nil && c.owns(&f.info) {
-		sl := &s.slots[f.info.index]
+		sl := s.at(f.info.index)
 		if sl.err != nil {
 			var zero T
 			return zero, sl.err

@@ -24,8 +24,12 @@
 // A started client (Start) reads from an in-process snapshot, which it
 // keeps in step with the store: on every change notification and every
 // ReconcileInterval it asks the store what changed since its position
-// (Store.Since). It is current while its last successful sync is within
-// Options.StalenessBound; past that, reads report SourceStale.
+// (Store.Since). Each change publishes one new snapshot, whole (a SetMany
+// appears at once), which shares with the one before everything the change
+// left alone: a change costs a process in proportion to the fields it
+// changes, not to the schema's size. The snapshot is current while its last
+// successful sync is within Options.StalenessBound; past that, reads
+// report SourceStale.
 //
 // A client without a snapshot asks the Cache (one round trip, bounded by
 // Options.CacheTimeout). An entry carries the time its value was read from

@@ -32,12 +32,13 @@ func (s Source) String() string {
 	return "unknown"
 }
 
-// state is what the client read for one field.
+// state is what the client read for one field. Its fields are in the
+// order that makes a snapshot's slot 64 bytes.
 type state struct {
 	value   any // the effective value (override or default), typed as the field's T
-	set     bool
 	epoch   int64
 	version int64
+	set     bool
 	source  Source
 }
 
@@ -48,7 +49,7 @@ func (c *Client) read(ctx context.Context, f *fieldInfo) (state, error) {
 		return p.state, nil
 	}
 	if s := c.view(); s != nil {
-		return c.snapshotSlot(&s.slots[f.index])
+		return c.snapshotSlot(s.at(f.index))
 	}
 	return c.readThrough(ctx, f)
 }
@@ -250,7 +251,7 @@ func (c *Client) fromSnapshot(s *snapshot, fields []*fieldInfo) ([]state, error)
 	sts := make([]state, len(fields))
 	for i, f := range fields {
 		var err error
-		if sts[i], err = c.snapshotSlot(&s.slots[f.index]); err != nil {
+		if sts[i], err = c.snapshotSlot(s.at(f.index)); err != nil {
 			return nil, err
 		}
 	}

@@ -109,3 +109,22 @@ func TestFmtCount(t *testing.T) {
 		}
 	}
 }
+
+// Row 11b passes only when a Set at 100,000 fields is within twice one at
+// 100 fields in CPU time and in bytes, each taken as the median of its
+// rounds.
+func TestChangeCostJudgesCPUAndBytes(t *testing.T) {
+	small := series{{cpu: 1000, bytes: 4000}, {cpu: 900, bytes: 4000}, {cpu: 5000, bytes: 4100}}
+	for _, c := range []struct {
+		wide series
+		want verdict
+	}{
+		{series{{cpu: 1500, bytes: 5000}, {cpu: 1900, bytes: 5000}, {cpu: 90_000, bytes: 5000}}, isPass},
+		{series{{cpu: 1500, bytes: 9000}, {cpu: 1900, bytes: 9000}, {cpu: 1900, bytes: 9000}}, isMiss},
+		{series{{cpu: 2100, bytes: 5000}, {cpu: 2500, bytes: 5000}, {cpu: 1000, bytes: 5000}}, isMiss},
+	} {
+		if got := changeCostResult(c.wide, small); got.verdict != c.want {
+			t.Errorf("%+v against %+v: %s (%s), want %s", c.wide, small, got.verdict, got.measured, c.want)
+		}
+	}
+}

@@ -46,11 +46,12 @@ type figure struct {
 	body func(b *testing.B) error
 }
 
-// inProcess measures rows 1–5 and 8 in alternating rounds, each baseline
-// next to what is compared with it, and judges their medians.
+// inProcess measures rows 1–5, 8 and 11 in alternating rounds, each
+// baseline next to what is compared with it, and judges their medians.
 func (rep *report) inProcess(r *rig, progress io.Writer) {
+	cc := newChangeCost()
 	figs := []figure{{"1", r.rawGet}, {"3", r.readViaRedis}, {"2", r.rawSelect}, {"4", r.readSnapshot},
-		{"5a", r.rawWrite}, {"5b", r.typedWrite}}
+		{"5a", r.rawWrite}, {"5b", r.typedWrite}, {"11a", cc.setSmall}, {"11b", cc.setWide}, {"11c", cc.readWide}}
 	failed := map[string]error{}
 	if cs, err := newColdStart(r); err != nil {
 		failed["8"] = fmt.Errorf("fixture: %w", err)
@@ -86,7 +87,7 @@ func runRounds(ctx context.Context, figs []figure, rounds int, failed map[string
 	return got
 }
 
-// judgeInProcess sets the results of rows 1–5 and 8.
+// judgeInProcess sets the results of rows 1–5, 8 and 11.
 func (rep *report) judgeInProcess(got map[string]series, failed map[string]error) {
 	judge := func(id string, needs []string, f func() result) {
 		for _, n := range append([]string{id}, needs...) {
@@ -104,6 +105,9 @@ func (rep *report) judgeInProcess(got map[string]series, failed map[string]error
 	judge("5a", nil, func() result { return baselineResult(got["5a"]) })
 	judge("5b", []string{"5a"}, func() result { return ratioResult(got["5b"], got["5a"], maxWriteRatio) })
 	judge("8", nil, func() result { return coldResult(got["8"]) })
+	judge("11a", nil, func() result { return cpuResult(got["11a"]) })
+	judge("11b", []string{"11a"}, func() result { return changeCostResult(got["11b"], got["11a"]) })
+	judge("11c", nil, func() result { return snapshotResult(got["11c"]) })
 }
 
 func orNotMeasured(err error) error {

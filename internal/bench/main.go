@@ -5,10 +5,13 @@
 //	go run ./internal/bench            # or: make bench
 //	go run ./internal/bench -quick     # a smoke test in seconds
 //
-// In-process figures (reads, writes, cold start) are measured with
-// testing.Benchmark in alternating rounds — each baseline next to what is
-// compared with it — and the median of the rounds is reported, with ratios
-// computed from the medians, because a shared machine is noisy. The
+// In-process figures (reads, writes, cold start, a change's cost at 100
+// and at 100,000 fields) are measured with testing.Benchmark in
+// alternating rounds — each baseline next to what is compared with it —
+// and the median of the rounds is reported, with ratios computed from the
+// medians, because a shared machine is noisy. The change-cost figures
+// count the process's CPU time, garbage collection included, and its
+// bytes allocated, not only the caller's wall time. The
 // propagation figure runs a second OS process (this program again, with
 // -follower); the race figure runs internal/raceharness.
 //

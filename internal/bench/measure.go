@@ -13,6 +13,8 @@ import (
 type sample struct {
 	ns     float64 // nanoseconds per operation
 	allocs int64   // allocations per operation
+	bytes  int64   // bytes allocated per operation
+	cpu    float64 // the process's CPU nanoseconds per operation, for figures that report cpuMetric
 	n      int     // operations timed
 }
 
@@ -44,21 +46,30 @@ func measure(body func(b *testing.B) error) (sample, error) {
 	if res.N == 0 {
 		return sample{}, errors.New("the benchmark did not run")
 	}
-	return sample{ns: float64(res.T.Nanoseconds()) / float64(res.N), allocs: res.AllocsPerOp(), n: res.N}, nil
+	return sample{ns: float64(res.T.Nanoseconds()) / float64(res.N), allocs: res.AllocsPerOp(),
+		bytes: res.AllocedBytesPerOp(), cpu: res.Extra[cpuMetric], n: res.N}, nil
 }
 
 // series is the samples of one figure, one per round.
 type series []sample
 
-// median returns the median time and the median allocation count (each
-// the middle one, or the mean of the two middle ones, of its own order).
+// median returns the median time, CPU time, allocation count and bytes
+// allocated (each the middle one, or the mean of the two middle ones, of
+// its own order).
 func (s series) median() sample {
-	ns := make([]float64, len(s))
-	allocs := make([]float64, len(s))
-	for i, x := range s {
-		ns[i], allocs[i] = x.ns, float64(x.allocs)
+	of := func(field func(sample) float64) float64 {
+		xs := make([]float64, len(s))
+		for i, x := range s {
+			xs[i] = field(x)
+		}
+		return middle(xs)
 	}
-	return sample{ns: middle(ns), allocs: int64(middle(allocs) + 0.5)}
+	return sample{
+		ns:     of(func(x sample) float64 { return x.ns }),
+		allocs: int64(of(func(x sample) float64 { return float64(x.allocs) }) + 0.5),
+		bytes:  int64(of(func(x sample) float64 { return float64(x.bytes) }) + 0.5),
+		cpu:    of(func(x sample) float64 { return x.cpu }),
+	}
 }
 
 // spread returns the fastest and the slowest round.

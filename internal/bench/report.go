@@ -38,6 +38,9 @@ var table = []spec{
 	{"8", "cold start, 10,000-field schema", "≤ 100 ms"},
 	{"9", "write into a paused Postgres: return after its deadline", "p99 ≤ 100 ms, never reported failed if it commits"},
 	{"10", "Redis unreachable: a client's first read, later reads, log lines", "first ≤ 100 ms cache timeout + row 2; 1 line"},
+	{"11a", "typed Set, 100-field schema, memory backends (client work only)", "baseline"},
+	{"11b", "typed Set, 100,000-field schema, memory backends", "≤ 2× row 11a in CPU and in bytes"},
+	{"11c", "typed read from the snapshot, 100,000-field schema", "≤ 50 ns/op, 0 allocs/op"},
 }
 
 // result is what was measured for one row.

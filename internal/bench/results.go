@@ -21,6 +21,7 @@ const (
 	maxColdStart       = 100 * time.Millisecond
 	minNaiveStaleShare = 0.5
 	maxGiveUpP99       = 100 * time.Millisecond
+	maxChangeCostRatio = 2.0
 )
 
 // judge returns PASS when ok, else MISS.
@@ -61,6 +62,33 @@ func snapshotResult(s series) result {
 	measured, detail := timed(s)
 	m := s.median()
 	return result{measured: measured, detail: detail, verdict: judge(m.ns <= maxSnapshotNs && m.allocs == 0)}
+}
+
+// cpuTimed describes a series that reports the process's CPU time: its
+// median CPU time and bytes allocated per operation, and its wall time.
+func cpuTimed(s series) (measured, detail string) {
+	m := s.median()
+	return fmt.Sprintf("%s CPU/op, %s B/op", fmtNs(m.cpu), fmtCount(m.bytes)),
+		fmt.Sprintf("wall %s/op, %s allocs", fmtNs(m.ns), fmtCount(m.allocs))
+}
+
+// cpuResult is a baseline row measured in CPU time and bytes.
+func cpuResult(s series) result {
+	measured, detail := cpuTimed(s)
+	return result{measured: measured, detail: detail, verdict: isBaseline}
+}
+
+// changeCostResult judges a change at 100,000 fields against one at 100:
+// within maxChangeCostRatio in CPU time and in bytes allocated.
+func changeCostResult(wide, small series) result {
+	measured, detail := cpuTimed(wide)
+	w, s := wide.median(), small.median()
+	cpu, bytes := w.cpu/s.cpu, float64(w.bytes)/float64(s.bytes)
+	return result{
+		measured: fmt.Sprintf("%s = %.2f× CPU, %.2f× bytes", measured, cpu, bytes),
+		detail:   detail,
+		verdict:  judge(cpu <= maxChangeCostRatio && bytes <= maxChangeCostRatio),
+	}
 }
 
 // coldResult judges the cold start.
