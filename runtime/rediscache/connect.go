@@ -32,9 +32,10 @@ import (
 // bounds its socket reads. A Cluster has only database 0: a URL naming
 // another database is refused.
 //
-// When the server cannot be asked (it is down, or does not answer before
-// ctx's deadline), the error matches runtime.ErrUnavailable, and nothing is
-// left open: run without the cache (it is an optimisation) and try again
+// Connect asks once, without go-redis's retries: when the server cannot be
+// asked (it refuses the connection, or does not answer before ctx's
+// deadline), the error matches runtime.ErrUnavailable at once, and nothing
+// is left open: run without the cache (it is an optimisation) and try again
 // later, or build the client yourself, which connects lazily. A URL that
 // does not parse, or a server that refuses INFO, gives an error matching
 // runtime.ErrMisconfigured. Errors never quote the URL's password.
@@ -62,13 +63,18 @@ func connectOne(ctx context.Context, u *url.URL) (goredis.UniversalClient, error
 		return nil, misconfigured("Redis URL %s: %v", u.Redacted(), err)
 	}
 	opts.ContextTimeoutEnabled = true
-	client := goredis.NewClient(opts)
-	cluster, err := clusterEnabled(ctx, client, opts.Addr)
-	if err != nil || !cluster {
-		return closeOnError(client, err)
+	once := *opts
+	once.MaxRetries, once.DialerRetries = -1, 1
+	probe := goredis.NewClient(&once)
+	cluster, err := clusterEnabled(ctx, probe, opts.Addr)
+	_ = probe.Close()
+	switch {
+	case err != nil:
+		return nil, err
+	case cluster:
+		return connectCluster(ctx, u)
 	}
-	_ = client.Close()
-	return connectCluster(ctx, u)
+	return goredis.NewClient(opts), nil
 }
 
 // clusterEnabled reports whether the server client talks to says
@@ -101,8 +107,12 @@ func connectCluster(ctx context.Context, u *url.URL) (goredis.UniversalClient, e
 		return nil, misconfigured("Redis Cluster URL %s: %v", u.Redacted(), err)
 	}
 	opts.ContextTimeoutEnabled = true
-	client := goredis.NewClusterClient(opts)
-	return closeOnError(client, ping(ctx, client, strings.Join(opts.Addrs, ", ")))
+	once := *opts
+	once.MaxRetries, once.DialerRetries = -1, 1
+	if err := ping(ctx, goredis.NewClusterClient(&once), strings.Join(opts.Addrs, ", ")); err != nil {
+		return nil, err
+	}
+	return goredis.NewClusterClient(opts), nil
 }
 
 // connectSentinel returns a failover client for the master the sentinels of
@@ -113,14 +123,22 @@ func connectSentinel(ctx context.Context, u *url.URL) (goredis.UniversalClient, 
 		return nil, misconfigured("Redis Sentinel URL %s: %v", u.Redacted(), err)
 	}
 	opts.ContextTimeoutEnabled = true
-	client := goredis.NewFailoverClient(opts)
+	once := *opts
+	once.MaxRetries, once.DialerRetries = -1, 1
 	where := fmt.Sprintf("master %q of the sentinels at %s", opts.MasterName, strings.Join(opts.SentinelAddrs, ", "))
-	return closeOnError(client, ping(ctx, client, where))
+	if err := ping(ctx, goredis.NewFailoverClient(&once), where); err != nil {
+		return nil, err
+	}
+	return goredis.NewFailoverClient(opts), nil
 }
 
-// ping checks that client answers; where names the server(s) in the error.
+// ping checks, with one attempt, that client answers, then closes it; where
+// names the server(s) in the error. The client connects without retries,
+// so that a server that refuses connections is reported at once rather
+// than after go-redis's retries and their backoff.
 func ping(ctx context.Context, client goredis.UniversalClient, where string) error {
 	err := client.Ping(ctx).Err()
+	_ = client.Close()
 	var reply goredis.Error
 	switch {
 	case err == nil:
@@ -129,15 +147,6 @@ func ping(ctx context.Context, client goredis.UniversalClient, where string) err
 		return misconfigured("Redis at %s refused PING: %v", where, err)
 	}
 	return unavailable(where, err)
-}
-
-// closeOnError returns client, or closes it and returns err.
-func closeOnError(client goredis.UniversalClient, err error) (goredis.UniversalClient, error) {
-	if err != nil {
-		_ = client.Close()
-		return nil, err
-	}
-	return client, nil
 }
 
 func unavailable(where string, err error) error {
