@@ -239,16 +239,21 @@ func (l *cacheLayer) failed(callerCtx context.Context, op string, err error) {
 // probe ends an outage when the cache answers again, after sending it the
 // fills this client missed meanwhile. Nothing else needs repairing first:
 // entries the outage left behind are no fresher than their AsOf says.
+//
+// A probe runs in the background and may take until the next one is due
+// (CacheRetryInterval, and at least CacheTimeout): a Cluster's probe may
+// first have to get past a dead node to read the cluster's layout.
 func (l *cacheLayer) probe() {
 	defer l.probing.Store(false)
-	ctx, cancel := context.WithTimeout(context.Background(), l.opts.CacheTimeout)
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), max(l.opts.CacheTimeout, l.opts.CacheRetryInterval))
 	defer cancel()
 	err := l.ping(ctx)
 	if err == nil {
 		err = l.flushPending()
 	}
 	if err != nil {
-		l.retryAt.Store(time.Now().Add(l.opts.CacheRetryInterval).UnixNano())
+		l.retryAt.Store(start.Add(l.opts.CacheRetryInterval).UnixNano())
 		return
 	}
 	if l.down.CompareAndSwap(true, false) {

@@ -105,3 +105,39 @@ func TestMisconfiguredCacheIsLoggedAsAnError(t *testing.T) {
 		t.Errorf("logged %d misconfiguration errors, want 1:\n%s", n, logs)
 	}
 }
+
+// slowProber answers every probe after a delay, as a Redis Cluster client
+// does when it must get past a dead node to read the cluster's layout.
+type slowProber struct {
+	partialCache
+	delay time.Duration
+}
+
+func (s *slowProber) Probe(ctx context.Context) error {
+	select {
+	case <-time.After(s.delay):
+		return s.partialCache.Probe(ctx)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// TestProbeMayTakeLongerThanACacheCall: a probe runs in the background,
+// so it may take longer than the cache timeout that bounds readers' calls
+// (up to the retry interval); a cache whose probe is slower than a read
+// must still be used again.
+func TestProbeMayTakeLongerThanACacheCall(t *testing.T) {
+	sp := &slowProber{partialCache: partialCache{Cache: memory.NewCache(), dead: maxField.CacheKey()}, delay: 60 * time.Millisecond}
+	e := newEnvWith(t, func(s runtime.Store, _ runtime.Cache) (runtime.Store, runtime.Cache) { return s, sp },
+		runtime.Options{CacheTimeout: 20 * time.Millisecond, CacheRetryInterval: 200 * time.Millisecond, DisableSnapshot: true})
+	if err := maxField.Set(ctx, e.client, 5); err != nil {
+		t.Fatal(err)
+	}
+	sp.down.Store(true)
+	_, _ = maxField.Get(ctx, e.client) // the outage begins
+	sp.down.Store(false)
+	eventually(t, "reads come from the cache again", func() bool {
+		v, err := maxField.Lookup(ctx, e.client)
+		return err == nil && v.Source == runtime.SourceCache
+	})
+}
