@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync/atomic"
@@ -14,7 +15,6 @@ import (
 	"github.com/go-sysconfig/sysconfig/schema"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/redis/go-redis/v9"
 )
 
 // cliCacheTimeout bounds each call to Redis. An operator command is not on
@@ -73,7 +73,7 @@ func (inv *invocation) connect(ctx context.Context, writes bool) (*session, erro
 		return nil, err
 	}
 	if writes {
-		opts.Cache, err = inv.cache(s)
+		opts.Cache, err = inv.cache(ctx, s)
 	}
 	if err == nil {
 		s.client, err = runtime.NewClient(sch, store, opts)
@@ -114,20 +114,32 @@ func (inv *invocation) secrets(s *session, opts *runtime.Options) error {
 	return nil
 }
 
-// cache returns the Redis cache --redis-url names, or nil without one.
-func (inv *invocation) cache(s *session) (runtime.Cache, error) {
+// cache returns the Redis cache --redis-url names, or nil without one. The
+// client is made by rediscache.Connect, so the URL of any one node of a
+// Redis Cluster, or a Sentinel URL, works. A Redis that does not answer is
+// said on stderr and left out: the write goes to Postgres alone, and other
+// processes stop trusting what Redis holds within their staleness bound.
+func (inv *invocation) cache(ctx context.Context, s *session) (runtime.Cache, error) {
 	if inv.redisURL == "" {
 		return nil, nil
 	}
-	ro, err := redis.ParseURL(inv.redisURL)
+	ctx, cancel := context.WithTimeout(ctx, redisConnectTimeout)
+	defer cancel()
+	rdb, err := rediscache.Connect(ctx, inv.redisURL)
+	if errors.Is(err, runtime.ErrUnavailable) {
+		fmt.Fprintf(inv.opts.Stderr, "warning: %v; writing to Postgres alone\n", err)
+		return nil, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("redis URL: %w", err)
 	}
-	ro.ContextTimeoutEnabled = true
-	rdb := redis.NewClient(ro)
 	s.closers = append(s.closers, func() { _ = rdb.Close() })
 	return rediscache.New(rdb, rediscache.Options{Prefix: inv.redisPrefix}), nil
 }
+
+// redisConnectTimeout bounds how long a command waits for Redis to answer
+// before it writes without it.
+const redisConnectTimeout = 2 * time.Second
 
 // logger writes the client's warnings (a cache outage, say) to stderr,
 // without the time, which the terminal does not need.

@@ -26,8 +26,11 @@
 // the environment: --schema (SYSCONFIG_SCHEMA, default sysconfig.yaml),
 // --database-url (SYSCONFIG_DATABASE_URL; its search_path is honoured),
 // --pg-schema (SYSCONFIG_PG_SCHEMA), --redis-url (SYSCONFIG_REDIS_URL; without
-// it, Postgres alone) and --redis-prefix (SYSCONFIG_REDIS_PREFIX, the app's
-// rediscache.Options.Prefix); the keyring from SYSCONFIG_KEYS.
+// it, Postgres alone; read by rediscache.Connect, so one node of a Redis
+// Cluster or a Sentinel URL will do) and --redis-prefix
+// (SYSCONFIG_REDIS_PREFIX, the app's rediscache.Options.Prefix); the keyring
+// from SYSCONFIG_KEYS. A write whose Redis does not answer goes to Postgres
+// alone, with a warning on stderr.
 //
 // # Writes
 //

@@ -298,6 +298,21 @@ type Cache interface {
 	Delete(ctx context.Context, keys []string) error
 }
 
+// Prober is implemented by caches that can tell whether they work better
+// than one read can. While a Client treats its cache as unavailable, it
+// probes it every Options.CacheRetryInterval and goes back to it once a
+// probe succeeds: with Probe when the cache is a Prober, otherwise with a
+// Get of one key.
+//
+// Contract: Probe returns nil only when the cache can serve every key now.
+// A cache that spreads keys over several servers (a Redis Cluster) brings
+// its routing up to date and checks each server, so that after a failover
+// it is back in use as soon as the new server answers, and not before.
+// Probe honours its context's deadline.
+type Prober interface {
+	Probe(ctx context.Context) error
+}
+
 // Notifier is implemented by stores that push change notifications, such
 // as the Postgres store (LISTEN/NOTIFY) and the memory store. A Client whose
 // store is a Notifier learns of other processes' writes within milliseconds;

@@ -226,29 +226,49 @@ func (l *cacheLayer) failed(callerCtx context.Context, op string, err error) {
 		return
 	}
 	l.retryAt.Store(time.Now().Add(l.opts.CacheRetryInterval).UnixNano())
-	if l.down.CompareAndSwap(false, true) {
-		l.log.Warn("sysconfig: cache unavailable, serving from the store", "op", op, "error", err)
+	if !l.down.CompareAndSwap(false, true) {
+		return
 	}
+	if errors.Is(err, ErrMisconfigured) {
+		l.log.Error("sysconfig: cache misconfigured, serving from the store until it is fixed", "op", op, "error", err)
+		return
+	}
+	l.log.Warn("sysconfig: cache unavailable, serving from the store", "op", op, "error", err)
 }
 
 // probe ends an outage when the cache answers again, after sending it the
 // fills this client missed meanwhile. Nothing else needs repairing first:
 // entries the outage left behind are no fresher than their AsOf says.
+//
+// A probe runs in the background and may take until the next one is due
+// (CacheRetryInterval, and at least CacheTimeout): a Cluster's probe may
+// first have to get past a dead node to read the cluster's layout.
 func (l *cacheLayer) probe() {
 	defer l.probing.Store(false)
-	ctx, cancel := context.WithTimeout(context.Background(), l.opts.CacheTimeout)
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), max(l.opts.CacheTimeout, l.opts.CacheRetryInterval))
 	defer cancel()
-	_, err := l.cache.Get(ctx, []string{l.app + ".probe"})
+	err := l.ping(ctx)
 	if err == nil {
 		err = l.flushPending()
 	}
 	if err != nil {
-		l.retryAt.Store(time.Now().Add(l.opts.CacheRetryInterval).UnixNano())
+		l.retryAt.Store(start.Add(l.opts.CacheRetryInterval).UnixNano())
 		return
 	}
 	if l.down.CompareAndSwap(true, false) {
 		l.log.Info("sysconfig: cache available again")
 	}
+}
+
+// ping asks the cache whether it works: Probe when it is a Prober,
+// otherwise a Get of one key.
+func (l *cacheLayer) ping(ctx context.Context) error {
+	if p, ok := l.cache.(Prober); ok {
+		return p.Probe(ctx)
+	}
+	_, err := l.cache.Get(ctx, []string{l.app + ".probe"})
+	return err
 }
 
 // flushPending sends the kept entries, or keeps them again.

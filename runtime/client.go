@@ -87,8 +87,9 @@ type Options struct {
 	// DefaultCacheTimeout (100 ms).
 	CacheTimeout time.Duration
 	// CacheRetryInterval is how long the client serves without the cache
-	// after a cache failure before it probes the cache again. Zero means
-	// DefaultCacheRetry (1 s).
+	// after a cache failure before it probes the cache again, and then
+	// between probes; each probe, in the background, may take as long (at
+	// least CacheTimeout). Zero means DefaultCacheRetry (1 s).
 	CacheRetryInterval time.Duration
 	// MaxValueSize is the largest value a write accepts, in bytes of its
 	// canonical text (before a secret is sealed): a larger one is an

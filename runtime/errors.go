@@ -22,13 +22,15 @@ var (
 	// ErrOutcomeUnknown: a write may or may not have committed; the client
 	// could not find out in time. See OutcomeUnknownError.
 	ErrOutcomeUnknown = errors.New("sysconfig: write outcome unknown")
-	// ErrMisconfigured: the store answered, but cannot serve this program
+	// ErrMisconfigured: a backend answered, but cannot serve this program
 	// as it is set up — the database does not exist, authentication
 	// failed, a table is missing (EnsureSchema has not run), a privilege
-	// is lacking. Unlike ErrUnavailable it does not pass by itself:
-	// retrying is pointless until an operator fixes it. Start returns it
-	// and does not start (see Client.Start).
-	ErrMisconfigured = errors.New("sysconfig: store misconfigured")
+	// is lacking; a single-node Redis client talks to a Redis Cluster node.
+	// Unlike ErrUnavailable it does not pass by itself: retrying is
+	// pointless until an operator fixes it. Start returns it when the store
+	// is misconfigured and does not start (see Client.Start); a misconfigured
+	// cache is logged once as an error and left unused.
+	ErrMisconfigured = errors.New("sysconfig: backend misconfigured")
 	// ErrPinned: the field is pinned by an environment variable in this
 	// process (see Options.Env), so this client does not write it.
 	// Nothing was written. See PinnedError.

@@ -82,18 +82,10 @@ func openPostgres(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	return pool, nil
 }
 
+// openRedis connects to the Redis url names through rediscache.Connect,
+// so that the URL of any one node of a Redis Cluster works too.
 func openRedis(ctx context.Context, url string) (goredis.UniversalClient, error) {
-	opts, err := goredis.ParseURL(url)
-	if err != nil {
-		return nil, err
-	}
-	opts.ContextTimeoutEnabled = true // deadlines bound socket reads
-	rdb := goredis.NewClient(opts)
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		_ = rdb.Close()
-		return nil, err
-	}
-	return rdb, nil
+	return rediscache.Connect(ctx, url)
 }

@@ -25,6 +25,7 @@ func collect(ctx context.Context, e *env, s settings, progress io.Writer) *repor
 	rep.propagation(r, progress)
 	rep.giveUps(r, progress)
 	rep.outage(r, progress)
+	rep.failovers(r, progress)
 	rep.race(r, progress)
 	rep.elapsed = time.Since(start)
 	return rep
@@ -149,6 +150,16 @@ func (rep *report) outage(r *rig, progress io.Writer) {
 		return
 	}
 	rep.set("10", outageResult(o))
+}
+
+// failovers measures row 12.
+func (rep *report) failovers(r *rig, progress io.Writer) {
+	rounds, err := measureFailovers(r.ctx, r, rep.settings.failovers, progress)
+	if err != nil {
+		rep.fail("12", err)
+		return
+	}
+	rep.set("12", failoverResult(rounds))
 }
 
 // race runs the race harness for rows 7a and 7b.

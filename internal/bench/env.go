@@ -25,7 +25,7 @@ SYSCONFIG_TEST_DATABASE_URL and SYSCONFIG_TEST_REDIS_URL (see README.md)`
 type env struct {
 	pool   *pgxpool.Pool
 	schema string // sysconfig_bench_<unique>
-	rdb    *goredis.Client
+	rdb    goredis.UniversalClient
 	prefix string // sysconfig-bench:<unique>:
 	owned  bool   // created by this process, so removed by close
 }
@@ -129,38 +129,23 @@ func newPool(ctx context.Context, schema string) (*pgxpool.Pool, error) {
 	return pool, nil
 }
 
-// newRedis returns a client for the Redis server, checked with a PING.
-func newRedis(ctx context.Context) (*goredis.Client, error) {
-	opts, err := goredis.ParseURL(testenv.RedisURL())
-	if err != nil {
-		return nil, fmt.Errorf("parse %s: %w", testenv.RedisURL(), err)
-	}
-	opts.ContextTimeoutEnabled = true // as the README advises: deadlines bound socket reads
-	rdb := goredis.NewClient(opts)
+// newRedis returns a client for the Redis server, made by
+// rediscache.Connect (a Cluster client when the URL names a Cluster node).
+func newRedis(ctx context.Context) (goredis.UniversalClient, error) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		_ = rdb.Close()
-		return nil, fmt.Errorf("the Redis server at %s is unreachable: %w\n%s", testenv.RedisURL(), err, howToStart)
+	rdb, err := rediscache.Connect(ctx, testenv.RedisURL())
+	if err != nil {
+		return nil, fmt.Errorf("%w\n%s", err, howToStart)
 	}
 	return rdb, nil
 }
 
 // deleteKeys removes every key under prefix.
-func deleteKeys(rdb *goredis.Client, prefix string) {
+func deleteKeys(rdb goredis.UniversalClient, prefix string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-	var keys []string
-	for iter.Next(ctx) {
-		if keys = append(keys, iter.Val()); len(keys) == 1000 {
-			_ = rdb.Del(ctx, keys...).Err()
-			keys = keys[:0]
-		}
-	}
-	if len(keys) > 0 {
-		_ = rdb.Del(ctx, keys...).Err()
-	}
+	_ = testenv.DeletePrefix(ctx, rdb, prefix)
 }
 
 // unique returns a short random lower-case identifier.

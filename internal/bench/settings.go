@@ -17,6 +17,7 @@ type settings struct {
 	writes      int           // propagation writes
 	spacing     time.Duration // between propagation writes
 	giveUps     int           // writes into a paused Postgres
+	failovers   int           // Redis Cluster masters killed in turn
 }
 
 // targetTrials is the number of race trials the target asks for.
@@ -73,11 +74,11 @@ func explicit(fs *flag.FlagSet) map[string]bool {
 // the smaller defaults of the flags not given.
 func (o options) withDefaults(given map[string]bool) settings {
 	s := o.settings
-	s.naiveTrials, s.writes, s.spacing, s.giveUps = 1_000, 300, 10*time.Millisecond, 100
+	s.naiveTrials, s.writes, s.spacing, s.giveUps, s.failovers = 1_000, 300, 10*time.Millisecond, 100, 5
 	if !s.quick {
 		return s
 	}
-	s.naiveTrials, s.writes, s.giveUps = 200, 30, 10
+	s.naiveTrials, s.writes, s.giveUps, s.failovers = 200, 30, 10, 1
 	if !given["trials"] {
 		s.trials = 2_000
 	}

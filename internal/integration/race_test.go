@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/go-sysconfig/sysconfig/internal/raceharness"
+	"github.com/go-sysconfig/sysconfig/runtime"
 )
 
 // raceTrials returns how many adversarial trials to run:
@@ -24,9 +25,9 @@ func raceTrials(t testing.TB) int {
 // raceWorkers is how many fields the race harness works on in parallel.
 const raceWorkers = 8
 
-// runRaceHarness plays trials on the test's own Postgres schema and Redis
-// prefix (see internal/raceharness for the choreography).
-func runRaceHarness(t *testing.T, trials int, naive bool) raceharness.Result {
+// runRaceHarness plays trials on the test's own Postgres schema and cache
+// (see internal/raceharness for the choreography).
+func runRaceHarness(t *testing.T, cache runtime.Cache, trials int, naive bool) raceharness.Result {
 	t.Helper()
 	return playRaceHarness(t, newBackends(t), trials, naive)
 }
@@ -35,7 +36,7 @@ func runRaceHarness(t *testing.T, trials int, naive bool) raceharness.Result {
 func playRaceHarness(t *testing.T, b *backends, trials int, naive bool) raceharness.Result {
 	t.Helper()
 	res, err := raceharness.Run(t.Context(), raceharness.Config{
-		Store: b.store, Cache: b.cache, Trials: trials, Workers: raceWorkers, Naive: naive,
+		Store: b.store, Cache: cache, Trials: trials, Workers: raceWorkers, Naive: naive,
 	})
 	if err != nil {
 		t.Fatalf("race harness: %v", err)
@@ -52,7 +53,7 @@ func playRaceHarness(t *testing.T, b *backends, trials int, naive bool) raceharn
 // Redis; then the reader's fill of N goes through. With version-gated fills
 // the late fill is refused and no key is left stale.
 func TestRaceHarnessLeavesNoStaleKeys(t *testing.T) {
-	res := runRaceHarness(t, raceTrials(t), false)
+	res := runRaceHarness(t, newBackends(t).cache, raceTrials(t), false)
 	t.Logf("%d adversarial trials, %d keys left stale", res.Trials, res.Stale)
 	if res.Stale != 0 {
 		t.Errorf("%d of %d trials left a stale cache entry, want 0", res.Stale, res.Trials)
@@ -63,7 +64,7 @@ func TestRaceHarnessLeavesNoStaleKeys(t *testing.T) {
 // choreography with unconditional cache writes leaves stale keys.
 func TestRaceHarnessCatchesNaiveFills(t *testing.T) {
 	const trials = 200
-	res := runRaceHarness(t, trials, true)
+	res := runRaceHarness(t, newBackends(t).cache, trials, true)
 	if res.Stale < trials/2 {
 		t.Errorf("naive fills left %d of %d keys stale; the harness is not adversarial", res.Stale, trials)
 	}

@@ -60,6 +60,17 @@ func (c *Cluster) Addrs() []string {
 	return addrs
 }
 
+// SeedURL returns a redis:// URL naming one running node, the first in the
+// order of Nodes: what a client given a single seed address gets
+// (rediscache.Connect learns the rest of the cluster from it).
+func (c *Cluster) SeedURL() (string, error) {
+	s, err := c.anyRunning()
+	if err != nil {
+		return "", err
+	}
+	return "redis://" + s.Addr(), nil
+}
+
 // Nodes returns every node: the masters as started, then their replicas.
 // Roles change with failovers; MasterOf and ReplicasOf tell the current ones.
 func (c *Cluster) Nodes() []*Server { return slices.Clone(c.nodes) }
@@ -177,4 +188,87 @@ func (s *Server) clusterView(ctx context.Context) (clusterView, error) {
 		return nil, fmt.Errorf("localredis: CLUSTER NODES on %s: %w", s.Addr(), err)
 	}
 	return parseClusterNodes(text)
+}
+
+// WaitServing waits until the cluster serves every slot again after nodes
+// were killed or paused: every running node reports cluster_state:ok with
+// every slot served, and sees each slot served by a master that runs. After
+// a master is killed, that is once its replica has taken over. Unlike
+// WaitHealthy, it does not need every node running.
+func (c *Cluster) WaitServing(ctx context.Context) error {
+	return waitFor(ctx, "every running node to serve every slot from a running master", func(ctx context.Context) error {
+		for _, s := range c.nodes {
+			if !s.isRunning() {
+				continue
+			}
+			if err := s.clusterOK(ctx); err != nil {
+				return err
+			}
+			if err := c.mastersRun(ctx, s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// mastersRun checks that every master s sees serving slots is running.
+func (c *Cluster) mastersRun(ctx context.Context, s *Server) error {
+	view, err := s.clusterView(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range view {
+		if !n.has("master") || len(n.slots) == 0 {
+			continue
+		}
+		m, err := c.byID(n.id)
+		if err != nil {
+			return permanent(err)
+		}
+		if !m.isRunning() {
+			return fmt.Errorf("%s sees %s, not running, as master of %v", s.Addr(), m.Addr(), n.slots)
+		}
+	}
+	return nil
+}
+
+// Masters returns the masters serving slots, according to the first running
+// node, in the order of Nodes.
+func (c *Cluster) Masters(ctx context.Context) ([]*Server, error) {
+	asked, err := c.anyRunning()
+	if err != nil {
+		return nil, err
+	}
+	view, err := asked.clusterView(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var masters []*Server
+	for _, s := range c.nodes {
+		if n, ok := view.find(c.ids[s]); ok && n.has("master") && len(n.slots) > 0 {
+			masters = append(masters, s)
+		}
+	}
+	return masters, nil
+}
+
+// WaitDown waits until every running node reports cluster_state:fail, as
+// when too few masters are left to replace the dead ones.
+func (c *Cluster) WaitDown(ctx context.Context) error {
+	return waitFor(ctx, "every running node to report cluster_state:fail", func(ctx context.Context) error {
+		for _, s := range c.nodes {
+			if !s.isRunning() {
+				continue
+			}
+			info, err := s.clusterInfo(ctx)
+			if err != nil {
+				return err
+			}
+			if state := info["cluster_state"]; state != "fail" {
+				return fmt.Errorf("%s reports cluster_state:%s", s.Addr(), state)
+			}
+		}
+		return nil
+	})
 }

@@ -191,17 +191,25 @@ func (c *Cluster) ready(want map[string]string) func(context.Context) error {
 
 // clusterOK checks that s reports cluster_state:ok with every slot served.
 func (s *Server) clusterOK(ctx context.Context) error {
-	client, err := s.admin("read CLUSTER INFO of")
+	info, err := s.clusterInfo(ctx)
 	if err != nil {
 		return err
 	}
-	text, err := client.ClusterInfo(ctx).Result()
-	if err != nil {
-		return fmt.Errorf("localredis: CLUSTER INFO on %s: %w", s.Addr(), err)
-	}
-	info := parseInfo(text)
 	if info["cluster_state"] != "ok" || info["cluster_slots_ok"] != strconv.Itoa(slotCount) {
 		return fmt.Errorf("%s reports cluster_state:%s with %s slots ok", s.Addr(), info["cluster_state"], info["cluster_slots_ok"])
 	}
 	return nil
+}
+
+// clusterInfo returns CLUSTER INFO as s reports it.
+func (s *Server) clusterInfo(ctx context.Context) (map[string]string, error) {
+	client, err := s.admin("read CLUSTER INFO of")
+	if err != nil {
+		return nil, err
+	}
+	text, err := client.ClusterInfo(ctx).Result()
+	if err != nil {
+		return nil, fmt.Errorf("localredis: CLUSTER INFO on %s: %w", s.Addr(), err)
+	}
+	return parseInfo(text), nil
 }

@@ -50,7 +50,14 @@
 // comes back with the role it last had.
 //
 // After injecting faults, [Cluster.WaitHealthy] and [Sentinel.WaitHealthy]
-// wait until the topology has recovered. Every wait of the package ends at
+// wait until the topology has recovered; [Cluster.WaitServing] waits only
+// until every slot is served by a running master again (a killed master
+// replaced, before it returns), and [Cluster.WaitDown] until the nodes report
+// the cluster down. [Cluster.SeedURL] and [Sentinel.URL] are the URLs a
+// client is made from (rediscache.Connect): one node's address, and
+// go-redis's failover form. A [SharedCluster] is one cluster for a whole test
+// binary, for tests that leave its nodes alone and keep to key prefixes of
+// their own, so that a package pays the start once. Every wait of the package ends at
 // the caller's deadline or after 30 seconds, whichever comes first.
 //
 // # Losing an acknowledged write

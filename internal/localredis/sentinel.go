@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 )
 
@@ -47,6 +48,15 @@ func (s *Sentinel) SentinelAddrs() []string {
 		addrs[i] = sen.Addr()
 	}
 	return addrs
+}
+
+// URL returns the URL of the master through the sentinels, in go-redis's
+// form (redis.ParseFailoverURL, rediscache.Connect): the first sentinel's
+// address, master_name, and the other sentinels as addr parameters.
+func (s *Sentinel) URL() string {
+	addrs := s.SentinelAddrs()
+	q := url.Values{"master_name": {s.MasterName()}, "addr": addrs[1:]}
+	return "redis://" + addrs[0] + "?" + q.Encode()
 }
 
 // Sentinels returns the sentinel processes, to pause or kill them.

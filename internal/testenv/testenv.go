@@ -20,12 +20,15 @@ import (
 	"encoding/hex"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/go-sysconfig/sysconfig/runtime/rediscache"
 )
 
 const howToStart = `start the servers with "make services", or point the tests at running ones with
@@ -105,21 +108,29 @@ func dropSchema(name string) {
 	}
 }
 
-// Redis returns a client and a key prefix unique to t. Keys under the prefix
-// are deleted when t ends.
+// Redis returns a client for the test Redis, made by rediscache.Connect
+// (a Cluster client if SYSCONFIG_TEST_REDIS_URL names a Cluster node), and
+// a key prefix unique to t. Keys under the prefix are deleted when t ends.
 func Redis(t testing.TB) (redis.UniversalClient, string) {
 	t.Helper()
-	opts, err := redis.ParseURL(RedisURL())
-	if err != nil {
-		t.Fatalf("parse %s: %v", RedisURL(), err)
-	}
-	opts.ContextTimeoutEnabled = true // as the README advises: deadlines bound socket reads
-	client := redis.NewClient(opts)
+	return connectRedis(t, RedisURL(), "\n"+howToStart)
+}
+
+// RedisAt is Redis for the server, Cluster or Sentinel setup that url
+// names (see rediscache.Connect), such as a private one of
+// internal/localredis (Cluster.SeedURL).
+func RedisAt(t testing.TB, url string) (redis.UniversalClient, string) {
+	t.Helper()
+	return connectRedis(t, url, "")
+}
+
+func connectRedis(t testing.TB, url, hint string) (redis.UniversalClient, string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := client.Ping(ctx).Err(); err != nil {
-		_ = client.Close()
-		t.Fatalf("Redis is unreachable at %s: %v\n%s", RedisURL(), err, howToStart)
+	client, err := rediscache.Connect(ctx, url) // deadlines bound socket reads, as the README advises
+	if err != nil {
+		t.Fatalf("Redis: %v%s", err, hint)
 	}
 	prefix := "sysconfig-test:" + Unique() + ":"
 	t.Cleanup(func() {
@@ -137,16 +148,55 @@ func FlushPrefix(t testing.TB, client redis.UniversalClient, prefix string) {
 }
 
 func deleteKeys(client redis.UniversalClient, prefix string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	_ = DeletePrefix(ctx, client, prefix)
+}
+
+// DeletePrefix deletes every key under prefix, on every master of a
+// Cluster, one key per command (a Cluster refuses a DEL of keys in several
+// slots).
+func DeletePrefix(ctx context.Context, client redis.UniversalClient, prefix string) error {
+	keys, err := keysUnder(ctx, client, prefix)
+	for len(keys) > 0 {
+		n := min(len(keys), 1000)
+		pipe := client.Pipeline()
+		for _, k := range keys[:n] {
+			pipe.Del(ctx, k)
+		}
+		if _, perr := pipe.Exec(ctx); perr != nil && err == nil {
+			err = perr
+		}
+		keys = keys[n:]
+	}
+	return err
+}
+
+// keysUnder lists the keys under prefix, asking every master of a Cluster.
+func keysUnder(ctx context.Context, client redis.UniversalClient, prefix string) ([]string, error) {
+	cc, ok := client.(*redis.ClusterClient)
+	if !ok {
+		return scan(ctx, client, prefix)
+	}
+	var mu sync.Mutex
+	var keys []string
+	err := cc.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
+		ks, err := scan(ctx, m, prefix)
+		mu.Lock()
+		defer mu.Unlock()
+		keys = append(keys, ks...)
+		return err
+	})
+	return keys, err
+}
+
+func scan(ctx context.Context, client redis.Cmdable, prefix string) ([]string, error) {
 	iter := client.Scan(ctx, 0, prefix+"*", 1000).Iterator()
 	var keys []string
 	for iter.Next(ctx) {
 		keys = append(keys, iter.Val())
 	}
-	if len(keys) > 0 {
-		_ = client.Del(ctx, keys...).Err()
-	}
+	return keys, iter.Err()
 }
 
 // Unique returns a short random lower-case identifier.

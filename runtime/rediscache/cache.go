@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -62,6 +63,9 @@ type Cache struct {
 	// bounded: the client ignores context deadlines on sockets, so the
 	// Cache enforces them itself (see call).
 	bounded bool
+	// misrouted is set once a single-node client met a Cluster node's
+	// redirection: every later Probe fails (see route.go).
+	misrouted atomic.Bool
 
 	claimPTTL string        // Options.ClaimTTL in ms, the claim script's argument
 	doneTTL   time.Duration // Options.DoneTTL in whole ms
@@ -151,20 +155,6 @@ func (c *Cache) Get(ctx context.Context, keys []string) ([]runtime.CacheResult, 
 		return nil, c.failed(err) // res may still be written by an abandoned call
 	}
 	return res, nil
-}
-
-// failed returns err, after asking a Cluster client to reload the cluster's
-// layout when err is not an answer from Redis: the node it used may have
-// died, and go-redis itself reloads only every ClusterStateReloadInterval
-// (a minute by default) or when a node answers MOVED, so that after a
-// failover every call for the dead master's slots would fail until then.
-// The reload runs in the background, one at a time.
-func (c *Cache) failed(err error) error {
-	var reply goredis.Error
-	if cc, ok := c.client.(*goredis.ClusterClient); ok && err != nil && !errors.As(err, &reply) {
-		cc.ReloadState(context.Background())
-	}
-	return err
 }
 
 func (c *Cache) get(ctx context.Context, keys []string) ([]runtime.CacheResult, error) {

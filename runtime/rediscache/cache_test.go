@@ -42,12 +42,17 @@ func (e env) stored(t *testing.T, k string) string {
 	return s
 }
 
-// eachMode runs test once with MGET/multi-key DEL (a *redis.Client) and
-// once with pipelines (the Cluster path), each on a fresh key prefix.
+// eachMode runs test once with MGET/multi-key DEL (a *redis.Client), once
+// with pipelines (the Cluster path) on the same server, and once on the
+// shared Redis Cluster, each on a fresh key prefix.
 func eachMode(t *testing.T, opts rediscache.Options, test func(t *testing.T, e env)) {
-	for _, mode := range []string{"single", "pipelined"} {
+	for _, mode := range []string{"single", "pipelined", "cluster"} {
 		t.Run(mode, func(t *testing.T) {
-			client, prefix := testenv.Redis(t)
+			connect := testenv.Redis
+			if mode == "cluster" {
+				connect = clusterClient
+			}
+			client, prefix := connect(t)
 			var c goredis.UniversalClient = client
 			if mode == "pipelined" {
 				c = pipelineOnly{client}

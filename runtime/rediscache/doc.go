@@ -2,6 +2,21 @@
 // accepts any redis.UniversalClient, so a single node, a Sentinel-managed
 // master (failover client) and a Cluster all work.
 //
+// # Making the client
+//
+// Connect makes the go-redis client from one URL and picks its kind by
+// asking the server: given the address of any one node of a Redis Cluster
+// it returns a Cluster client, which learns the other nodes from it; given
+// a plain server, a plain client. (redis.NewUniversalClient cannot tell: with
+// one address it always returns a plain client, and on a Cluster node
+// every call for a key that node does not serve fails with MOVED or
+// CROSSSLOT.) Several seeds (addr=) mean a Cluster and master_name= a
+// master found through Sentinel, in go-redis's URL forms. The Cache's
+// contract suite and this package's tests of its behaviour run on a single
+// node and on a 3-master, 1-replica Cluster reached from one seed. A Cache over a plain client that meets a Cluster's
+// redirection reports runtime.ErrMisconfigured and stays unusable: the
+// client must be remade.
+//
 // # Key layout
 //
 // Every runtime key k is stored as one Redis string named Options.Prefix+k
@@ -79,6 +94,7 @@
 // data (restarted empty, flushed) lost the key too, so the next started
 // client to ask refills it; each operation touches one key, so it works
 // unchanged on a Cluster.
+//
 // # Round trips
 //
 // Get of one key is one GET. Get of several keys is one MGET when the
@@ -100,9 +116,25 @@
 // with the client's ContextTimeoutEnabled option set, go-redis applies the
 // deadline to socket reads and writes itself; without it (the default),
 // the Cache returns at the deadline and leaves the command to finish in
-// the background, within the client's ReadTimeout. When a call to a Cluster
-// fails other than with an answer from Redis, the Cache has the client
-// reload the cluster's layout, so that after a failover it finds the new
-// master at once rather than at its next periodic reload (a minute by
-// default).
+// the background, within the client's ReadTimeout.
+//
+// # Failovers
+//
+// A Cluster client routes each key by a map of which master serves which
+// slot, which go-redis refreshes by itself only every minute or when a node
+// answers MOVED. When a call fails other than with an answer from Redis (a
+// refused dial, a timeout) or with an answer that the map may be out of
+// date (MOVED, ASK, CLUSTERDOWN, TRYAGAIN, READONLY, MASTERDOWN), the Cache
+// has the client refresh it in the background. While the runtime treats
+// the cache as unavailable it calls Probe (runtime.Prober) once a second:
+// on a Cluster, Probe refreshes the map and then asks every master for
+// CLUSTER INFO, and succeeds only when each answers cluster_state:ok, so
+// that the client goes back to the cache as soon as a dead master's
+// replica serves its slots, and not before (a read of one key would
+// succeed on another master and send the client back too early, to wait
+// for the cache's timeout on the dead slots again). A master that stays
+// down with no replica to replace it keeps the whole cache unused until it
+// returns. With a client made by Connect, on a 3-master Cluster with a
+// replica each, the cache is in use again within about a second of the
+// cluster serving every slot (`make bench`).
 package rediscache

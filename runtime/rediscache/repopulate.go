@@ -28,7 +28,7 @@ func (c *Cache) ClaimRepopulation(ctx context.Context, app string) (runtime.Clai
 		return err
 	})
 	if err != nil {
-		return 0, err
+		return 0, c.failed(err)
 	}
 	return parseClaim(reply)
 }
@@ -39,9 +39,9 @@ func (c *Cache) ClaimRepopulation(ctx context.Context, app string) (runtime.Clai
 // still marks the app done, which is harmless because fills are
 // version-gated and so repopulating twice is only wasted work.
 func (c *Cache) FinishRepopulation(ctx context.Context, app string) error {
-	return c.call(ctx, func(ctx context.Context) error {
+	return c.failed(c.call(ctx, func(ctx context.Context) error {
 		return c.client.Set(ctx, c.repopulateKey(app), stateDone, c.doneTTL).Err()
-	})
+	}))
 }
 
 // repopulateKey returns the Redis key of app's repopulation state.
