@@ -25,18 +25,24 @@ func raceTrials(t testing.TB) int {
 // raceWorkers is how many fields the race harness works on in parallel.
 const raceWorkers = 8
 
-// runRaceHarness plays trials on the test's own Postgres schema and cache
-// (see internal/raceharness for the choreography).
+// runRaceHarness plays trials on the test's own Postgres schema and the
+// given cache (see internal/raceharness for the choreography).
 func runRaceHarness(t *testing.T, cache runtime.Cache, trials int, naive bool) raceharness.Result {
 	t.Helper()
-	return playRaceHarness(t, newBackends(t), trials, naive)
+	return playRaceHarnessOn(t, newBackends(t).store, cache, trials, naive)
 }
 
 // playRaceHarness plays trials on b.
 func playRaceHarness(t *testing.T, b *backends, trials int, naive bool) raceharness.Result {
 	t.Helper()
+	return playRaceHarnessOn(t, b.store, b.cache, trials, naive)
+}
+
+// playRaceHarnessOn plays trials on store and cache.
+func playRaceHarnessOn(t *testing.T, store runtime.Store, cache runtime.Cache, trials int, naive bool) raceharness.Result {
+	t.Helper()
 	res, err := raceharness.Run(t.Context(), raceharness.Config{
-		Store: b.store, Cache: cache, Trials: trials, Workers: raceWorkers, Naive: naive,
+		Store: store, Cache: cache, Trials: trials, Workers: raceWorkers, Naive: naive,
 	})
 	if err != nil {
 		t.Fatalf("race harness: %v", err)
