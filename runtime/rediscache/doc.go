@@ -69,13 +69,15 @@
 // Options.Prefix+"repopulate:"+app, holds a state: "running" while a process
 // refills, with PX Options.ClaimTTL (default 30s) so that the claim of a
 // process that died lapses; and "done" once it has finished, with PX
-// Options.DoneTTL (default 1h). ClaimRepopulation runs one Lua script: a
-// key holding "running" answers runtime.ClaimBusy, one holding "done"
-// answers runtime.ClaimDone, and otherwise (a missing key, or one holding
-// any other value or type, which is treated as missing and overwritten)
-// the script sets "running" and the caller gets runtime.ClaimWon. Redis
-// runs the script atomically, so of any number of concurrent callers
-// exactly one wins. FinishRepopulation sets "done". A Redis that lost its
+// Options.DoneTTL (default 1h). ClaimRepopulation reads the key with a
+// GET: "running" answers runtime.ClaimBusy and "done" runtime.ClaimDone,
+// so that the question every started client asks at each reconcile costs
+// no script. Otherwise (a missing key, or one holding any other value or
+// type, which is treated as missing and overwritten) it runs one Lua
+// script, which answers as the GET would have if the key changed
+// meanwhile, and else sets "running" and lets the caller win. Redis runs
+// the script atomically, so of any number of concurrent callers exactly
+// one wins. FinishRepopulation sets "done". A Redis that lost its
 // data (restarted empty, flushed) lost the key too, so the next started
 // client to ask refills it; each operation touches one key, so it works
 // unchanged on a Cluster.
