@@ -130,6 +130,24 @@ func (m *Meter) Read(ctx context.Context) (Counts, error) {
 	return c, nil
 }
 
+// Sessions returns how many sessions are connected to the database, by
+// application_name ("" for those without one).
+func (m *Meter) Sessions(ctx context.Context) (map[string]int, error) {
+	rows, _ := m.admin.Query(ctx, `SELECT coalesce(application_name, ''), count(*) FROM pg_stat_activity
+		WHERE datname = $1 GROUP BY 1`, m.db)
+	byApp := map[string]int{}
+	var name string
+	var n int
+	_, err := pgx.ForEachRow(rows, []any{&name, &n}, func() error {
+		byApp[name] = n
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("servercost: read pg_stat_activity: %w", err)
+	}
+	return byApp, nil
+}
+
 // settle waits until no session is connected to the database.
 func (m *Meter) settle(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, settleTimeout)
