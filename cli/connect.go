@@ -67,7 +67,7 @@ func (inv *invocation) connect(ctx context.Context, writes bool) (*session, erro
 		return nil, err
 	}
 	if writes {
-		opts.Cache, err = inv.cache(s)
+		err = inv.redis(s, &opts)
 	}
 	if err == nil {
 		s.client, err = runtime.NewClient(sch, store, opts)
@@ -108,19 +108,24 @@ func (inv *invocation) secrets(s *session, opts *runtime.Options) error {
 	return nil
 }
 
-// cache returns the Redis cache --redis-url names, or nil without one.
-func (inv *invocation) cache(s *session) (runtime.Cache, error) {
+// redis sets opts.Cache to the Redis cache --redis-url names, and
+// opts.Notifier to the Redis notifier under the same prefix, so that
+// processes hearing of changes through Redis hear of the CLI's writes;
+// without a URL, it sets neither.
+func (inv *invocation) redis(s *session, opts *runtime.Options) error {
 	if inv.redisURL == "" {
-		return nil, nil
+		return nil
 	}
 	ro, err := redis.ParseURL(inv.redisURL)
 	if err != nil {
-		return nil, fmt.Errorf("redis URL: %w", err)
+		return fmt.Errorf("redis URL: %w", err)
 	}
 	ro.ContextTimeoutEnabled = true
 	rdb := redis.NewClient(ro)
 	s.closers = append(s.closers, func() { _ = rdb.Close() })
-	return rediscache.New(rdb, rediscache.Options{Prefix: inv.redisPrefix}), nil
+	opts.Cache = rediscache.New(rdb, rediscache.Options{Prefix: inv.redisPrefix})
+	opts.Notifier = rediscache.NewNotifier(rdb, rediscache.NotifierOptions{Prefix: inv.redisPrefix})
+	return nil
 }
 
 // logger writes the client's warnings (a cache outage, say) to stderr,

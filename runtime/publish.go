@@ -31,9 +31,12 @@ func newPublisher(n Notifier, app string, opts Options) *publisher {
 }
 
 // announce publishes the change of applied, detached from ctx's
-// cancellation. A change whose predecessor is unknown (see unknownPrev)
-// is published by its version only, so that receivers ask the store.
-func (p *publisher) announce(ctx context.Context, applied []Applied) {
+// cancellation: in the background when later is true (a started client,
+// which goes on), else before it returns (a client without a snapshot,
+// such as a command-line tool's, which may exit next), as the cache is
+// filled. A change whose predecessor is unknown (see unknownPrev) is
+// published by its version only, so that receivers ask the store.
+func (p *publisher) announce(ctx context.Context, applied []Applied, later bool) {
 	if p == nil || len(applied) == 0 {
 		return
 	}
@@ -41,7 +44,11 @@ func (p *publisher) announce(ctx context.Context, applied []Applied) {
 	if n.Prev < 0 {
 		n = Notice{Version: n.Version}
 	}
-	go p.publish(context.WithoutCancel(ctx), n)
+	if later {
+		go p.publish(context.WithoutCancel(ctx), n)
+		return
+	}
+	p.publish(context.WithoutCancel(ctx), n)
 }
 
 func (p *publisher) publish(ctx context.Context, n Notice) {

@@ -175,7 +175,7 @@ func newRecords(applied []Applied) []Record {
 // have replaced within the staleness bound.
 func (c *Client) afterCommit(ctx context.Context, fields []*fieldInfo, applied []Applied, asOf time.Time) {
 	recs := newRecords(applied)
-	c.publisher.announce(ctx, applied)
+	c.publisher.announce(ctx, applied, c.snaps.load() != nil)
 	if c.snaps.load() != nil {
 		c.cache.fillLater(ctx, fields, recs, asOf)
 		changes := c.snaps.merge(recs, SourceStore)
