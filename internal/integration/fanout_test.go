@@ -16,6 +16,7 @@ import (
 	"github.com/go-sysconfig/sysconfig/runtime"
 	"github.com/go-sysconfig/sysconfig/runtime/pgstore"
 	"github.com/go-sysconfig/sysconfig/runtime/rediscache"
+	"github.com/go-sysconfig/sysconfig/runtime/runtimetest"
 )
 
 // The targets of the follower count test: what one write may cost the
@@ -204,9 +205,8 @@ func (f *costFleet) start(t *testing.T, p *costProcess, via notifierKind) *runti
 	t.Helper()
 	f.procs = append(f.procs, p)
 	opts := runtime.Options{Cache: p.cache, Secrets: oldKeys, ReconcileInterval: time.Hour, StalenessBound: 2 * time.Hour}
-	if via == viaRedis {
-		opts.Notifier = rediscache.NewNotifier(p.rdb, rediscache.NotifierOptions{})
-	}
+	var subscribed <-chan struct{}
+	opts.Notifier, subscribed = runtimetest.Subscribed(notifierOf(p, via))
 	c, err := runtime.NewClient(itSchema, p.store, opts)
 	if err == nil {
 		err = c.Start(ctx)
@@ -216,7 +216,21 @@ func (f *costFleet) start(t *testing.T, p *costProcess, via notifierKind) *runti
 		t.Fatal(err)
 	}
 	f.clients = append(f.clients, c)
+	select { // so that no write is made before every follower hears
+	case <-subscribed:
+	case <-time.After(10 * time.Second):
+		f.close()
+		t.Fatalf("a client did not subscribe via %s within 10 s", via)
+	}
 	return c
+}
+
+// notifierOf returns p's notifier of the kind named.
+func notifierOf(p *costProcess, via notifierKind) runtime.Notifier {
+	if via == viaRedis {
+		return rediscache.NewNotifier(p.rdb, rediscache.NotifierOptions{})
+	}
+	return p.store
 }
 
 // await waits until every follower serves want.

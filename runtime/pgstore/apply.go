@@ -26,10 +26,11 @@ const conflictCode = "SC001"
 // with app+"."; a path may appear only once; the ID must be a UUID. These
 // are checked before the database is touched. A failed version check
 // returns a *runtime.ConflictError for the first failing write, and writes
-// nothing. Each write gets a version from the store's sequence, adds a
-// history row naming the change and sends a notification on the store's
-// channel, delivered at commit; the change itself is recorded in
-// sysconfig_changes, with its attribution (runtime.ChangeInfo) as given.
+// nothing. Each write gets a version from the store's sequence and adds a
+// history row naming the change; the change sends one notification on the
+// store's channel, delivered at commit (see Notification), and is recorded
+// in sysconfig_changes, with its attribution (runtime.ChangeInfo) as
+// given. Every Applied carries the change's Prev.
 //
 // The package documentation explains its round trips ("Writes"), when its
 // error means "not committed" and when "outcome unknown" ("Outcomes"), and

@@ -245,3 +245,40 @@ func (h *heard) await(t *testing.T, what string, match func(runtime.Notice) bool
 		}
 	}
 }
+
+// Subscribed wraps n: the notifier returned passes every notice on (and
+// publishes, when n is a Publisher), and the channel is closed once it has
+// passed on its first resync signal (Version 0), when its listener is
+// connected and every change after it will be reported. Tests and
+// benchmarks wait for it before they write.
+func Subscribed(n runtime.Notifier) (runtime.Notifier, <-chan struct{}) {
+	s := &subscribed{Notifier: n, ready: make(chan struct{})}
+	if p, ok := n.(runtime.Publisher); ok {
+		return subscribedPublisher{s, p}, s.ready
+	}
+	return s, s.ready
+}
+
+type subscribedPublisher struct {
+	*subscribed
+	p runtime.Publisher
+}
+
+func (s subscribedPublisher) Publish(ctx context.Context, app string, n runtime.Notice) error {
+	return s.p.Publish(ctx, app, n)
+}
+
+type subscribed struct {
+	runtime.Notifier
+	ready chan struct{}
+	once  sync.Once
+}
+
+func (s *subscribed) Listen(ctx context.Context, app string, notify func(runtime.Notice)) error {
+	return s.Notifier.Listen(ctx, app, func(n runtime.Notice) {
+		notify(n)
+		if n.Version == 0 {
+			s.once.Do(func() { close(s.ready) })
+		}
+	})
+}
