@@ -85,7 +85,8 @@
 //
 // Every ReconcileInterval, give or take a fifth at random, the client asks
 // the store where the app stands ([HeadReader], one query that reads no
-// record) and asks Since only when that is not its position. Only an
+// record) and asks Since only when that is not its position (a store that
+// is not a HeadReader is asked Since every time). Only an
 // answer of the store counts as a sync for the staleness bound: a notice
 // proves nothing about changes committed after it. So a lost notice costs
 // at most the interval, and the bound holds whatever the notifier does. A

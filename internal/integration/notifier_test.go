@@ -4,15 +4,19 @@ package integration
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/go-sysconfig/sysconfig/internal/localredis"
+	"github.com/go-sysconfig/sysconfig/internal/testenv"
 	"github.com/go-sysconfig/sysconfig/runtime"
 	"github.com/go-sysconfig/sysconfig/runtime/rediscache"
+	"github.com/go-sysconfig/sysconfig/runtime/value"
 )
 
 // TestRedisNotifierThroughFaults runs the Redis notifier through a
@@ -119,4 +123,54 @@ func (h *heardValues) check(t *testing.T) {
 			t.Errorf("the follower's hooks saw %v: a value backwards or twice", h.vals)
 		}
 	}
+}
+
+// TestNoticesCarrySecretsSealed: what a role that may only LISTEN hears of
+// a secret's change, through Postgres and through Redis, holds the sealed
+// value, never the plaintext, and a follower decrypts it with its keyring.
+func TestNoticesCarrySecretsSealed(t *testing.T) {
+	const plaintext = "correct-horse-battery-staple"
+	b := newBackends(t)
+	conn, err := pgx.Connect(ctx, testenv.DatabaseURL())
+	must(t, err)
+	t.Cleanup(func() { _ = conn.Close(context.Background()) })
+	_, err = conn.Exec(ctx, "LISTEN "+pgx.Identifier{b.store.Channel()}.Sanitize())
+	must(t, err)
+	notifier := rediscache.NewNotifier(b.redis, rediscache.NotifierOptions{Prefix: b.prefix})
+	sub := b.redis.Subscribe(ctx, notifier.Channel(itSchema.App()))
+	t.Cleanup(func() { _ = sub.Close() })
+	_, err = sub.Receive(ctx) // the subscription's confirmation
+	must(t, err)
+	follower := started(t, b.store, nil, runtime.Options{Notifier: notifier, ReconcileInterval: time.Hour})
+	writer := withNotifier(t, b, notifier)
+	must(t, secretF.Set(ctx, writer, value.NewSecret(plaintext)))
+
+	waitCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	var pgPayload string
+	for !strings.Contains(pgPayload, secretF.Path()) { // the channel is the database's: other tests write too
+		msg, err := conn.WaitForNotification(waitCtx)
+		must(t, err)
+		pgPayload = msg.Payload
+	}
+	redisMsg, err := sub.ReceiveMessage(waitCtx)
+	must(t, err)
+	for via, payload := range map[string]string{"Postgres": pgPayload, "Redis": redisMsg.Payload} {
+		if strings.Contains(payload, plaintext) || !strings.Contains(payload, secretF.Path()) {
+			t.Errorf("the %s notice %s: want the secret's path with its sealed value, never the plaintext", via, payload)
+		}
+	}
+	eventually(t, "the follower decrypts the secret it was told of", func() bool {
+		got, err := secretF.Get(ctx, follower)
+		return err == nil && got.Reveal() == plaintext
+	})
+}
+
+// withNotifier returns an unstarted client of the test's store that
+// publishes through n.
+func withNotifier(t *testing.T, b *backends, n runtime.Notifier) *runtime.Client {
+	t.Helper()
+	c, err := runtime.NewClient(itSchema, b.store, runtime.Options{Notifier: n, Secrets: oldKeys})
+	must(t, err)
+	return c
 }
