@@ -257,7 +257,10 @@ func (s *fleetServers) idleCost(ctx context.Context, n int, short, long time.Dur
 }
 
 // fleet measures rows 6a–6d, 11a–11d and 12 on servers of their own.
+// The follower processes write their errors to progress too, each from a
+// goroutine of its own.
 func (rep *report) fleet(ctx context.Context, progress io.Writer) {
+	progress = &lockedWriter{w: progress}
 	s := rep.settings
 	srv, err := startFleetServers(ctx)
 	if err != nil {

@@ -53,9 +53,10 @@ func runFollower(ctx context.Context, o followerOptions, stdin io.Reader, stdout
 	if err != nil {
 		return err
 	}
-	out := &lines{w: stdout}
+	out := &lockedWriter{w: stdout}
 	if err := propField.OnChange(c, func(_ context.Context, _, n int64) error {
-		return out.printf("%d %d\n", n, time.Now().UnixNano())
+		_, err := fmt.Fprintf(out, "%d %d\n", n, time.Now().UnixNano())
+		return err
 	}); err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ func runFollower(ctx context.Context, o followerOptions, stdin io.Reader, stdout
 	case <-time.After(followerTimeout):
 		return fmt.Errorf("not subscribed via %s within %v", o.via, followerTimeout)
 	}
-	if err := out.printf("ready\n"); err != nil {
+	if _, err := fmt.Fprintf(out, "ready\n"); err != nil {
 		return err
 	}
 	_, _ = io.Copy(io.Discard, stdin)
@@ -83,15 +84,15 @@ func fleetNotifier(via notifierKind, store *pgstore.Store, rdb goredis.Universal
 	return store
 }
 
-// lines writes whole lines to w from any goroutine.
-type lines struct {
+// lockedWriter lets several goroutines write to w; each fmt.Fprintf to it
+// is one Write, so lines are never interleaved.
+type lockedWriter struct {
 	mu sync.Mutex
 	w  io.Writer
 }
 
-func (l *lines) printf(format string, args ...any) error {
+func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	_, err := fmt.Fprintf(l.w, format, args...)
-	return err
+	return l.w.Write(p)
 }
