@@ -256,7 +256,7 @@ func (s *fleetServers) idleCost(ctx context.Context, n int, short, long time.Dur
 	return runs[1].Sub(runs[0]), nil
 }
 
-// fleet measures rows 6a–6d, 11a–11d and 12 on servers of their own.
+// fleet measures rows 6a–6d, 13a–13d and 14 on servers of their own.
 // The follower processes write their errors to progress too, each from a
 // goroutine of its own.
 func (rep *report) fleet(ctx context.Context, progress io.Writer) {
@@ -264,7 +264,7 @@ func (rep *report) fleet(ctx context.Context, progress io.Writer) {
 	s := rep.settings
 	srv, err := startFleetServers(ctx)
 	if err != nil {
-		for _, id := range []string{"6a", "6b", "6c", "6d", "11a", "11b", "11c", "11d", "12"} {
+		for _, id := range []string{"6a", "6b", "6c", "6d", "13a", "13b", "13c", "13d", "14"} {
 			rep.fail(id, err)
 		}
 		return
@@ -274,7 +274,7 @@ func (rep *report) fleet(ctx context.Context, progress io.Writer) {
 		prop, cost string
 		n          int
 		via        notifierKind
-	}{{"6a", "11a", 1, viaRedis}, {"6b", "11b", s.followers, viaRedis}, {"6c", "11c", 1, viaListen}, {"6d", "11d", s.followers, viaListen}}
+	}{{"6a", "13a", 1, viaRedis}, {"6b", "13b", s.followers, viaRedis}, {"6c", "13c", 1, viaListen}, {"6d", "13d", s.followers, viaListen}}
 	for _, f := range figs {
 		fmt.Fprintf(progress, "fleet: %d writes watched by %d follower process(es) hearing via %s\n", s.writes, f.n, f.via)
 		res, err := srv.measureFleet(ctx, f.n, f.via, s.writes, s.spacing, progress)
@@ -289,8 +289,8 @@ func (rep *report) fleet(ctx context.Context, progress io.Writer) {
 	fmt.Fprintf(progress, "fleet: %d idle follower processes, %v and %v\n", s.followers, s.idleShort, s.idleLong)
 	d, err := srv.idleCost(ctx, s.followers, s.idleShort, s.idleLong, progress)
 	if err != nil {
-		rep.fail("12", err)
+		rep.fail("14", err)
 		return
 	}
-	rep.set("12", idleResult(d, s.idleLong-s.idleShort))
+	rep.set("14", idleResult(d, s.idleLong-s.idleShort))
 }

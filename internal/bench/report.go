@@ -59,11 +59,11 @@ var table = []spec{
 	{"8", "cold start, 10,000-field schema", noFleet, "≤ 100 ms"},
 	{"9", "write into a paused Postgres: return after its deadline", noFleet, "p99 ≤ 100 ms, never reported failed if it commits"},
 	{"10", "Redis unreachable: a client's first read, later reads, log lines", noFleet, "first ≤ 100 ms cache timeout + row 2; 1 line"},
-	{"11a", "servers' work per write (Redis pub/sub)", oneFollow, writeCostTarget},
-	{"11b", "servers' work per write (Redis pub/sub)", fullFleet, writeCostTarget},
-	{"11c", "servers' work per write (Postgres LISTEN)", oneFollow, listenCostTarget},
-	{"11d", "servers' work per write (Postgres LISTEN)", fullFleet, listenCostTarget},
-	{"12", "idle followers: servers' work per reconcile (every 2 s ± 20 %)", fullFleet, "≤ 2 Postgres commits (Head, pool ping), no Redis script"},
+	{"13a", "servers' work per write (Redis pub/sub)", oneFollow, writeCostTarget},
+	{"13b", "servers' work per write (Redis pub/sub)", fullFleet, writeCostTarget},
+	{"13c", "servers' work per write (Postgres LISTEN)", oneFollow, listenCostTarget},
+	{"13d", "servers' work per write (Postgres LISTEN)", fullFleet, listenCostTarget},
+	{"14", "idle followers: servers' work per reconcile (every 2 s ± 20 %)", fullFleet, "≤ 2 Postgres commits (Head, pool ping), no Redis script"},
 }
 
 // followers returns the number of follower processes of row s, or "".
@@ -136,7 +136,7 @@ func (rep *report) print(w io.Writer) {
 	s := rep.settings
 	fmt.Fprintf(w, "sysconfig bench: medians of %d alternating rounds of %v per figure; %s race trials; %d propagation writes %v apart\n",
 		s.rounds, s.benchtime, fmtCount(s.trials), s.writes, s.spacing)
-	fmt.Fprintf(w, "rows 6, 11 and 12 run follower processes on a private PostgreSQL and Redis, whose own counters count the work\n")
+	fmt.Fprintf(w, "rows 6, 13 and 14 run follower processes on a private PostgreSQL and Redis, whose own counters count the work\n")
 	fmt.Fprintf(w, "machine: %s\n\n", rep.machine)
 	rep.printTable(w)
 	rep.printErrors(w)

@@ -17,7 +17,7 @@ type settings struct {
 	writes      int           // propagation writes
 	spacing     time.Duration // between propagation writes
 	followers   int           // follower processes of the full fleet rows
-	idleShort   time.Duration // idle runs of row 12: their difference is measured
+	idleShort   time.Duration // idle runs of row 14: their difference is measured
 	idleLong    time.Duration
 	giveUps     int // writes into a paused Postgres
 }
@@ -39,7 +39,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Usage = func() { usage(fs) }
 	var o options
 	fs.BoolVar(&o.quick, "quick", false, "a smoke test: 3 short rounds, 2,000 race trials, 30 propagation writes, 5 followers")
-	fs.IntVar(&o.followers, "followers", 50, "follower processes of the full fleet rows (6b, 6d, 11b, 11d, 12)")
+	fs.IntVar(&o.followers, "followers", 50, "follower processes of the full fleet rows (6b, 6d, 13b, 13d, 14)")
 	fs.IntVar(&o.trials, "trials", targetTrials, "race harness trials")
 	fs.IntVar(&o.rounds, "rounds", 5, "alternating rounds of the in-process figures (the median is reported)")
 	fs.DurationVar(&o.benchtime, "benchtime", 500*time.Millisecond, "time per in-process figure and round")
