@@ -73,7 +73,7 @@ func (inv *invocation) connect(ctx context.Context, writes bool) (*session, erro
 		return nil, err
 	}
 	if writes {
-		opts.Cache, err = inv.cache(ctx, s)
+		err = inv.redis(ctx, s, &opts)
 	}
 	if err == nil {
 		s.client, err = runtime.NewClient(sch, store, opts)
@@ -114,27 +114,33 @@ func (inv *invocation) secrets(s *session, opts *runtime.Options) error {
 	return nil
 }
 
-// cache returns the Redis cache --redis-url names, or nil without one. The
-// client is made by rediscache.Connect, so the URL of any one node of a
-// Redis Cluster, or a Sentinel URL, works. A Redis that does not answer is
-// said on stderr and left out: the write goes to Postgres alone, and other
-// processes stop trusting what Redis holds within their staleness bound.
-func (inv *invocation) cache(ctx context.Context, s *session) (runtime.Cache, error) {
+// redis sets opts.Cache to the Redis cache --redis-url names, and
+// opts.Notifier to the Redis notifier under the same prefix, so that
+// processes hearing of changes through Redis hear of the CLI's writes;
+// without a URL, it sets neither. The client is made by rediscache.Connect,
+// so the URL of any one node of a Redis Cluster, or a Sentinel URL, works.
+// A Redis that does not answer is said on stderr and left out: the write
+// goes to Postgres alone, and other processes stop trusting what Redis
+// holds within their staleness bound (and hear of the write at their next
+// reconcile).
+func (inv *invocation) redis(ctx context.Context, s *session, opts *runtime.Options) error {
 	if inv.redisURL == "" {
-		return nil, nil
+		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, redisConnectTimeout)
 	defer cancel()
 	rdb, err := rediscache.Connect(ctx, inv.redisURL)
 	if errors.Is(err, runtime.ErrUnavailable) {
 		fmt.Fprintf(inv.opts.Stderr, "warning: %v; writing to Postgres alone\n", err)
-		return nil, nil
+		return nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("redis URL: %w", err)
+		return fmt.Errorf("redis URL: %w", err)
 	}
 	s.closers = append(s.closers, func() { _ = rdb.Close() })
-	return rediscache.New(rdb, rediscache.Options{Prefix: inv.redisPrefix}), nil
+	opts.Cache = rediscache.New(rdb, rediscache.Options{Prefix: inv.redisPrefix})
+	opts.Notifier = rediscache.NewNotifier(rdb, rediscache.NotifierOptions{Prefix: inv.redisPrefix})
+	return nil
 }
 
 // redisConnectTimeout bounds how long a command waits for Redis to answer

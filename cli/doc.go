@@ -38,8 +38,10 @@
 // as every write is (every problem of every field is printed, and nothing is
 // written), versioned, recorded in the audit trail with --actor (default: the
 // operating system's user), --reason and the source cli, written to Redis
-// when a Redis URL is given, and heard by running processes. Reads ask
-// Postgres, the truth.
+// when a Redis URL is given, and heard by running processes: through
+// Postgres NOTIFY, and through Redis pub/sub when a Redis URL is given
+// (rediscache.Notifier, under --redis-prefix). Reads ask Postgres, the
+// truth.
 //
 // # Output
 //

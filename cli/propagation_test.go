@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-sysconfig/sysconfig/cli"
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/rediscache"
 	"github.com/go-sysconfig/sysconfig/runtime/value"
 	"github.com/go-sysconfig/sysconfig/schema"
 )
@@ -38,6 +39,21 @@ func TestRunningClientsSeeTheWrite(t *testing.T) {
 	o.step(0, "", "set", "shop.site.title", "Cyber Monday", "--actor", "alice")
 	o.waitFor(t, started, "Cyber Monday")
 	o.waitFor(t, viaRedis, "Cyber Monday")
+}
+
+// TestRedisNotifiedClientsHearTheCLI: a started app client hearing of
+// changes through Redis pub/sub only (its reconcile off; with a Notifier
+// of its own it does not LISTEN to Postgres) sees a write of the CLI given
+// the Redis URL: the CLI publishes it under the same prefix.
+func TestRedisNotifiedClientsHearTheCLI(t *testing.T) {
+	o := newOperator(t)
+	c := o.client("testdata/shop.yaml", runtime.Options{Cache: o.cache(), StalenessBound: time.Hour, ReconcileInterval: time.Hour,
+		Notifier: rediscache.NewNotifier(o.rdb, rediscache.NotifierOptions{Prefix: o.prefix})})
+	if err := c.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	o.step(0, "", "set", "shop.site.title", "Heard through Redis", "--actor", "alice")
+	o.waitFor(t, c, "Heard through Redis")
 }
 
 // appClient returns a client of testdata/shop.yaml with the test's

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -65,6 +66,15 @@ type Change struct {
 type Applied struct {
 	Old Record
 	New Record
+	// Prev is where the app stood just before the change, in New's epoch:
+	// the highest version any record of the app had (0 when it had
+	// none). It is the same for every write of one change. The changes
+	// of an app commit one after the other, in version order, so that a
+	// reader that has followed the app up to exactly Prev reaches the
+	// change's last version by applying its records, with nothing in
+	// between (see Notice). Apply sets it; the Applied of a Resolution
+	// need not (the Client does not rely on them).
+	Prev int64
 }
 
 // Position is how far a reader has followed the changes of an app: every
@@ -133,7 +143,8 @@ type ChangeSet struct {
 	// change set, or PATH@VERSION for a path put back to the value it held
 	// at that version. Empty for other changes.
 	Reverts string
-	// Writes are the change's writes, old → new, in version order.
+	// Writes are the change's writes, old → new, in version order
+	// (without Prev).
 	Writes []Applied
 	// Revealed names the secret fields whose values the actor was shown
 	// in plaintext (Client.RecordReveal); such a change set usually has
@@ -209,7 +220,11 @@ func (q ChangeQuery) pathsMatch(app string, cs ChangeSet) bool {
 //   - Apply is atomic: either every write of the change is applied or none
 //     is. Each applied write gets a version greater than every version the
 //     store has handed out before in its epoch, and adds a HistoryEntry
-//     naming the change and carrying its ChangeInfo, as given. A
+//     naming the change and carrying its ChangeInfo, as given. The
+//     changes of an app commit in version order, one after the other:
+//     every version of a change is greater than every version of the
+//     app committed before it, and each Applied carries the change's
+//     Prev, the app's highest version just before it. A
 //     failed version check returns a *ConflictError and writes nothing.
 //     Writing a path twice in one change, and data the backend refuses,
 //     are errors matching ErrInvalid (see InvalidInput), not outages. When
@@ -313,24 +328,106 @@ type Prober interface {
 	Probe(ctx context.Context) error
 }
 
-// Notifier is implemented by stores that push change notifications, such
-// as the Postgres store (LISTEN/NOTIFY) and the memory store. A Client whose
-// store is a Notifier learns of other processes' writes within milliseconds;
-// without one it relies on its periodic reconcile.
+// Notice is what a Notifier reports: one committed change of an app, or
+// a request to resynchronise with the store.
+//
+// A change moved the app, in store epoch Epoch, from version Prev (see
+// Applied.Prev) to Version, the last version it wrote. A receiver that
+// has followed the app up to exactly (Epoch, Prev) applies Records and is
+// at (Epoch, Version), without asking the store; a receiver anywhere else
+// has missed a change, or is ahead, and compares versions instead.
+type Notice struct {
+	// Version is the change's last version. Zero asks the receiver to
+	// resynchronise from the store: the notifier (re)connected, and
+	// changes committed meanwhile were not reported.
+	Version int64
+	// Epoch and Prev place the change (see above). A notice of a notifier
+	// that reports versions only (see VersionsOnly) has neither: Epoch 0.
+	Epoch int64
+	Prev  int64
+	// Records are what the change wrote, in version order, as the store
+	// holds them: a secret's value is sealed, never plaintext. Nil when
+	// the notice does not carry them (the change did not fit, or the
+	// notifier carries versions only): the receiver asks the store.
+	Records []Record
+}
+
+// NoticeOf returns the notice of a committed change, with its records in
+// version order, from what Apply returned for it (at least one write).
+func NoticeOf(applied []Applied) Notice {
+	n := Notice{Epoch: applied[0].New.Epoch, Prev: applied[0].Prev, Records: make([]Record, len(applied))}
+	for i, a := range applied {
+		n.Records[i] = a.New
+		n.Version = max(n.Version, a.New.Version)
+	}
+	slices.SortFunc(n.Records, func(a, b Record) int { return cmp.Compare(a.Version, b.Version) })
+	return n
+}
+
+// Notifier tells a started client of the changes other processes commit,
+// so that it applies them within milliseconds; without one, a client
+// relies on its periodic reconcile. The Postgres store (LISTEN/NOTIFY)
+// and the memory store are Notifiers, and so is rediscache.Notifier
+// (Redis pub/sub), which needs no Postgres connection of its own. A
+// Client uses Options.Notifier, or else its store when the store is one.
 //
 // Contract (checked by runtimetest.TestNotifier):
 //   - Listen blocks until ctx is done and then returns ctx.Err().
-//   - After changes of app are committed, it calls notify(v) with v the
-//     version of the latest of them; one call may stand for several
-//     changes, and other apps' changes may be reported too. A rolled-back
-//     Apply is never reported.
-//   - After every connection, the first and each reconnection, it calls
-//     notify(0): changes committed while it was not connected were not
-//     delivered, so the receiver must resynchronise from the store.
+//   - After every connection, the first and each reconnection, it
+//     reports Notice{} (Version 0) before anything else: changes
+//     committed while it was not connected were not reported, and the
+//     receiver must resynchronise from the store.
+//   - After a change of app commits, it reports a Notice of it, with the
+//     change's Epoch, Prev and Version and, when they fit, all its
+//     Records. A rolled-back Apply is never reported. Notices may be
+//     lost or come out of commit order (a writer that died before
+//     publishing, a pub/sub message dropped); receivers detect both
+//     with Prev, and the reconcile bounds what they cost.
+//   - It never reports a secret's plaintext: Records carry values as the
+//     store holds them.
 //   - It reconnects by itself after failures, with a bounded backoff.
 //   - notify is called from one goroutine at a time.
 type Notifier interface {
+	Listen(ctx context.Context, app string, notify func(Notice)) error
+}
+
+// Publisher is a Notifier whose notices the writer sends, after the
+// commit, rather than the store, within it: a Client whose notifier is a
+// Publisher publishes every change it commits (see Options.Notifier).
+// Publish sends one notice to every Listen of app; an error means it may
+// not have reached them.
+type Publisher interface {
+	Notifier
+	Publish(ctx context.Context, app string, n Notice) error
+}
+
+// VersionNotifier is the notifier contract before Notice: notify(v) for
+// a change whose last version is v, notify(0) after every (re)connection.
+// A Client still uses a store that implements it, through VersionsOnly:
+// each notification costs every receiver a query to the store.
+type VersionNotifier interface {
 	Listen(ctx context.Context, app string, notify func(version int64)) error
+}
+
+// VersionsOnly adapts a VersionNotifier to the Notifier contract: its
+// notices carry a version only (Epoch 0, no records).
+func VersionsOnly(n VersionNotifier) Notifier { return versionsOnly{n} }
+
+type versionsOnly struct{ n VersionNotifier }
+
+func (v versionsOnly) Listen(ctx context.Context, app string, notify func(Notice)) error {
+	return v.n.Listen(ctx, app, func(version int64) { notify(Notice{Version: version}) })
+}
+
+// HeadReader is implemented by stores that can say cheaply where an app
+// stands: a started client's reconcile asks Head first, and reads the
+// changes with Since only when the answer differs from its own position.
+//
+// Head returns the store's epoch and the highest version of the app's
+// records (0 when it has none): the At of a Since that is up to date. It
+// never writes, and costs one round trip that reads no record.
+type HeadReader interface {
+	Head(ctx context.Context, app string) (Position, error)
 }
 
 // Claim is the answer of a Repopulator.

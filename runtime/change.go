@@ -76,10 +76,18 @@ func (c *Client) resolveAfter(ctx context.Context, id string, cause error) ([]Ap
 	case err != nil:
 		return nil, &OutcomeUnknownError{ChangeID: id, Err: cause}
 	case res.Committed:
+		for i := range res.Applied {
+			res.Applied[i].Prev = unknownPrev
+		}
 		return res.Applied, nil
 	}
 	return nil, &UnavailableError{Backend: "store", Op: "apply", Err: fenced(id, cause)}
 }
+
+// unknownPrev marks the Applied of a change that Resolve found committed:
+// what the app's version was before it is not known, so the change cannot
+// be chained to the snapshot's position, nor published with its records.
+const unknownPrev = -1
 
 // fenced is the error of a change whose Apply failed with err, an error
 // matching ErrOutcomeUnknown, and that Resolve then found uncommitted: it

@@ -27,12 +27,13 @@ type core struct {
 	log    *slog.Logger
 	opts   Options
 
-	codec  codec
-	cache  *cacheLayer // nil when there is no cache
-	snaps  snapshots   // by value: a read reaches the snapshot in one load less
-	syncer *syncer
-	hooks  *hookSet
-	epochs *epochs // the newest store epoch the client has seen
+	codec     codec
+	cache     *cacheLayer // nil when there is no cache
+	snaps     snapshots   // by value: a read reaches the snapshot in one load less
+	syncer    *syncer
+	publisher *publisher // nil unless the notifier is a Publisher
+	hooks     *hookSet
+	epochs    *epochs // the newest store epoch the client has seen
 
 	flights flightGroup
 	floors  floors // what a client without a snapshot has served
@@ -114,12 +115,27 @@ type Options struct {
 	// one: without it, writing a secret and reading a set secret fail with
 	// an error matching ErrSecret, and NewClient logs a warning.
 	Secrets Sealer
-	// ReconcileInterval is how often a started client asks the store for
-	// changes it has not heard of, which bounds staleness when a
-	// notification is lost or the store is not a Notifier. Zero means
-	// two fifths of StalenessBound (2 s by default), so that a snapshot
-	// stays current through one failed reconcile.
+	// ReconcileInterval is how often, give or take a fifth (at random, so
+	// that processes do not ask together), a started client asks the
+	// store whether anything changed that it has not heard of — one
+	// cheap query when the store is a HeadReader, then Since only if so
+	// — which bounds staleness when a notice is lost or there is no
+	// notifier. Zero means two fifths of StalenessBound (2 s by
+	// default), so that a snapshot stays current through one failed
+	// reconcile.
 	ReconcileInterval time.Duration
+	// Notifier tells a started client of the changes other processes
+	// commit (see Notifier). Nil, the default, means the store itself
+	// when it is one: the Postgres store's LISTEN, which holds one
+	// Postgres connection per started client outside the pool. Set it
+	// to a rediscache.Notifier to hear of changes through Redis pub/sub
+	// instead, with no Postgres connection of its own; every process
+	// that writes must then use it too (the CLI does when given a Redis
+	// URL), since a Publisher's notices are sent by the writer: a change
+	// written without it reaches the others at their next reconcile.
+	// A client whose notifier is a Publisher publishes every change it
+	// commits, started or not.
+	Notifier Notifier
 }
 
 // NewClient returns a Client serving schema from store, the source of truth.
@@ -146,10 +162,28 @@ func NewClient(schema *Schema, store Store, opts Options) (*Client, error) {
 	}}
 	c.cache = newCacheLayer(opts.Cache, opts, schema.app, c.loadAll)
 	c.snaps.schema, c.snaps.codec, c.snaps.pins = schema, c.codec, pins
-	c.syncer = &syncer{store: store, app: schema.app, opts: opts, log: opts.Logger, snaps: &c.snaps,
-		hooks: c.hooks, cache: c.cache, epochs: c.epochs, fields: c.allFields()}
+	notifier := notifierOf(store, opts.Notifier)
+	head, _ := store.(HeadReader)
+	c.publisher = newPublisher(notifier, schema.app, opts)
+	c.syncer = &syncer{store: store, notifier: notifier, head: head, app: schema.app, opts: opts, log: opts.Logger,
+		snaps: &c.snaps, hooks: c.hooks, cache: c.cache, epochs: c.epochs, fields: c.allFields()}
 	c.warnIfNoSecrets()
 	return c, nil
+}
+
+// notifierOf returns the notifier a client uses: opt, else the store when
+// it is a Notifier (or a VersionNotifier), else none.
+func notifierOf(store Store, opt Notifier) Notifier {
+	if opt != nil {
+		return opt
+	}
+	switch n := store.(type) {
+	case Notifier:
+		return n
+	case VersionNotifier:
+		return VersionsOnly(n)
+	}
+	return nil
 }
 
 func (o Options) withDefaults() Options {

@@ -22,13 +22,12 @@
 // # Read path
 //
 // A started client (Start) reads from an in-process snapshot, which it
-// keeps in step with the store: on every change notification and every
-// ReconcileInterval it asks the store what changed since its position
-// (Store.Since). Each change publishes one new snapshot, whole (a SetMany
-// appears at once), which shares with the one before everything the change
-// left alone: a change costs a process in proportion to the fields it
-// changes, not to the schema's size. The snapshot is current while its last
-// successful sync is within Options.StalenessBound; past that, reads
+// keeps in step with the store (see "Following the store" below). Each
+// change publishes one new snapshot, whole (a SetMany appears at once),
+// which shares with the one before everything the change left alone: a
+// change costs a process in proportion to the fields it changes, not to
+// the schema's size. The snapshot is current while its last successful
+// sync with the store is within Options.StalenessBound; past that, reads
 // report SourceStale.
 //
 // A client without a snapshot asks the Cache (one round trip, bounded by
@@ -62,6 +61,51 @@
 // committed — Client.Resolve settles that later. After the commit the cache
 // is updated version-gated and the change hooks registered with OnChange
 // run; neither can undo the write.
+//
+// # Following the store
+//
+// A started client's position is a (epoch, version): every change of the
+// app up to it is in the snapshot. The store commits an app's changes one
+// at a time, in version order (the Postgres store under a per-app advisory
+// lock), and every change carries Prev, the app's highest version just
+// before it (Applied.Prev): so the app's changes form one chain, each
+// change's Prev the last version of the one before. The position moves
+// only three ways, each of which misses nothing:
+//   - a Notice from the client's [Notifier] (Options.Notifier, else the
+//     store when it is one) whose Epoch is the position's and whose Prev
+//     is its version: the client applies the notice's records, without
+//     asking the store, and moves to its Version;
+//   - a change the client itself committed, whose Prev is the position;
+//   - Store.Since from the position, which returns every record of the app
+//     above it (all of them, Full, from another epoch).
+//
+// Any other notice — lost before it (its successor's Prev is beyond the
+// position), out of order, without records (too large for its notifier, or
+// from a notifier of versions only), of a newer epoch, or the resync a
+// notifier sends after every (re)connection — makes the client ask Since;
+// a notice of what it holds already is dropped. Notices carry records as
+// the store holds them, so a secret's value travels sealed, never in
+// plaintext.
+//
+// Every ReconcileInterval, give or take a fifth at random, the client asks
+// the store where the app stands ([HeadReader], one query that reads no
+// record) and asks Since only when that is not its position (a store that
+// is not a HeadReader is asked Since every time). Only an
+// answer of the store counts as a sync for the staleness bound: a notice
+// proves nothing about changes committed after it. So a lost notice costs
+// at most the interval, and the bound holds whatever the notifier does. A
+// position beyond the store's head — a forged notice, or one of a change a
+// failover lost — makes the client reload the whole snapshot: the store
+// wins.
+//
+// What this costs the servers does not grow with the number of
+// processes: a write is one store transaction, a set-if-newer cache update
+// per field, and one notice (a NOTIFY in the transaction, or a Redis
+// PUBLISH by the writer, see [Publisher]); the followers apply it without
+// a query. With Postgres LISTEN, though, each listening session reads the
+// notification in a transaction of its own, and holds a connection;
+// rediscache.Notifier needs neither. An idle client costs one Head query
+// per ReconcileInterval.
 //
 // # Audit
 //
@@ -113,7 +157,9 @@
 // [Applied], [Position], [Delta], [Resolution], [HistoryEntry],
 // [ChangeSet], [ChangeQuery]), [Cache]
 // (with [Entry], [CacheResult], [EntryNewer]), and optionally [Notifier]
-// and [Repopulator], mark their errors with [OutcomeUnknown],
+// (with [Notice], [NoticeOf], [Publisher]; a notifier of versions only is
+// a [VersionNotifier], see [VersionsOnly]), [HeadReader] and
+// [Repopulator], mark their errors with [OutcomeUnknown],
 // [InvalidInput] and [Misconfigured], and run the conformance suites of
 // package runtimetest. Secret sealing is a [Sealer] (package keyring
 // provides one).

@@ -106,8 +106,10 @@ func (c *Client) reseal(f *fieldInfo, r Record) (Write, error) {
 // values did not change (only their encryption did), without change events.
 func (c *Client) publishQuietly(ctx context.Context, fields []*fieldInfo, applied []Applied, asOf time.Time) {
 	recs := newRecords(applied)
+	c.publisher.announce(ctx, applied, c.snaps.load() != nil)
 	if c.snaps.load() != nil {
 		c.snaps.merge(recs, SourceStore)
+		c.syncer.advance(applied)
 	}
 	c.cache.fillLater(ctx, fields, recs, asOf)
 }

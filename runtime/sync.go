@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,29 +40,34 @@ func (c *Client) Ready() bool { return c.syncer.ready.Load() }
 func (c *Client) Close() { c.syncer.close() }
 
 // syncer keeps a started client's snapshot in step with the store: it
-// loads it at Start, then applies every change the store reports — on a
-// notification and every ReconcileInterval — and hands the changes to the
-// hooks. It never calls the cache on that path, so a cache that hangs
+// loads it at Start, then applies every change it hears of from its
+// notifier — the change's records when the notice carries them and
+// follows the snapshot's position, else what the store reports since
+// that position — and checks with the store every ReconcileInterval, and
+// hands the changes to the hooks. One goroutine (run) does all of it, in
+// order. It never calls the cache on that path, so a cache that hangs
 // cannot delay propagation; its reconcile tick also gives the cache its
 // chances to probe and refill.
 type syncer struct {
-	store  Store
-	app    string
-	opts   Options
-	log    *slog.Logger
-	snaps  *snapshots
-	hooks  *hookSet
-	cache  *cacheLayer
-	epochs *epochs
-	fields []*fieldInfo // every field of the schema, in order
+	store    Store
+	notifier Notifier   // nil: the reconcile alone
+	head     HeadReader // nil: the reconcile asks Since
+	app      string
+	opts     Options
+	log      *slog.Logger
+	snaps    *snapshots
+	hooks    *hookSet
+	cache    *cacheLayer
+	epochs   *epochs
+	fields   []*fieldInfo // every field of the schema, in order
 
 	mu      sync.Mutex   // one sync at a time
 	at      Position     // every change up to here is in the snapshot (under mu)
-	seen    atomic.Int64 // at.Version, for notifications
 	lastOK  atomic.Int64 // unix nanoseconds when the last successful sync asked the store
 	ready   atomic.Bool
 	started atomic.Bool
 	failing atomic.Bool
+	inbox   inbox
 	kick    chan struct{}
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
@@ -123,9 +129,9 @@ func (s *syncer) startBackground(ctx context.Context) {
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel, s.kick = cancel, make(chan struct{}, 1)
 	s.goBackground(func() { s.hooks.run(bg) })
-	s.goBackground(func() { s.reconcile(bg) })
-	if n, ok := s.store.(Notifier); ok {
-		s.goBackground(func() { _ = n.Listen(bg, s.app, s.notified) })
+	s.goBackground(func() { s.run(bg) })
+	if s.notifier != nil {
+		s.goBackground(func() { _ = s.notifier.Listen(bg, s.app, s.heard) })
 	}
 }
 
@@ -137,54 +143,161 @@ func (s *syncer) goBackground(fn func()) {
 	}()
 }
 
-// notified handles a store notification: version 0 asks for a resync,
-// any other version triggers a sync if the snapshot is behind it.
-func (s *syncer) notified(version int64) {
-	if version != 0 && version <= s.seen.Load() {
-		return
-	}
+// heard hands a notice to run, without waiting: the notifier's goroutine
+// never blocks on the store.
+func (s *syncer) heard(n Notice) {
+	s.inbox.put(n)
 	select {
 	case s.kick <- struct{}{}:
 	default:
 	}
 }
 
-// reconcile syncs when notified and every ReconcileInterval.
-func (s *syncer) reconcile(ctx context.Context) {
-	t := time.NewTicker(s.opts.ReconcileInterval)
+// run applies the notices heard, and reconciles with the store every
+// ReconcileInterval, give or take a fifth (see jittered).
+func (s *syncer) run(ctx context.Context) {
+	t := time.NewTimer(s.jittered())
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-s.kick:
+			if s.applyHeard() {
+				_ = s.syncOnce(ctx)
+			}
 		case <-t.C:
 			s.cache.probeIfDown()
 			s.cache.refillIfDue()
+			_ = s.reconcile(ctx)
+			t.Reset(s.jittered())
 		}
-		_ = s.syncOnce(ctx)
 	}
 }
 
-// advance moves the sync position over a write of this client when its
-// versions directly follow it in the same epoch: writes of one app commit
-// in version order, so nothing else can lie in between, and the
-// notification of the write then needs no sync. Otherwise the next sync
-// catches up as usual.
-func (s *syncer) advance(recs []Record) {
-	if !s.mu.TryLock() {
+// jittered returns the time to the next reconcile: ReconcileInterval
+// times a random factor between 0.8 and 1.2, so that processes started
+// (or reconnected) together do not ask the store together.
+func (s *syncer) jittered() time.Duration {
+	d := s.opts.ReconcileInterval
+	return d*4/5 + rand.N(d*2/5+1)
+}
+
+// applyHeard applies the notices waiting in the inbox that follow the
+// snapshot's position, and reports whether the snapshot must still ask
+// the store: a notice asked for a resync, a change was missed (a notice
+// whose Prev is not the position, one without records, one of a newer
+// epoch), or the inbox overflowed. Notices of changes the snapshot
+// already holds are dropped.
+func (s *syncer) applyHeard() (behind bool) {
+	notices, overflowed := s.inbox.take()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for progress := true; progress; { // out of order: a later notice may follow an earlier one
+		progress = false
+		rest := notices[:0]
+		for _, n := range notices {
+			switch s.place(n) {
+			case noticeNext:
+				s.applyNotice(n)
+				progress = true
+			case noticeAhead:
+				rest = append(rest, n)
+			}
+		}
+		notices = rest
+	}
+	return overflowed || len(notices) > 0
+}
+
+// Where a notice stands against the snapshot's position.
+const (
+	noticeOld   = iota // the snapshot holds the change already
+	noticeNext         // the change follows the position: apply its records
+	noticeAhead        // a change in between was missed, or no records: ask the store
+)
+
+// place compares n with the position (under mu).
+func (s *syncer) place(n Notice) int {
+	switch {
+	case n.Version == 0 || !s.ready.Load(): // a resync, or nothing to follow from yet
+		return noticeAhead
+	case n.Epoch == 0: // versions only
+		return cmpVersion(n.Version, s.at.Version)
+	case n.Epoch != s.at.Epoch:
+		if n.Epoch < s.at.Epoch {
+			return noticeOld
+		}
+		return noticeAhead
+	case n.Version <= s.at.Version:
+		return noticeOld
+	case n.Records != nil && n.Prev == s.at.Version:
+		return noticeNext
+	}
+	return noticeAhead
+}
+
+func cmpVersion(v, at int64) int {
+	if v <= at {
+		return noticeOld
+	}
+	return noticeAhead
+}
+
+// applyNotice applies the records of a change that follows the position
+// (under mu), and moves the position to the change. It does not count as
+// a sync with the store (lastOK): the notice proves nothing about changes
+// committed after it.
+func (s *syncer) applyNotice(n Notice) {
+	changes := s.snaps.merge(n.Records, SourceStore)
+	s.at.Version = n.Version
+	s.hooks.enqueue(changes)
+}
+
+// reconcile asks the store whether anything changed since the snapshot's
+// position — with Head, one cheap query, when the store is a HeadReader —
+// and syncs only if so. A position beyond the store's head (a notice the
+// store contradicts: forged, or of a change lost by a failover) makes it
+// replace the whole snapshot with the store's records.
+func (s *syncer) reconcile(ctx context.Context) error {
+	if s.head == nil || !s.ready.Load() {
+		return s.syncOnce(ctx)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ctx, cancel := context.WithTimeout(ctx, s.opts.LoadTimeout)
+	defer cancel()
+	asked := time.Now()
+	h, err := s.head.Head(ctx, s.app)
+	if err != nil {
+		s.failed(err)
+		return storeError("reconcile", err)
+	}
+	if h.Epoch == s.at.Epoch && h.Version < s.at.Version {
+		s.at = Position{} // the store never issued what the snapshot holds: it wins
+	}
+	if h != s.at {
+		return s.syncLocked(ctx)
+	}
+	s.synced(asked)
+	return nil
+}
+
+// advance moves the sync position over a change this client committed,
+// when the change follows it (its Prev, in its epoch): then nothing else
+// can lie in between, and the notice of the change needs no sync.
+// Otherwise the next notice or sync catches up as usual.
+func (s *syncer) advance(applied []Applied) {
+	if len(applied) == 0 || applied[0].Prev < 0 || !s.mu.TryLock() {
 		return
 	}
 	defer s.mu.Unlock()
-	next := s.at
-	for _, r := range recs { // Apply hands out versions in write order
-		if r.Epoch != next.Epoch || r.Version != next.Version+1 {
-			return
-		}
-		next.Version = r.Version
+	if s.at.Epoch != applied[0].New.Epoch || s.at.Version != applied[0].Prev {
+		return
 	}
-	s.at = next
-	s.seen.Store(next.Version)
+	for _, a := range applied {
+		s.at.Version = max(s.at.Version, a.New.Version)
+	}
 }
 
 // syncOnce applies to the snapshot every change the store committed after
@@ -196,6 +309,11 @@ func (s *syncer) syncOnce(ctx context.Context) error {
 	defer s.mu.Unlock()
 	ctx, cancel := context.WithTimeout(ctx, s.opts.LoadTimeout)
 	defer cancel()
+	return s.syncLocked(ctx)
+}
+
+// syncLocked is syncOnce's work, under mu.
+func (s *syncer) syncLocked(ctx context.Context) error {
 	asked := time.Now()
 	d, err := s.store.Since(ctx, s.app, s.at)
 	if err != nil {
@@ -210,14 +328,18 @@ func (s *syncer) syncOnce(ctx context.Context) error {
 		changes = s.snaps.merge(d.Records, SourceStore)
 	}
 	s.at = d.At
-	s.seen.Store(d.At.Version)
-	s.lastOK.Store(asked.UnixNano())
 	first := !s.ready.Swap(true)
-	s.recovered()
+	s.synced(asked)
 	if !first {
 		s.hooks.enqueue(changes)
 	}
 	return nil
+}
+
+// synced records a successful sync that asked the store at asked.
+func (s *syncer) synced(asked time.Time) {
+	s.lastOK.Store(asked.UnixNano())
+	s.recovered()
 }
 
 // failed logs the start of a run of failed syncs, once: as an error when
@@ -261,3 +383,33 @@ func (e *epochs) saw(epoch int64) {
 }
 
 func (e *epochs) load() int64 { return e.newest.Load() }
+
+// maxInbox bounds the notices waiting for the syncer: past it they are
+// dropped, and the syncer asks the store instead.
+const maxInbox = 4096
+
+// inbox holds the notices heard and not yet applied, in the order heard.
+type inbox struct {
+	mu         sync.Mutex
+	notices    []Notice
+	overflowed bool
+}
+
+func (b *inbox) put(n Notice) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.notices) == maxInbox {
+		b.notices, b.overflowed = nil, true
+	}
+	b.notices = append(b.notices, n)
+}
+
+// take returns the notices waiting, and whether some were dropped, and
+// empties the inbox.
+func (b *inbox) take() ([]Notice, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	notices, overflowed := b.notices, b.overflowed
+	b.notices, b.overflowed = nil, false
+	return notices, overflowed
+}

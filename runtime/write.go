@@ -163,7 +163,8 @@ func newRecords(applied []Applied) []Record {
 // afterCommit brings the snapshot (so the writer sees its own write at
 // once, and a batch becomes visible all at once), or the floors of a client
 // without one, and the cache up to date with the committed records, and
-// reports the changes to hooks. None of this can undo the write.
+// reports the changes to hooks, and publishes the change when the
+// client's notifier is a Publisher. None of this can undo the write.
 //
 // A started client updates the cache in the background: its own reads come
 // from its snapshot, and other processes' snapshots hear of the change from
@@ -174,10 +175,11 @@ func newRecords(applied []Applied) []Record {
 // have replaced within the staleness bound.
 func (c *Client) afterCommit(ctx context.Context, fields []*fieldInfo, applied []Applied, asOf time.Time) {
 	recs := newRecords(applied)
+	c.publisher.announce(ctx, applied, c.snaps.load() != nil)
 	if c.snaps.load() != nil {
 		c.cache.fillLater(ctx, fields, recs, asOf)
 		changes := c.snaps.merge(recs, SourceStore)
-		c.syncer.advance(recs)
+		c.syncer.advance(applied)
 		c.hooks.enqueue(changes)
 		return
 	}

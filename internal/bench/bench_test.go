@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-sysconfig/sysconfig/internal/servercost"
 )
 
 // TestMain lets the test binary serve as the propagation follower: the
@@ -125,6 +127,48 @@ func TestChangeCostJudgesCPUAndBytes(t *testing.T) {
 	} {
 		if got := changeCostResult(c.wide, small); got.verdict != c.want {
 			t.Errorf("%+v against %+v: %s (%s), want %s", c.wide, small, got.verdict, got.measured, c.want)
+		}
+	}
+}
+
+// A write's cost is judged against 3 Postgres commits, plus one per
+// listening session with LISTEN, and 3 Redis scripts.
+func TestWriteCostVerdicts(t *testing.T) {
+	cases := []struct {
+		commits, scripts float64
+		via              notifierKind
+		n                int
+		want             verdict
+	}{
+		{1, 1, viaRedis, 50, isPass},
+		{3.5, 1, viaRedis, 50, isMiss},
+		{1, 3.5, viaRedis, 1, isMiss},
+		{52, 1, viaListen, 50, isPass},
+		{54, 1, viaListen, 50, isMiss},
+	}
+	for _, c := range cases {
+		got := writeCostResult(fleetResult{commits: c.commits, scripts: c.scripts}, c.via, c.n).verdict
+		if got != c.want {
+			t.Errorf("%.1f commits, %.1f scripts via %s with %d followers: %s, want %s", c.commits, c.scripts, c.via, c.n, got, c.want)
+		}
+	}
+}
+
+// Idle work is judged per reconcile, counted by the GET each makes.
+func TestIdleVerdicts(t *testing.T) {
+	calls := func(gets, scripts int64) map[string]int64 { return map[string]int64{"get": gets, "evalsha": scripts} }
+	cases := []struct {
+		c    servercost.Counts
+		want verdict
+	}{
+		{servercost.Counts{Commits: 200, Calls: calls(100, 0)}, isPass},
+		{servercost.Counts{Commits: 300, Calls: calls(100, 0)}, isMiss},
+		{servercost.Counts{Commits: 100, Calls: calls(100, 1)}, isMiss},
+		{servercost.Counts{Commits: 100, Calls: calls(0, 0)}, isMiss},
+	}
+	for _, c := range cases {
+		if got := idleResult(c.c, 5*time.Second).verdict; got != c.want {
+			t.Errorf("idle %v: %s, want %s", c.c, got, c.want)
 		}
 	}
 }

@@ -22,7 +22,7 @@ func collect(ctx context.Context, e *env, s settings, progress io.Writer) *repor
 		return rep
 	}
 	rep.inProcess(r, progress)
-	rep.propagation(r, progress)
+	rep.fleet(ctx, progress)
 	rep.giveUps(r, progress)
 	rep.outage(r, progress)
 	rep.failovers(r, progress)
@@ -116,18 +116,6 @@ func orNotMeasured(err error) error {
 		return fmt.Errorf("not measured")
 	}
 	return err
-}
-
-// propagation measures row 6 with a follower process.
-func (rep *report) propagation(r *rig, progress io.Writer) {
-	s := rep.settings
-	fmt.Fprintf(progress, "propagation: %d writes, watched by a follower process\n", s.writes)
-	p, err := measurePropagation(r.ctx, r, s.writes, s.spacing, progress)
-	if err != nil {
-		rep.fail("6", err)
-		return
-	}
-	rep.set("6", propagationResult(p))
 }
 
 // giveUps measures row 9.

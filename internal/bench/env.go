@@ -47,8 +47,8 @@ func openEnv(ctx context.Context) (*env, error) {
 	return e, nil
 }
 
-// attachEnv connects to an existing schema and prefix, for the follower
-// process; its close removes nothing.
+// attachEnv connects to an existing schema and prefix; its close removes
+// nothing.
 func attachEnv(ctx context.Context, schema, prefix string) (*env, error) {
 	pool, err := newPool(ctx, schema)
 	if err != nil {

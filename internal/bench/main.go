@@ -11,9 +11,12 @@
 // and the median of the rounds is reported, with ratios computed from the
 // medians, because a shared machine is noisy. The change-cost figures
 // count the process's CPU time, garbage collection included, and its
-// bytes allocated, not only the caller's wall time. The
-// propagation figure runs a second OS process (this program again, with
-// -follower); the race figure runs internal/raceharness.
+// bytes allocated, not only the caller's wall time. The fleet figures
+// (propagation to 1 and -followers other OS processes, and what a write
+// and an idle second cost the servers) run this program again, with
+// -follower, on a PostgreSQL and a Redis of their own (internal/localpg,
+// internal/localredis), whose counters count the work; the race figure
+// runs internal/raceharness.
 //
 // Every run works in a Postgres schema and a Redis key prefix of its own,
 // removed at exit. The exit status is 0 when every target is met, 1 when
@@ -46,7 +49,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if o.follower {
-		err = runFollower(ctx, o.schema, o.prefix, stdin, stdout)
+		err = runFollower(ctx, o.fo, stdin, stdout)
 	} else {
 		err = lead(ctx, o.settings, stdout, stderr)
 	}

@@ -15,62 +15,35 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/internal/servercost"
 )
 
-// followerTimeout bounds the follower's start and, after the last write,
-// the wait for it to serve that write: longer than a reconcile interval,
-// so that a lost notification shows as a slow write, not a lost one.
+// followerTimeout bounds a follower's start and, after the last write,
+// the wait for it to serve that write.
 const followerTimeout = 10 * time.Second
 
-// propagation is the outcome of figure 6: one latency per write, from just
-// before the leader's Set to the moment the follower served the value (or
-// a newer one). A write the follower never served has none.
+// propagation is the outcome of a fleet figure: one latency per write and
+// follower, from just before the leader's Set to the moment the follower
+// served the value (or a newer one). A write a follower never served has
+// none.
 type propagation struct {
-	writes    int
+	writes    int             // writes × followers
 	latencies []time.Duration // sorted; math.MaxInt64 for a write never served
 }
 
-// measurePropagation starts a follower process, writes n values spaced
-// apart, and collects the follower's reports.
-func measurePropagation(ctx context.Context, r *rig, n int, spacing time.Duration, stderr io.Writer) (propagation, error) {
-	f, err := startFollower(ctx, r.env, n, stderr)
-	if err != nil {
-		return propagation{}, err
-	}
-	defer f.stop()
-	if err := f.await(f.ready, "to be ready"); err != nil {
-		return propagation{}, err
-	}
-	sent, err := writeSpaced(ctx, r, n, spacing)
-	if err != nil {
-		return propagation{}, err
-	}
-	if err := f.await(f.reached, fmt.Sprintf("to serve value %d", n)); err != nil {
-		return propagation{}, err
-	}
-	recv, err := f.received()
-	return newPropagation(sent, recv), err
+// fleetResult is what one fleet figure measured: propagation to every
+// follower, and what a write cost the servers.
+type fleetResult struct {
+	prop                    propagation
+	commits, scripts, calls float64 // per write
+	total                   servercost.Counts
 }
 
-// writeSpaced writes the values 1…n to the propagation field, one every
-// spacing, and returns the time taken just before each Set (index n).
-func writeSpaced(ctx context.Context, r *rig, n int, spacing time.Duration) ([]time.Time, error) {
-	c, err := runtime.NewClient(propSchema, r.store, runtime.Options{Cache: r.env.cache("prop:")})
-	if err != nil {
-		return nil, err
-	}
-	sent := make([]time.Time, n+1)
-	tick := time.NewTicker(spacing)
-	defer tick.Stop()
-	for i := 1; i <= n; i++ {
-		sent[i] = time.Now()
-		if err := propField.Set(ctx, c, int64(i)); err != nil {
-			return nil, err
-		}
-		<-tick.C
-	}
-	return sent, nil
+// merge adds q's latencies to p's.
+func (p *propagation) merge(q propagation) {
+	p.writes += q.writes
+	p.latencies = append(p.latencies, q.latencies...)
+	slices.Sort(p.latencies)
 }
 
 // newPropagation computes each write's latency: the first time the
@@ -114,30 +87,31 @@ func (p propagation) lost() int {
 	return n
 }
 
-// follower is the leader's handle on the follower process.
+// follower is the leader's handle on one follower process.
 type follower struct {
 	cmd     *exec.Cmd
 	stdin   io.WriteCloser
 	ready   chan struct{} // closed on "ready"
 	reached chan struct{} // closed once the follower served the last value
 	eof     chan struct{} // closed when its output ends
-	target  int64
+	offset  int64         // the values of this run are offset+1…offset+writes
+	target  int64         // the last of them
 
 	mu   sync.Mutex
-	recv map[int64]int64 // value → unix nanoseconds it was first served
+	recv map[int64]int64 // write index → unix nanoseconds it was first served
 	bad  error           // an output line that does not parse
 }
 
-// startFollower re-executes this program with -follower on the run's
-// schema and prefix.
-func startFollower(ctx context.Context, e *env, target int, stderr io.Writer) (*follower, error) {
+// startFollower re-executes this program with -follower and o.
+func startFollower(ctx context.Context, o followerOptions, offset, writes int64, stderr io.Writer) (*follower, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, exe, "-follower", "-schema", e.schema, "-prefix", e.prefix)
+	cmd := exec.CommandContext(ctx, exe, "-follower", "-database-url", o.databaseURL, "-redis-addr", o.redisAddr,
+		"-notifier", string(o.via), "-reconcile", o.reconcile.String())
 	cmd.Stderr = stderr
-	f := &follower{cmd: cmd, target: int64(target), recv: map[int64]int64{},
+	f := &follower{cmd: cmd, offset: offset, target: offset + writes, recv: map[int64]int64{},
 		ready: make(chan struct{}), reached: make(chan struct{}), eof: make(chan struct{})}
 	out, err := cmd.StdoutPipe()
 	if err == nil {
@@ -147,7 +121,7 @@ func startFollower(ctx context.Context, e *env, target int, stderr io.Writer) (*
 		err = cmd.Start()
 	}
 	if err != nil {
-		return nil, fmt.Errorf("start the follower process: %w", err)
+		return nil, fmt.Errorf("start a follower process: %w", err)
 	}
 	go f.read(out)
 	return f, nil
@@ -177,10 +151,10 @@ func (f *follower) record(line string) {
 		f.bad = errors.Join(f.bad, fmt.Errorf("follower printed %q", line))
 		return
 	}
-	if _, seen := f.recv[n]; seen {
+	if _, seen := f.recv[n-f.offset]; seen || n <= f.offset {
 		return
 	}
-	f.recv[n] = t
+	f.recv[n-f.offset] = t
 	if n == f.target {
 		close(f.reached)
 	}

@@ -19,29 +19,66 @@ const (
 	isError    verdict = "ERROR"
 )
 
-// spec is one row of the table: what is measured and against what.
+// spec is one row of the table: what is measured, by how many follower
+// processes (fleet: 0 none, 1 one, -1 the run's -followers), and against
+// what.
 type spec struct {
-	id, what, target string
+	id, what string
+	fleet    int
+	target   string
 }
+
+// The fleet column's values.
+const (
+	noFleet   = 0
+	oneFollow = 1
+	fullFleet = -1
+)
+
+// The targets of the fleet rows.
+const (
+	propagationTarget = "p50 ≤ 10 ms, p99 ≤ 100 ms"
+	writeCostTarget   = "≤ 3 Postgres commits, ≤ 3 Redis scripts"
+	listenCostTarget  = "≤ 3 Postgres commits + 1 per listening session, ≤ 3 Redis scripts"
+)
 
 // table is every row of the report, in order.
 var table = []spec{
-	{"1", "raw go-redis GET", "baseline"},
-	{"2", "raw pgx SELECT of one row", "baseline"},
-	{"3", "typed read, snapshot disabled (via Redis)", "≤ 1.2× row 1"},
-	{"4", "typed read from the snapshot", "≤ 50 ns/op, 0 allocs/op"},
-	{"5a", "raw upsert + Redis SET", "baseline"},
-	{"5b", "typed Set (validate, tx, history, notify, cache)", "≤ 2× row 5a"},
-	{"6", "commit → another process serves it", "p50 ≤ 10 ms, p99 ≤ 100 ms"},
-	{"7a", "race harness, version-gated fills: stale keys", "0 in ≥ 100,000 trials"},
-	{"7b", "race harness, naive fills (control): stale keys", "≥ half (the harness bites)"},
-	{"8", "cold start, 10,000-field schema", "≤ 100 ms"},
-	{"9", "write into a paused Postgres: return after its deadline", "p99 ≤ 100 ms, never reported failed if it commits"},
-	{"10", "Redis unreachable: a client's first read, later reads, log lines", "first ≤ 100 ms cache timeout + row 2; 1 line"},
-	{"11a", "typed Set, 100-field schema, memory backends (client work only)", "baseline"},
-	{"11b", "typed Set, 100,000-field schema, memory backends", "≤ 2× row 11a in CPU and in bytes"},
-	{"11c", "typed read from the snapshot, 100,000-field schema", "≤ 50 ns/op, 0 allocs/op"},
-	{"12", "Redis Cluster master killed: cache serving again, after the cluster is", "≤ 5 s"},
+	{"1", "raw go-redis GET", noFleet, "baseline"},
+	{"2", "raw pgx SELECT of one row", noFleet, "baseline"},
+	{"3", "typed read, snapshot disabled (via Redis)", noFleet, "≤ 1.2× row 1"},
+	{"4", "typed read from the snapshot", noFleet, "≤ 50 ns/op, 0 allocs/op"},
+	{"5a", "raw upsert + Redis SET", noFleet, "baseline"},
+	{"5b", "typed Set (validate, tx, history, notify, cache)", noFleet, "≤ 2× row 5a"},
+	{"6a", "commit → every follower process serves it (Redis pub/sub)", oneFollow, propagationTarget},
+	{"6b", "commit → every follower process serves it (Redis pub/sub)", fullFleet, propagationTarget},
+	{"6c", "commit → every follower process serves it (Postgres LISTEN)", oneFollow, propagationTarget},
+	{"6d", "commit → every follower process serves it (Postgres LISTEN)", fullFleet, propagationTarget},
+	{"7a", "race harness, version-gated fills: stale keys", noFleet, "0 in ≥ 100,000 trials"},
+	{"7b", "race harness, naive fills (control): stale keys", noFleet, "≥ half (the harness bites)"},
+	{"8", "cold start, 10,000-field schema", noFleet, "≤ 100 ms"},
+	{"9", "write into a paused Postgres: return after its deadline", noFleet, "p99 ≤ 100 ms, never reported failed if it commits"},
+	{"10", "Redis unreachable: a client's first read, later reads, log lines", noFleet, "first ≤ 100 ms cache timeout + row 2; 1 line"},
+	{"11a", "typed Set, 100-field schema, memory backends (client work only)", noFleet, "baseline"},
+	{"11b", "typed Set, 100,000-field schema, memory backends", noFleet, "≤ 2× row 11a in CPU and in bytes"},
+	{"11c", "typed read from the snapshot, 100,000-field schema", noFleet, "≤ 50 ns/op, 0 allocs/op"},
+	{"12", "Redis Cluster master killed: cache serving again, after the cluster is", noFleet, "≤ 5 s"},
+	{"13a", "servers' work per write (Redis pub/sub)", oneFollow, writeCostTarget},
+	{"13b", "servers' work per write (Redis pub/sub)", fullFleet, writeCostTarget},
+	{"13c", "servers' work per write (Postgres LISTEN)", oneFollow, listenCostTarget},
+	{"13d", "servers' work per write (Postgres LISTEN)", fullFleet, listenCostTarget},
+	{"14", "idle followers: servers' work per reconcile (every 2 s ± 20 %)", fullFleet, "≤ 2 Postgres commits (Head, pool ping), no Redis script"},
+}
+
+// followers returns the number of follower processes of row s, or "".
+func (rep *report) followers(s spec) string {
+	switch s.fleet {
+	case oneFollow:
+		return "1"
+	case fullFleet:
+		return fmt.Sprint(rep.settings.followers)
+	}
+	return ""
 }
 
 // result is what was measured for one row.
@@ -103,6 +140,7 @@ func (rep *report) print(w io.Writer) {
 	s := rep.settings
 	fmt.Fprintf(w, "sysconfig bench: medians of %d alternating rounds of %v per figure; %s race trials; %d propagation writes %v apart\n",
 		s.rounds, s.benchtime, fmtCount(s.trials), s.writes, s.spacing)
+	fmt.Fprintf(w, "rows 6, 13 and 14 run follower processes on a private PostgreSQL and Redis, whose own counters count the work\n")
 	fmt.Fprintf(w, "machine: %s\n\n", rep.machine)
 	rep.printTable(w)
 	rep.printErrors(w)
@@ -112,10 +150,10 @@ func (rep *report) print(w io.Writer) {
 // printTable writes one aligned line per row.
 func (rep *report) printTable(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tfigure\tmeasured\tdetail\ttarget\tresult")
+	fmt.Fprintln(tw, "#\tfigure\tfollowers\tmeasured\tdetail\ttarget\tresult")
 	for _, s := range table {
 		r := rep.result(s.id)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.id, s.what, r.measured, r.detail, s.target, r.verdict)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.id, s.what, rep.followers(s), r.measured, r.detail, s.target, r.verdict)
 	}
 	_ = tw.Flush()
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-sysconfig/sysconfig/internal/raceharness"
+	"github.com/go-sysconfig/sysconfig/internal/servercost"
 	"github.com/go-sysconfig/sysconfig/runtime"
 )
 
@@ -22,6 +23,9 @@ const (
 	minNaiveStaleShare = 0.5
 	maxGiveUpP99       = 100 * time.Millisecond
 	maxChangeCostRatio = 2.0
+	maxCommitsPerWrite = 3
+	maxScriptsPerWrite = 3
+	maxIdleCommits     = 2
 )
 
 // judge returns PASS when ok, else MISS.
@@ -97,15 +101,54 @@ func coldResult(s series) result {
 	return result{measured: measured, detail: detail, verdict: judge(s.median().ns <= float64(maxColdStart))}
 }
 
-// propagationResult judges the percentiles of figure 6.
+// propagationResult judges the percentiles of a propagation row, over
+// every write and follower.
 func propagationResult(p propagation) result {
 	p50, ok50 := p.percentile(0.50)
 	p99, ok99 := p.percentile(0.99)
 	top, _ := p.percentile(1)
 	return result{
 		measured: fmt.Sprintf("p50 %s, p99 %s", fmtLatency(p50, ok50), fmtLatency(p99, ok99)),
-		detail:   fmt.Sprintf("max %s, %d of %d writes never served", fmtLatency(top, top != math.MaxInt64), p.lost(), p.writes),
-		verdict:  judge(ok50 && ok99 && p50 <= maxPropagationP50 && p99 <= maxPropagationP99),
+		detail: fmt.Sprintf("max %s; %d of %d (write, follower) pairs never served",
+			fmtLatency(top, top != math.MaxInt64), p.lost(), p.writes),
+		verdict: judge(ok50 && ok99 && p50 <= maxPropagationP50 && p99 <= maxPropagationP99),
+	}
+}
+
+// writeCostResult judges what a write cost the servers with n followers
+// hearing via: at most maxCommitsPerWrite Postgres transactions — plus,
+// with LISTEN, one per listening session, each of which reads the
+// notification queue in a transaction of its own — and at most
+// maxScriptsPerWrite Redis scripts.
+func writeCostResult(r fleetResult, via notifierKind, n int) result {
+	allowed := float64(maxCommitsPerWrite)
+	if via == viaListen {
+		allowed += float64(n)
+	}
+	return result{
+		measured: fmt.Sprintf("%.2f Postgres commits, %.2f Redis scripts, %.2f Redis calls", r.commits, r.scripts, r.calls),
+		detail:   fmt.Sprintf("per write; in all %s", r.total),
+		verdict:  judge(r.commits <= allowed && r.scripts <= maxScriptsPerWrite),
+	}
+}
+
+// idleResult judges what idle followers cost the servers over d: per
+// reconcile, counted by the GET of the refill state each one makes, at
+// most maxIdleCommits Postgres transactions (its Head query, and pgxpool's
+// ping of a connection idle for over a second) and no script.
+func idleResult(c servercost.Counts, d time.Duration) result {
+	reconciles := c.Calls["get"]
+	if reconciles == 0 {
+		return result{measured: "no reconcile counted", detail: c.String(), verdict: isMiss}
+	}
+	per := float64(c.Commits) / float64(reconciles)
+	secs := d.Seconds()
+	return result{
+		measured: fmt.Sprintf("%.2f Postgres commits, %.2f Redis calls, %d scripts", per,
+			float64(c.Commands())/float64(reconciles), c.Scripts()),
+		detail: fmt.Sprintf("%d reconciles in %v: %.1f commits/s, %.1f Redis calls/s", reconciles, d,
+			float64(c.Commits)/secs, float64(c.Commands())/secs),
+		verdict: judge(per <= maxIdleCommits && c.Scripts() == 0),
 	}
 }
 

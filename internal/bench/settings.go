@@ -16,8 +16,11 @@ type settings struct {
 	naiveTrials int           // race harness trials of the naive control
 	writes      int           // propagation writes
 	spacing     time.Duration // between propagation writes
-	giveUps     int           // writes into a paused Postgres
-	failovers   int           // Redis Cluster masters killed in turn
+	followers   int           // follower processes of the full fleet rows
+	idleShort   time.Duration // idle runs of row 14: their difference is measured
+	idleLong    time.Duration
+	giveUps     int // writes into a paused Postgres
+	failovers   int // Redis Cluster masters killed in turn
 }
 
 // targetTrials is the number of race trials the target asks for.
@@ -26,9 +29,8 @@ const targetTrials = 100_000
 // options are the parsed command line.
 type options struct {
 	settings
-	follower bool   // run as the propagation follower
-	schema   string // follower: the leader's Postgres schema
-	prefix   string // follower: the leader's Redis prefix
+	follower bool // run as a follower process of the fleet rows
+	fo       followerOptions
 }
 
 // parseFlags parses args. -quick lowers every default; explicit flags win.
@@ -37,13 +39,16 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	fs.Usage = func() { usage(fs) }
 	var o options
-	fs.BoolVar(&o.quick, "quick", false, "a smoke test: 3 short rounds, 2,000 race trials, 30 propagation writes")
+	fs.BoolVar(&o.quick, "quick", false, "a smoke test: 3 short rounds, 2,000 race trials, 30 propagation writes, 5 followers")
+	fs.IntVar(&o.followers, "followers", 50, "follower processes of the full fleet rows (6b, 6d, 13b, 13d, 14)")
 	fs.IntVar(&o.trials, "trials", targetTrials, "race harness trials")
 	fs.IntVar(&o.rounds, "rounds", 5, "alternating rounds of the in-process figures (the median is reported)")
 	fs.DurationVar(&o.benchtime, "benchtime", 500*time.Millisecond, "time per in-process figure and round")
-	fs.BoolVar(&o.follower, "follower", false, "internal: run as the follower process of the propagation figure")
-	fs.StringVar(&o.schema, "schema", "", "internal: the follower's Postgres schema")
-	fs.StringVar(&o.prefix, "prefix", "", "internal: the follower's Redis key prefix")
+	fs.BoolVar(&o.follower, "follower", false, "internal: run as a follower process of the fleet rows")
+	fs.StringVar(&o.fo.databaseURL, "database-url", "", "internal: the follower's database")
+	fs.StringVar(&o.fo.redisAddr, "redis-addr", "", "internal: the follower's Redis")
+	fs.StringVar((*string)(&o.fo.via), "notifier", string(viaRedis), "internal: how the follower hears of changes, redis or listen")
+	fs.DurationVar(&o.fo.reconcile, "reconcile", 0, "internal: the follower's reconcile interval (0: the default)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -75,10 +80,14 @@ func explicit(fs *flag.FlagSet) map[string]bool {
 func (o options) withDefaults(given map[string]bool) settings {
 	s := o.settings
 	s.naiveTrials, s.writes, s.spacing, s.giveUps, s.failovers = 1_000, 300, 10*time.Millisecond, 100, 5
+	s.idleShort, s.idleLong = 3*time.Second, 8*time.Second
 	if !s.quick {
 		return s
 	}
-	s.naiveTrials, s.writes, s.giveUps, s.failovers = 200, 30, 10, 1
+	s.naiveTrials, s.writes, s.giveUps, s.failovers, s.idleLong = 200, 30, 10, 1, 5*time.Second
+	if !given["followers"] {
+		s.followers = 5
+	}
 	if !given["trials"] {
 		s.trials = 2_000
 	}
@@ -96,10 +105,12 @@ func (o options) check(nargs int) error {
 	switch {
 	case nargs > 0:
 		return fmt.Errorf("bench takes no arguments")
-	case o.follower && (o.schema == "" || o.prefix == ""):
-		return fmt.Errorf("-follower needs -schema and -prefix")
-	case o.rounds < 1 || o.trials < 1 || o.benchtime <= 0:
-		return fmt.Errorf("-rounds, -trials and -benchtime must be positive")
+	case o.follower && (o.fo.databaseURL == "" || o.fo.redisAddr == ""):
+		return fmt.Errorf("-follower needs -database-url and -redis-addr")
+	case o.fo.via != viaRedis && o.fo.via != viaListen:
+		return fmt.Errorf("-notifier must be %s or %s", viaRedis, viaListen)
+	case o.rounds < 1 || o.trials < 1 || o.benchtime <= 0 || o.followers < 1:
+		return fmt.Errorf("-rounds, -trials, -benchtime and -followers must be positive")
 	}
 	return nil
 }

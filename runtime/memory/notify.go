@@ -3,19 +3,34 @@ package memory
 import (
 	"context"
 	"sync"
+
+	"github.com/go-sysconfig/sysconfig/runtime"
 )
+
+var (
+	_ runtime.Notifier   = (*Store)(nil)
+	_ runtime.HeadReader = (*Store)(nil)
+)
+
+// maxPending bounds the notices a slow Listen may fall behind by: past it,
+// they are dropped for one resynchronisation notice (Version 0).
+const maxPending = 1024
 
 // listener is one Listen call waiting for changes of an app.
 type listener struct {
 	app     string
 	mu      sync.Mutex
-	pending int64 // highest version not yet delivered; 0 when none
+	pending []runtime.Notice // not yet delivered, in commit order
 	wake    chan struct{}
 }
 
-func (l *listener) post(version int64) {
+func (l *listener) post(n runtime.Notice) {
 	l.mu.Lock()
-	l.pending = max(l.pending, version)
+	if len(l.pending) < maxPending {
+		l.pending = append(l.pending, n)
+	} else {
+		l.pending = append(l.pending[:0], runtime.Notice{})
+	}
 	l.mu.Unlock()
 	select {
 	case l.wake <- struct{}{}:
@@ -23,29 +38,30 @@ func (l *listener) post(version int64) {
 	}
 }
 
-func (l *listener) take() int64 {
+func (l *listener) take() []runtime.Notice {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	v := l.pending
-	l.pending = 0
-	return v
+	out := l.pending
+	l.pending = nil
+	return out
 }
 
-// Listen implements runtime.Notifier: it reports the changes of app applied
-// to this store, until ctx is done. Changes applied in quick succession may
-// be reported together, by the highest version.
-func (s *Store) Listen(ctx context.Context, app string, notify func(version int64)) error {
+// Listen implements runtime.Notifier: it reports every change of app
+// applied to this store, in commit order, each with its records, until
+// ctx is done. A listener that falls more than 1,024 changes behind is
+// told to resynchronise instead.
+func (s *Store) Listen(ctx context.Context, app string, notify func(runtime.Notice)) error {
 	l := &listener{app: app, wake: make(chan struct{}, 1)}
 	s.subscribe(l)
 	defer s.unsubscribe(l)
-	notify(0)
+	notify(runtime.Notice{})
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-l.wake:
-			if v := l.take(); v != 0 {
-				notify(v)
+			for _, n := range l.take() {
+				notify(n)
 			}
 		}
 	}
@@ -68,12 +84,16 @@ func (s *Store) unsubscribe(l *listener) {
 	}
 }
 
-// announce tells the app's listeners about a committed version. The caller
-// holds s.mu.
-func (s *Store) announce(app string, version int64) {
+// announce tells the app's listeners about a committed change. The
+// caller holds s.mu.
+func (s *Store) announce(app string, applied []runtime.Applied) {
+	if len(applied) == 0 {
+		return
+	}
+	n := runtime.NoticeOf(applied)
 	for _, l := range s.listeners {
 		if l.app == app {
-			l.post(version)
+			l.post(n)
 		}
 	}
 }

@@ -12,8 +12,9 @@ import (
 	"github.com/go-sysconfig/sysconfig/runtime"
 )
 
-// Store is an in-memory runtime.Store. The zero value is not usable; call
-// NewStore.
+// Store is an in-memory runtime.Store, and a runtime.Notifier and
+// runtime.HeadReader of its own changes. The zero value is not usable;
+// call NewStore.
 //
 // Its epoch is the time NewStore was called, in microseconds since 1970, so
 // a new Store (a process restarted on the memory backend) is in a later
@@ -23,6 +24,7 @@ type Store struct {
 	epoch     int64
 	version   int64
 	records   map[string]runtime.Record
+	heads     map[string]int64 // each app's highest version
 	history   []runtime.HistoryEntry
 	changes   map[string]*runtime.ChangeSet // committed changes by ID
 	log       []loggedChange                // committed changes, oldest first
@@ -35,6 +37,7 @@ func NewStore() *Store {
 	return &Store{
 		epoch:   time.Now().UnixMicro(),
 		records: map[string]runtime.Record{},
+		heads:   map[string]int64{},
 		changes: map[string]*runtime.ChangeSet{},
 		fenced:  map[string]bool{},
 	}
@@ -97,12 +100,27 @@ func (s *Store) Apply(ctx context.Context, ch runtime.Change) ([]runtime.Applied
 		return nil, err
 	}
 	applied := make([]runtime.Applied, len(ch.Writes))
+	prev := s.heads[ch.App]
 	for i, w := range ch.Writes {
 		applied[i] = s.apply(ch, w)
+		applied[i].Prev = prev
+	}
+	if len(applied) > 0 {
+		s.heads[ch.App] = s.version
 	}
 	s.keep(ch, applied)
-	s.announce(ch.App, s.version)
+	s.announce(ch.App, applied)
 	return slices.Clone(applied), nil
+}
+
+// Head implements runtime.HeadReader.
+func (s *Store) Head(ctx context.Context, app string) (runtime.Position, error) {
+	if err := ctx.Err(); err != nil {
+		return runtime.Position{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return runtime.Position{Epoch: s.epoch, Version: s.heads[app]}, nil
 }
 
 // loggedChange is a committed change set and its app.

@@ -26,13 +26,14 @@ const conflictCode = "SC001"
 // with app+"."; a path may appear only once; the ID must be a UUID. These
 // are checked before the database is touched. A failed version check
 // returns a *runtime.ConflictError for the first failing write, and writes
-// nothing. Each write gets a version from the store's sequence, adds a
-// history row naming the change and sends a notification on the store's
-// channel, delivered at commit; the change itself is recorded in
-// sysconfig_changes, with its attribution (runtime.ChangeInfo) as given,
-// and the paths it revealed. A change that only reveals writes nothing but
-// that row, with a version of its own; one with neither writes nor reveals
-// does nothing.
+// nothing. Each write gets a version from the store's sequence and adds a
+// history row naming the change; the change sends one notification on the
+// store's channel, delivered at commit (see Notification), and is recorded
+// in sysconfig_changes, with its attribution (runtime.ChangeInfo) as
+// given, and the paths it revealed. Every Applied carries the change's
+// Prev. A change that only reveals writes nothing but that row, with a
+// version of its own, and notifies nothing (the app's head does not move);
+// one with neither writes nor reveals does nothing.
 //
 // The package documentation explains its round trips ("Writes"), when its
 // error means "not committed" and when "outcome unknown" ("Outcomes"), and
@@ -51,10 +52,11 @@ func (s *Store) Apply(ctx context.Context, ch runtime.Change) ([]runtime.Applied
 		defer cancel()
 	}
 	results := make([]writeResult, len(ch.Writes))
-	if err := s.runWrites(ctx, ch, b, results); err != nil {
+	var prev int64
+	if err := s.runWrites(ctx, ch, b, results, &prev); err != nil {
 		return nil, err
 	}
-	return applied(ch.Writes, results), nil
+	return applied(ch.Writes, results, prev), nil
 }
 
 // maxServerLead bounds serverLead.
@@ -105,13 +107,13 @@ type writeResult struct {
 
 // runWrites sends the batch and sorts its failures into those that
 // provably did not commit and those whose outcome is unknown.
-func (s *Store) runWrites(ctx context.Context, ch runtime.Change, b budget, results []writeResult) error {
+func (s *Store) runWrites(ctx context.Context, ch runtime.Change, b budget, results []writeResult, prev *int64) error {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return applyError(ctx, b, err)
 	}
 	defer conn.Release()
-	err = conn.SendBatch(ctx, s.writeBatch(ch, b, results)).Close()
+	err = conn.SendBatch(ctx, s.writeBatch(ch, b, results, prev)).Close()
 	switch {
 	case err == nil:
 		return nil
@@ -135,10 +137,11 @@ func refused(err error) bool {
 }
 
 // writeBatch queues Apply's whole transaction, scanning each write's row
-// into results: BEGIN (READ COMMITTED), the time limits, the app's advisory
-// lock, the time limits again (less the wait for the lock), one statement
-// per write, the change's row in sysconfig_changes, a deadline check and
-// the COMMIT, pipelined in one pgx batch (pgx prepares the statements in
+// into results and the change's Prev into prev: BEGIN (READ COMMITTED),
+// the time limits, the app's advisory lock, the time limits again (less
+// the wait for the lock), one statement per write, the change's
+// notification, its row in sysconfig_changes, a deadline check and the
+// COMMIT, pipelined in one pgx batch (pgx prepares the statements in
 // one more round trip, once per connection). A failed version check calls
 // sysconfig_conflict, which raises SQLSTATE SC001 with the path and the
 // versions as JSON in its DETAIL: the transaction aborts, the server skips
@@ -160,7 +163,7 @@ func refused(err error) bool {
 // Each statement that follows the lock gets a fresh snapshot (the
 // transaction is READ COMMITTED), so it sees every write committed before
 // the lock was granted.
-func (s *Store) writeBatch(ch runtime.Change, b budget, results []writeResult) *pgx.Batch {
+func (s *Store) writeBatch(ch runtime.Change, b budget, results []writeResult, prev *int64) *pgx.Batch {
 	ms := b.server.Milliseconds()
 	batch := &pgx.Batch{}
 	batch.Queue(beginSQL)
@@ -173,8 +176,13 @@ func (s *Store) writeBatch(ch runtime.Change, b budget, results []writeResult) *
 	}
 	for i, w := range ch.Writes {
 		r := &results[i]
-		batch.Queue(s.q.write, w.Path, ch.App, newValue(w), w.CheckVersion, w.Version, s.channel, ch.ID).
+		batch.Queue(s.q.write, w.Path, ch.App, newValue(w), w.CheckVersion, w.Version, ch.ID).
 			QueryRow(func(row pgx.Row) error { return row.Scan(&r.oldValue, &r.oldVersion, &r.newVersion, &r.epoch) })
+	}
+	if len(ch.Writes) > 0 {
+		var epoch int64
+		batch.Queue(s.q.notify, ch.ID, ch.App, s.channel, !s.versionsOnly, MaxNotificationSize).
+			QueryRow(func(row pgx.Row) error { return row.Scan(&epoch, prev) })
 	}
 	batch.Queue(s.q.recordChange, ch.ID, ch.App, ch.Actor, ch.Reason, string(ch.Source), ch.Reverts, revealed(ch))
 	if b.limited {
@@ -269,10 +277,11 @@ func newValue(w runtime.Write) *string {
 }
 
 // applied pairs each write's old record with its new one.
-func applied(writes []runtime.Write, results []writeResult) []runtime.Applied {
+func applied(writes []runtime.Write, results []writeResult, prev int64) []runtime.Applied {
 	out := make([]runtime.Applied, len(writes))
 	for i, w := range writes {
 		r := results[i]
+		out[i].Prev = prev
 		out[i].Old = runtime.Record{Path: w.Path, Value: r.oldValue.String, Set: r.oldValue.Valid,
 			Epoch: r.epoch, Version: r.oldVersion}
 		out[i].New = runtime.Record{Path: w.Path, Set: !w.Reset, Epoch: r.epoch, Version: r.newVersion}

@@ -119,27 +119,48 @@
 //
 // # Notifications
 //
-// Apply runs pg_notify in its transaction for each write, on Options.Channel
-// ("sysconfig" by default), with a small JSON payload (see Notification):
-// Postgres delivers it to every listener at commit and drops it on
-// rollback. The payload never carries the value.
+// Apply runs pg_notify once per change, in its transaction, on
+// Options.Channel ("sysconfig" by default): Postgres delivers it to every
+// listener at commit, in commit order, and drops it on rollback. Its JSON
+// payload (see Notification) places the change — the app, the store's
+// epoch, Prev (the app's highest version before the change) and the
+// change's last version — and carries its records as stored: a secret's
+// value is sealed, never plaintext. A change whose payload would reach
+// Postgres' limit of 8000 bytes is notified without its records, and so is
+// every change of a store with Options.NotifyVersionsOnly: its listeners
+// then read it with Since. Any role that can connect to the database can
+// LISTEN on any channel, so without that option such a role learns the
+// non-secret values written, whatever it may SELECT.
+//
+// Prev is computed in the transaction, under the app's lock: the greater
+// of the versions the change replaced and of the app's rows it did not
+// touch. Apply returns it in every runtime.Applied, and the app's changes
+// form one chain, which is what lets a reader apply a notice without a
+// query exactly when its Prev is the reader's position. Head answers where
+// an app stands (its highest version, from the (app, version) index): a
+// reader's reconcile asks it and reads records with Since only when it
+// moved.
 //
 // Store.Listen (runtime.Notifier) listens for one app: it calls notify with
-// the version of each of the app's writes, in commit order, until its
+// the notice of each of the app's changes, in commit order, until its
 // context ends. It holds a dedicated connection, opened like the pool's
 // (same configuration, BeforeConnect and AfterConnect hooks, and
 // application_name "sysconfig-listener" unless one is configured) but
 // outside it: a LISTEN must stay on one session, so it never takes one of
 // the pool's MaxConns slots, nor waits for one. Each running Listen is one
-// more server connection. After each successful LISTEN, the first and every
-// reconnection, it calls notify(0) before anything else: notifications sent
-// while it was away are lost, so the receiver resynchronises with Since.
-// It reconnects by itself after any failure, waiting 50 ms, doubling up to
-// 2 s, and pings the server after 30 s without a notification so that a
-// silently dead connection does not go unnoticed. Other listeners can
-// LISTEN on Store.Channel themselves and decode payloads with
-// ParseNotification. Options.ListenConfig makes the listener connect
-// elsewhere than the pool, as it must behind a pooler (below).
+// more server connection, and Postgres counts one transaction per
+// notification in it (the session reads the notification queue in one).
+// A client that hears of changes through Redis instead
+// (rediscache.Notifier) needs no such connection. After each successful
+// LISTEN, the first and every reconnection, it calls notify with a resync
+// notice (Version 0) before anything else: notifications sent while it was
+// away are lost, so the receiver resynchronises with Since. It reconnects
+// by itself after any failure, waiting 50 ms, doubling up to 2 s, and
+// pings the server after 30 s without a notification so that a silently
+// dead connection does not go unnoticed. Other listeners can LISTEN on
+// Store.Channel themselves and decode payloads with ParseNotification.
+// Options.ListenConfig makes the listener connect elsewhere than the pool,
+// as it must behind a pooler (below).
 //
 // # Behind a connection pooler
 //

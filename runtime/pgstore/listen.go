@@ -37,11 +37,16 @@ const (
 	listenPingTimeout = 5 * time.Second
 )
 
-var _ runtime.Notifier = (*Store)(nil)
+var (
+	_ runtime.Notifier   = (*Store)(nil)
+	_ runtime.HeadReader = (*Store)(nil)
+)
 
-// Listen calls notify with the version of every change of app that Apply
+// Listen calls notify with the notice of every change of app that Apply
 // commits, in commit order, until ctx is done; it then closes its
-// connection and returns ctx.Err(). It implements runtime.Notifier.
+// connection and returns ctx.Err(). It implements runtime.Notifier. A
+// notice carries the change's records when its notification did (see
+// Notification).
 //
 // Listen holds a connection of its own, outside the pool: it is opened
 // like one of the pool's (from a copy of its ConnConfig, through its
@@ -56,9 +61,10 @@ var _ runtime.Notifier = (*Store)(nil)
 // package documentation) before it tries again like after any failure.
 //
 // After each LISTEN succeeds, on the first connection and on every
-// reconnection, Listen calls notify(0) before any notification of that
-// connection: changes committed while it was not listening are lost, and
-// the receiver must resynchronise from the store (with Since).
+// reconnection, Listen calls notify(runtime.Notice{}) before any
+// notification of that connection: changes committed while it was not
+// listening are lost, and the receiver must resynchronise from the store
+// (with Since).
 // Notifications of other apps, and payloads that do not parse or carry no
 // positive version, are skipped.
 //
@@ -68,12 +74,12 @@ var _ runtime.Notifier = (*Store)(nil)
 // pings the server when no notification came for 30 s, to notice a
 // connection that died silently. notify is called from Listen's goroutine;
 // a slow notify delays the notifications after it, which Postgres queues.
-func (s *Store) Listen(ctx context.Context, app string, notify func(version int64)) error {
+func (s *Store) Listen(ctx context.Context, app string, notify func(runtime.Notice)) error {
 	var wait backoff
 	for {
 		if conn, err := s.dialListener(ctx); err == nil {
 			wait.reset()
-			notify(0)
+			notify(runtime.Notice{})
 			s.relay(ctx, conn, app, notify)
 			closeConn(ctx, conn)
 		}
@@ -145,7 +151,7 @@ func nameListener(cc *pgx.ConnConfig) {
 
 // relay passes the app's notifications on until the connection fails or
 // ctx is done.
-func (s *Store) relay(ctx context.Context, conn *pgx.Conn, app string, notify func(int64)) {
+func (s *Store) relay(ctx context.Context, conn *pgx.Conn, app string, notify func(runtime.Notice)) {
 	for {
 		msg, err := s.next(ctx, conn)
 		if err != nil {
@@ -155,7 +161,7 @@ func (s *Store) relay(ctx context.Context, conn *pgx.Conn, app string, notify fu
 			continue // idle: the server answered a ping
 		}
 		if n, err := ParseNotification(msg.Payload); err == nil && n.App == app && n.Version > 0 {
-			notify(n.Version)
+			notify(n.Notice())
 		}
 	}
 }

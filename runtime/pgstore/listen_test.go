@@ -33,7 +33,7 @@ func startListen(t testing.TB, s *pgstore.Store, app string) *listener {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	l := &listener{versions: make(chan int64, 1000), done: make(chan error, 1), cancel: cancel}
-	go func() { l.done <- s.Listen(ctx, app, func(v int64) { l.versions <- v }) }()
+	go func() { l.done <- s.Listen(ctx, app, func(n runtime.Notice) { l.versions <- n.Version }) }()
 	t.Cleanup(func() {
 		cancel()
 		<-l.done
@@ -71,16 +71,17 @@ func (l *listener) expectNothing(t *testing.T) {
 	}
 }
 
-func versions(applied []runtime.Applied) []int64 {
-	out := make([]int64, len(applied))
-	for i, a := range applied {
-		out[i] = a.New.Version
+// versions returns the version each change's notice carries: its last.
+func versions(changes ...[]runtime.Applied) []int64 {
+	out := make([]int64, len(changes))
+	for i, applied := range changes {
+		out[i] = applied[len(applied)-1].New.Version
 	}
 	return out
 }
 
-// TestListenDelivers: the first call is notify(0), then every write of the
-// app, in commit order.
+// TestListenDelivers: the first call is the resync notice, then one notice
+// per change of the app, in commit order.
 func TestListenDelivers(t *testing.T) {
 	t.Parallel()
 	s, _ := newStore(t)
@@ -113,7 +114,7 @@ func TestListenSkips(t *testing.T) {
 		}
 	}
 	last := mustApply(t, s, "app", set("app.a.last", "1"))
-	l.expectVersions(t, append(versions(taken), versions(last)...)...)
+	l.expectVersions(t, versions(taken, last)...)
 	l.expectNothing(t)
 }
 
@@ -196,7 +197,7 @@ func TestListenUnreachable(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	err = s.Listen(ctx, "app", func(v int64) { t.Errorf("notify(%d) without a server", v) })
+	err = s.Listen(ctx, "app", func(n runtime.Notice) { t.Errorf("notify(%+v) without a server", n) })
 	elapsed := time.Since(start)
 	if !errors.Is(err, context.DeadlineExceeded) || elapsed < 450*time.Millisecond || elapsed > 2*time.Second {
 		t.Errorf("Listen = %v after %v, want context.DeadlineExceeded after 500ms", err, elapsed)
@@ -259,7 +260,9 @@ func BenchmarkListenLatency(b *testing.B) {
 	heardc := make(chan heard, 1000)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- s.Listen(ctx, "app", func(v int64) { heardc <- heard{v, time.Now()} }) }()
+	go func() {
+		done <- s.Listen(ctx, "app", func(n runtime.Notice) { heardc <- heard{n.Version, time.Now()} })
+	}()
 	defer func() { cancel(); <-done }()
 	if h := <-heardc; h.version != 0 {
 		b.Fatalf("first notify(%d), want notify(0)", h.version)

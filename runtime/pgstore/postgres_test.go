@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -476,22 +478,72 @@ func assertTablesIn(t *testing.T, pool *pgxpool.Pool, schema string) {
 }
 
 // TestNotify: a rolled-back Apply sends nothing, a committed one sends one
-// notification per write. Notifications arrive in commit order, so the
-// first one heard must come from the committed Apply.
+// notification, which places the change (epoch, prev, version) and
+// carries its records as stored. Notifications arrive in commit order, so
+// the first one heard must come from the committed Apply.
 func TestNotify(t *testing.T) {
 	s, _ := newStore(t)
-	mustApply(t, s, "app", set("app.a.taken", "1")) // before listening: not heard
+	before := mustApply(t, s, "app", set("app.a.taken", "1")) // before listening: not heard
+	mustApply(t, s, "other", set("other.a.b", "1"))           // another app: not in app's chain
 	conn := listen(t, s.Channel())
 	if _, err := s.Apply(testCtx(t), change("app", set("app.a.lost", "x"), expect(set("app.a.taken", "2"), 0))); err == nil {
 		t.Fatal("conflicting Apply succeeded")
 	}
-	got := mustApply(t, s, "app", set("app.a.b", "secret"), reset("app.a.c"))
-	for _, a := range got {
-		n := nextNotification(t, conn)
-		want := pgstore.Notification{App: "app", Path: a.New.Path, Version: a.New.Version}
-		if n != want {
-			t.Errorf("notification %+v, want %+v", n, want)
-		}
+	got := mustApply(t, s, "app", set("app.a.b", "sealed:not-plaintext"), reset("app.a.taken"))
+	n := nextNotification(t, conn)
+	v := "sealed:not-plaintext"
+	want := pgstore.Notification{App: "app", Epoch: got[0].New.Epoch, Prev: before[0].New.Version, Version: got[1].New.Version,
+		Records: []pgstore.NotificationRecord{{Path: "app.a.b", Value: &v, Version: got[0].New.Version},
+			{Path: "app.a.taken", Version: got[1].New.Version}}}
+	if !reflect.DeepEqual(n, want) {
+		t.Errorf("notification %+v, want %+v", n, want)
+	}
+	if got[0].Prev != want.Prev || got[1].Prev != want.Prev {
+		t.Errorf("Apply reported Prev %d, %d; want %d", got[0].Prev, got[1].Prev, want.Prev)
+	}
+	if rn := n.Notice(); !reflect.DeepEqual(rn, runtime.NoticeOf(got)) {
+		t.Errorf("notice %+v, want %+v", rn, runtime.NoticeOf(got))
+	}
+}
+
+// TestNotifyWithoutRecords: a change whose records do not fit in a
+// notification, and every change of a store that notifies versions only,
+// is notified without records; so is a notification of an older release.
+func TestNotifyWithoutRecords(t *testing.T) {
+	s, pool := newStore(t)
+	conn := listen(t, s.Channel())
+	big := strings.Repeat("x", pgstore.MaxNotificationSize)
+	got := mustApply(t, s, "app", set("app.a.big", big))
+	n := nextNotification(t, conn)
+	if n.Records != nil || n.Version != got[0].New.Version || n.Epoch != got[0].New.Epoch {
+		t.Errorf("notification of a big change = %+v, want version %d without records", n, got[0].New.Version)
+	}
+	quiet := pgstore.New(pool, pgstore.Options{Schema: pgstore.SchemaOf(s), Channel: s.Channel(), NotifyVersionsOnly: true})
+	small := mustApply(t, quiet, "app", set("app.a.small", "1"))
+	if n := nextNotification(t, conn); n.Records != nil || n.Prev != got[0].New.Version || n.Version != small[0].New.Version {
+		t.Errorf("notification with NotifyVersionsOnly = %+v, want version %d after %d, without records",
+			n, small[0].New.Version, got[0].New.Version)
+	}
+	old, err := pgstore.ParseNotification(`{"app":"app","path":"app.a.b","version":7}`)
+	if err != nil || !reflect.DeepEqual(old.Notice(), runtime.Notice{Version: 7}) {
+		t.Errorf("an older release's notification = %+v (%v), want a version-only notice of 7", old.Notice(), err)
+	}
+}
+
+// TestHead: an app's head is its highest version, in the store's epoch,
+// whatever other apps write, and the position a Since from scratch reaches.
+func TestHead(t *testing.T) {
+	s, _ := newStore(t)
+	h, err := s.Head(testCtx(t), "app")
+	if err != nil || h.Epoch == 0 || h.Version != 0 {
+		t.Fatalf("Head of an empty app = %+v, %v; want the epoch and version 0", h, err)
+	}
+	got := mustApply(t, s, "app", set("app.a.b", "1"), set("app.a.c", "2"))
+	mustApply(t, s, "other", set("other.a.b", "1"))
+	h, err = s.Head(testCtx(t), "app")
+	d, _ := s.Since(testCtx(t), "app", runtime.Position{})
+	if err != nil || h != (runtime.Position{Epoch: got[1].New.Epoch, Version: got[1].New.Version}) || h != d.At {
+		t.Errorf("Head = %+v, %v; want %+v, the position of Since (%+v)", h, err, got[1].New, d.At)
 	}
 }
 

@@ -4,9 +4,9 @@ import "strings"
 
 // queries holds the store's SQL with the table and function names filled in.
 type queries struct {
-	load, since, history, write, recordChange, checkDeadline string
-	fence, changeVersion, changeWrites                       string
-	changes, changesWrites                                   string
+	load, since, head, history, write, notify, recordChange, checkDeadline string
+	fence, changeVersion, changeWrites                                     string
+	changes, changesWrites                                                 string
 }
 
 // namer returns the replacer that fills the store's SQL in: every
@@ -35,8 +35,10 @@ func newQueries(schema string) queries {
 	return queries{
 		load:          r.Replace(loadSQL),
 		since:         r.Replace(sinceSQL),
+		head:          r.Replace(headSQL),
 		history:       r.Replace(historySQL),
 		write:         r.Replace(writeSQL),
+		notify:        r.Replace(notifySQL),
 		recordChange:  r.Replace(recordChangeSQL),
 		checkDeadline: r.Replace(checkDeadlineSQL),
 		fence:         r.Replace(fenceSQL),
@@ -65,6 +67,11 @@ const (
 		LEFT JOIN {values} AS v
 			ON v.app = $1 AND v.version > CASE WHEN m.epoch = $2 THEN $3::int8 ELSE 0 END
 		ORDER BY v.version`
+
+	// headSQL returns the store's epoch and app $1's highest version (0
+	// when it has none), from the (app, version) index alone.
+	headSQL = `SELECT m.epoch, coalesce((SELECT max(v.version) FROM {values} AS v WHERE v.app = $1), 0)
+		FROM {meta} AS m`
 
 	// historySQL returns a path's last $2 writes with a version of at
 	// most $3, with their changes' attribution (none for writes older
@@ -150,8 +157,8 @@ const (
 )
 
 // writeSQL applies one write: $1 path, $2 app, $3 value (NULL for a reset),
-// $4 whether to check the version, $5 the expected version, $6 the channel,
-// $7 the change's ID.
+// $4 whether to check the version, $5 the expected version, $6 the
+// change's ID.
 //
 // It reads the current row (prev) without locking it: every writer of the
 // path holds the app's advisory lock (lockSQL), so the row cannot change
@@ -159,9 +166,9 @@ const (
 // the tuple header. If the version check fails,
 // cur calls sysconfig_conflict, which aborts the transaction (SQLSTATE
 // SC001, see functions.sql). Otherwise it upserts the row with the next
-// version from the sequence (the column default), appends a history row
-// naming the change and queues a notification, and returns one row: the
-// old value and version, the new version and the store's epoch.
+// version from the sequence (the column default) and appends a history
+// row naming the change, and returns one row: the old value and version,
+// the new version and the store's epoch.
 const writeSQL = `WITH prev AS (
 	SELECT value, version FROM {values} WHERE path = $1::text
 ), cur AS (
@@ -177,12 +184,36 @@ const writeSQL = `WITH prev AS (
 	RETURNING t.version
 ), logged AS (
 	INSERT INTO {history} (path, app, version, value, old_value, old_version, change_id)
-	SELECT $1, $2, upserted.version, $3, cur.value, cur.version, $7::uuid FROM upserted, cur
-), notified AS (
-	SELECT upserted.version FROM upserted,
-		pg_notify($6::text, json_build_object('app', $2, 'path', $1, 'version', upserted.version)::text)
+	SELECT $1, $2, upserted.version, $3, cur.value, cur.version, $6::uuid FROM upserted, cur
 )
-SELECT cur.value, cur.version, notified.version, (SELECT epoch FROM {meta}) FROM cur, notified`
+SELECT cur.value, cur.version, upserted.version, (SELECT epoch FROM {meta}) FROM cur, upserted`
+
+// notifySQL queues the change's notification (see Notification), after
+// its writes: $1 the change's ID, $2 the app, $3 the channel, $4 whether
+// to carry the records, $5 the largest payload that may carry them. It
+// returns the store's epoch and the change's Prev.
+//
+// Prev, the app's highest version before the change, is the greater of
+// the versions the change replaced (old_version of its history rows) and
+// of the app's rows it did not touch (all below the change's first
+// version: under the app's lock no other writer of the app runs).
+const notifySQL = `WITH w AS (
+	SELECT path, value, version, old_version FROM {history} WHERE change_id = $1::uuid
+), head AS (
+	SELECT (SELECT epoch FROM {meta}) AS epoch, (SELECT max(version) FROM w) AS version,
+		greatest(coalesce((SELECT max(old_version) FROM w), 0),
+			coalesce((SELECT max(v.version) FROM {values} AS v
+				WHERE v.app = $2::text AND v.version < (SELECT min(version) FROM w)), 0)) AS prev
+), payload AS (
+	SELECT epoch, prev,
+		json_build_object('app', $2::text, 'epoch', epoch, 'prev', prev, 'version', version)::text AS short,
+		CASE WHEN $4::bool THEN json_build_object('app', $2::text, 'epoch', epoch, 'prev', prev, 'version', version,
+			'records', (SELECT json_agg(json_build_object('path', path, 'value', value, 'version', version)
+				ORDER BY version) FROM w))::text END AS full
+	FROM head
+)
+SELECT p.epoch, p.prev FROM payload AS p,
+	pg_notify($3::text, CASE WHEN octet_length(p.full) <= $5::int4 THEN p.full ELSE p.short END)`
 
 // recordChangeSQL records a change as committed ($1 its ID, $2 the app),
 // with the last version it wrote, its attribution ($3 actor, $4 reason,

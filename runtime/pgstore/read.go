@@ -62,6 +62,22 @@ func (s *Store) Since(ctx context.Context, app string, from runtime.Position) (r
 	return d, nil
 }
 
+// Head returns the store's epoch and app's highest version (0 when it
+// has none): the position of a reader that is up to date (see
+// runtime.HeadReader). One round trip that reads the (app, version) index
+// and no record; it never writes.
+func (s *Store) Head(ctx context.Context, app string) (runtime.Position, error) {
+	var p runtime.Position
+	err := s.pool.QueryRow(ctx, s.q.head, app).Scan(&p.Epoch, &p.Version)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = runtime.Misconfigured(errNoEpoch)
+	}
+	if err != nil {
+		return runtime.Position{}, fmt.Errorf("sysconfig/pgstore: head: %w", classify(err))
+	}
+	return p, nil
+}
+
 // History returns at most limit entries of path, newest first. A limit of
 // zero or less returns none.
 func (s *Store) History(ctx context.Context, path string, limit int) ([]runtime.HistoryEntry, error) {

@@ -53,6 +53,15 @@ type Options struct {
 	// ("sysconfig"). Postgres limits channel names to 63 bytes.
 	Channel string
 
+	// NotifyVersionsOnly makes Apply's notifications carry where each
+	// change stands (epoch and versions) but not its records, so that no
+	// value, not even a sealed secret, travels to listeners: any role that
+	// can connect to the database can LISTEN on any channel, whatever it
+	// may SELECT. Every listening client then reads each change with
+	// Since, one query per client per change. False (the default) sends
+	// the records of every change that fits in MaxNotificationSize.
+	NotifyVersionsOnly bool
+
 	// WriteTimeout bounds how long the transaction of one Apply may last
 	// on the server, even when the caller's context has no deadline (a
 	// context's deadline bounds it too, whichever comes first): a lock
@@ -93,6 +102,7 @@ type Store struct {
 	schema       string
 	channel      string
 	writeTimeout time.Duration // negative: none
+	versionsOnly bool          // Options.NotifyVersionsOnly
 	q            queries
 	m            migrationQueries
 	log          *slog.Logger
@@ -127,6 +137,7 @@ func New(pool *pgxpool.Pool, opts Options) *Store {
 		schema:                opts.Schema,
 		channel:               opts.Channel,
 		writeTimeout:          opts.WriteTimeout,
+		versionsOnly:          opts.NotifyVersionsOnly,
 		q:                     newQueries(opts.Schema),
 		m:                     newMigrationQueries(opts.Schema),
 		log:                   opts.Logger,

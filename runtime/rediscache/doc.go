@@ -1,4 +1,5 @@
-// Package rediscache implements runtime.Cache on Redis with go-redis v9. It
+// Package rediscache implements runtime.Cache on Redis with go-redis v9,
+// and a runtime.Notifier over Redis pub/sub (see Notifier below). It
 // accepts any redis.UniversalClient, so a single node, a Sentinel-managed
 // master (failover client) and a Cluster all work.
 //
@@ -84,13 +85,15 @@
 // Options.Prefix+"repopulate:"+app, holds a state: "running" while a process
 // refills, with PX Options.ClaimTTL (default 30s) so that the claim of a
 // process that died lapses; and "done" once it has finished, with PX
-// Options.DoneTTL (default 1h). ClaimRepopulation runs one Lua script: a
-// key holding "running" answers runtime.ClaimBusy, one holding "done"
-// answers runtime.ClaimDone, and otherwise (a missing key, or one holding
-// any other value or type, which is treated as missing and overwritten)
-// the script sets "running" and the caller gets runtime.ClaimWon. Redis
-// runs the script atomically, so of any number of concurrent callers
-// exactly one wins. FinishRepopulation sets "done". A Redis that lost its
+// Options.DoneTTL (default 1h). ClaimRepopulation reads the key with a
+// GET: "running" answers runtime.ClaimBusy and "done" runtime.ClaimDone,
+// so that the question every started client asks at each reconcile costs
+// no script. Otherwise (a missing key, or one holding any other value or
+// type, which is treated as missing and overwritten) it runs one Lua
+// script, which answers as the GET would have if the key changed
+// meanwhile, and else sets "running" and lets the caller win. Redis runs
+// the script atomically, so of any number of concurrent callers exactly
+// one wins. FinishRepopulation sets "done". A Redis that lost its
 // data (restarted empty, flushed) lost the key too, so the next started
 // client to ask refills it; each operation touches one key, so it works
 // unchanged on a Cluster.
@@ -107,6 +110,26 @@
 // follows Get: one DEL on a single node, a pipeline of DELs otherwise. In
 // a cluster, scripts are cached per node; a node that lacks the script
 // answers NOSCRIPT and its entries are resent with EVAL.
+//
+// # Notifier
+//
+// Notifier tells started clients of the changes other processes commit
+// through pub/sub, in place of the Postgres store's LISTEN, which holds a
+// Postgres connection per process and costs Postgres a transaction per
+// listening session per change. Give it to every process as
+// runtime.Options.Notifier, writers included: the writer publishes each
+// change after its commit (one PUBLISH on Prefix+"changes:"+app), with its
+// place in the app's chain of changes and its records as stored (a
+// secret's value sealed), and every subscriber applies it without asking
+// the store. A change larger than NotifierOptions.MaxNoticeSize (64 KiB)
+// is published without its records. Plain PUBLISH and SUBSCRIBE reach
+// every node of a Cluster (sharded pub/sub would need Redis 7), so Redis 6
+// and later work. Pub/sub delivers at most once: a subscriber tells its
+// client to resynchronise after every (re)subscription, a notice lost
+// otherwise shows as a gap at the next one, and the client's reconcile
+// covers the last. Each running Listen holds one Redis connection, and
+// resubscribes by itself after a failure, pinging after 30 s without a
+// message.
 //
 // # Errors and contexts
 //

@@ -2,8 +2,11 @@ package rediscache
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
+
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
 )
@@ -16,14 +19,28 @@ const (
 	stateDone    = "done"
 )
 
-// ClaimRepopulation implements runtime.Repopulator with one atomic script
-// on the app's repopulation key: a missing key (or one holding anything but
-// a state) becomes "running" for Options.ClaimTTL and the caller wins;
-// "running" answers runtime.ClaimBusy and "done" runtime.ClaimDone.
+// ClaimRepopulation implements runtime.Repopulator on the app's
+// repopulation key: "running" answers runtime.ClaimBusy and "done"
+// runtime.ClaimDone, read with one GET (every started client asks at each
+// reconcile, so the common answer costs no script); anything else — a
+// missing key, or one holding another value — is claimed with one atomic
+// script, which makes it "running" for Options.ClaimTTL and lets the caller
+// win unless another process claimed it first.
 func (c *Cache) ClaimRepopulation(ctx context.Context, app string) (runtime.Claim, error) {
 	keys := []string{c.repopulateKey(app)}
 	var reply string
 	err := c.call(ctx, func(ctx context.Context) (err error) {
+		reply, err = c.client.Get(ctx, keys[0]).Result()
+		switch {
+		case reply == stateRunning:
+			reply = "busy"
+			return nil
+		case reply == stateDone:
+			reply = "done"
+			return nil
+		case err != nil && !errors.Is(err, goredis.Nil) && !goredis.HasErrorPrefix(err, "WRONGTYPE"):
+			return err
+		}
 		reply, err = claimScript.Run(ctx, c.client, keys, stateRunning, stateDone, c.claimPTTL).Text()
 		return err
 	})

@@ -8,6 +8,8 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/go-sysconfig/sysconfig/internal/localredis"
+	"github.com/go-sysconfig/sysconfig/internal/servercost"
 	"github.com/go-sysconfig/sysconfig/internal/testenv"
 	"github.com/go-sysconfig/sysconfig/runtime"
 	rediscache "github.com/go-sysconfig/sysconfig/runtime/rediscache"
@@ -226,4 +228,30 @@ func TestRepopulationCancelledContext(t *testing.T) {
 		t.Error("FinishRepopulation with a cancelled context succeeded")
 	}
 	checkClaim(t, c, "app", runtime.ClaimWon)
+}
+
+// TestRepopulationQuestionCostsNoScript: once an app is claimed or done,
+// asking again — what every started client does at each reconcile — is a
+// GET, not a script; only a claim runs one. Counted by a private server.
+func TestRepopulationQuestionCostsNoScript(t *testing.T) {
+	srv := localredis.NewServer(t, localredis.Options{})
+	client := goredis.NewClient(&goredis.Options{Addr: srv.Addr()})
+	t.Cleanup(func() { _ = client.Close() })
+	c := rediscache.New(client, rediscache.Options{})
+	scripts := func() int64 {
+		calls := servercost.ParseCommandStats(client.Info(context.Background(), "commandstats").Val())
+		return calls["eval"] + calls["evalsha"]
+	}
+	checkClaim(t, c, "app", runtime.ClaimWon)
+	claimed := scripts()
+	for range 10 {
+		checkClaim(t, c, "app", runtime.ClaimBusy)
+	}
+	finish(t, c, "app")
+	for range 10 {
+		checkClaim(t, c, "app", runtime.ClaimDone)
+	}
+	if n := scripts() - claimed; n != 0 || claimed == 0 {
+		t.Errorf("the claim ran %d script(s) and 20 questions after it %d, want 1 or 2 and none", claimed, n)
+	}
 }

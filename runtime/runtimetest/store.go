@@ -1,6 +1,7 @@
 package runtimetest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -41,6 +42,9 @@ func TestStore(t *testing.T, newStore func(t *testing.T) runtime.Store) {
 		{"ChangesRecordReveals", storeChangesReveals},
 		{"ConcurrentWrites", storeConcurrentWrites},
 		{"ConcurrentFirstWriteConflict", storeConcurrentFirstWrite},
+		{"AppliedCarriesPrev", storeAppliedPrev},
+		{"ConcurrentChangesChain", storeConcurrentChain},
+		{"Head", storeHead},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, newStore(t)) })
@@ -458,10 +462,10 @@ func storeChanges(t *testing.T, s runtime.Store) {
 	if cs.At.Before(before) || cs.At.After(time.Now().Add(time.Minute)) {
 		t.Errorf("change set committed at %v", cs.At)
 	}
-	if !slices.Equal(cs.Writes, applied) {
+	if !sameWrites(cs.Writes, applied) {
 		t.Errorf("change set writes = %+v, want what Apply returned, %+v", cs.Writes, applied)
 	}
-	if old := sets[1]; len(old.Writes) != 1 || old.Writes[0] != first || old.Version != first.New.Version {
+	if old := sets[1]; !sameWrites(old.Writes, []runtime.Applied{first}) || old.Version != first.New.Version {
 		t.Errorf("older change set = %+v, want the first write %+v", old, first)
 	}
 }
@@ -579,5 +583,100 @@ func storeHistoryAt(t *testing.T, s runtime.Store) {
 		if err != nil || found != tc.found || h.Set != tc.set || h.Value != tc.value || found && h.Path != path(1) {
 			t.Errorf("HistoryAt(%d) = %+v, %v, %v; want found %v, set %v to %q", tc.version, h, found, err, tc.found, tc.set, tc.value)
 		}
+	}
+}
+
+// sameWrites reports whether two lists of writes hold the same old and new
+// records (a change set's writes need not carry the change's Prev).
+func sameWrites(a, b []runtime.Applied) bool {
+	return slices.EqualFunc(a, b, func(x, y runtime.Applied) bool { return x.Old == y.Old && x.New == y.New })
+}
+
+// storeAppliedPrev: each change's Prev is the app's highest version before
+// it, whatever other apps and failed changes do in between.
+func storeAppliedPrev(t *testing.T, s runtime.Store) {
+	a := mustApply(t, s, set(path(1), "a"))
+	if a[0].Prev != 0 {
+		t.Errorf("first change of the app: Prev %d, want 0", a[0].Prev)
+	}
+	if _, err := apply(s, "conf2", set("conf2.sec.f1", "x")); err != nil {
+		t.Fatal(err)
+	}
+	conflict := runtime.Write{Path: path(2), Value: "x", CheckVersion: true, Version: 999}
+	if _, err := apply(s, app, conflict); !errors.Is(err, runtime.ErrConflict) {
+		t.Fatalf("conflicting Apply = %v", err)
+	}
+	b := mustApply(t, s, set(path(2), "b"), runtime.Write{Path: path(1), Reset: true})
+	for i, w := range b {
+		if w.Prev != a[0].New.Version {
+			t.Errorf("write %d of the second change: Prev %d, want %d", i, w.Prev, a[0].New.Version)
+		}
+	}
+	c := mustApply(t, s, set(path(3), "c"))
+	if c[0].Prev != b[1].New.Version {
+		t.Errorf("third change: Prev %d, want %d (the second's last version)", c[0].Prev, b[1].New.Version)
+	}
+}
+
+// storeConcurrentChain: changes of one app committed concurrently, beside
+// another app's, form one chain: sorted by version, each change's Prev is
+// the last version of the one before. This is what lets a reader that
+// applies a change only at its Prev never miss one.
+func storeConcurrentChain(t *testing.T, s runtime.Store) {
+	const writers, each = 8, 6
+	type link struct{ prev, first, last int64 }
+	var mu sync.Mutex
+	var links []link
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			for i := range each {
+				if _, err := apply(s, "conf2", set(fmt.Sprintf("conf2.sec.f%d", w), "x")); err != nil {
+					t.Errorf("other app: %v", err)
+				}
+				a, err := apply(s, app, set(path(w), fmt.Sprint(i)), set(path(100+i), "y"))
+				if err != nil {
+					t.Errorf("writer %d: %v", w, err)
+					return
+				}
+				mu.Lock()
+				links = append(links, link{a[0].Prev, a[0].New.Version, a[1].New.Version})
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	slices.SortFunc(links, func(a, b link) int { return cmp.Compare(a.first, b.first) })
+	var at int64
+	for _, l := range links {
+		if l.prev != at || l.first <= at {
+			t.Fatalf("change %d–%d follows %d, but the app was at %d: the chain is broken (%+v)", l.first, l.last, l.prev, at, links)
+		}
+		at = l.last
+	}
+}
+
+// storeHead: a HeadReader's Head is the position a Since from scratch
+// reaches, whatever other apps write. Stores that are not HeadReaders
+// skip it.
+func storeHead(t *testing.T, s runtime.Store) {
+	hr, ok := s.(runtime.HeadReader)
+	if !ok {
+		t.Skip("the store is not a runtime.HeadReader")
+	}
+	ctx := context.Background()
+	h, err := hr.Head(ctx, app)
+	if err != nil || h.Epoch == 0 || h.Version != 0 {
+		t.Fatalf("Head of an empty app = %+v, %v; want the store's epoch and version 0", h, err)
+	}
+	mustApply(t, s, set(path(1), "a"), set(path(2), "b"))
+	if _, err := apply(s, "conf2", set("conf2.sec.f1", "x")); err != nil {
+		t.Fatal(err)
+	}
+	mustApply(t, s, runtime.Write{Path: path(1), Reset: true})
+	h, err = hr.Head(ctx, app)
+	d, derr := s.Since(ctx, app, runtime.Position{})
+	if err != nil || derr != nil || h != d.At {
+		t.Errorf("Head = %+v (%v), want %+v, the position a full Since reaches (%v)", h, err, d.At, derr)
 	}
 }
