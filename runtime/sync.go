@@ -62,6 +62,7 @@ type syncer struct {
 	ready   atomic.Bool
 	started atomic.Bool
 	failing atomic.Bool
+	meter   syncMeter // what Stats reports of syncs, notifications and lag
 	kick    chan struct{}
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
@@ -72,6 +73,7 @@ func (s *syncer) start(ctx context.Context) error {
 	if !s.started.CompareAndSwap(false, true) {
 		return errors.New("sysconfig: client already started")
 	}
+	s.meter.startedAt.Store(time.Now().UnixNano())
 	if s.opts.DisableSnapshot {
 		s.ready.Store(true)
 		return nil
@@ -140,6 +142,7 @@ func (s *syncer) goBackground(fn func()) {
 // notified handles a store notification: version 0 asks for a resync,
 // any other version triggers a sync if the snapshot is behind it.
 func (s *syncer) notified(version int64) {
+	s.meter.heard(version)
 	if version != 0 && version <= s.seen.Load() {
 		return
 	}
@@ -185,6 +188,7 @@ func (s *syncer) advance(recs []Record) {
 	}
 	s.at = next
 	s.seen.Store(next.Version)
+	s.meter.moved(next)
 }
 
 // syncOnce applies to the snapshot every change the store committed after
@@ -199,6 +203,7 @@ func (s *syncer) syncOnce(ctx context.Context) error {
 	asked := time.Now()
 	d, err := s.store.Since(ctx, s.app, s.at)
 	if err != nil {
+		s.meter.syncErrors.Add(1)
 		s.failed(err)
 		return storeError("sync", err)
 	}
@@ -212,6 +217,7 @@ func (s *syncer) syncOnce(ctx context.Context) error {
 	s.at = d.At
 	s.seen.Store(d.At.Version)
 	s.lastOK.Store(asked.UnixNano())
+	s.meter.synced(d.At)
 	first := !s.ready.Swap(true)
 	s.recovered()
 	if !first {
@@ -227,6 +233,7 @@ func (s *syncer) failed(err error) {
 	if errors.Is(err, context.Canceled) || !s.failing.CompareAndSwap(false, true) {
 		return // Close, or already logged
 	}
+	s.meter.failingSince.Store(time.Now().UnixNano())
 	if errors.Is(err, ErrMisconfigured) {
 		s.log.Error("sysconfig: store misconfigured; serving the last known values until it is fixed", "error", err)
 		return
