@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -411,4 +413,68 @@ func BenchmarkSharedCounterAdd(b *testing.B) {
 			n.Add(1)
 		}
 	})
+}
+
+var metricName = regexp.MustCompile(`^sysconfig_[a-z]+(_[a-z]+)*$`)
+
+func TestMetricsNameEveryFigureOnce(t *testing.T) {
+	empty := runtime.Stats{}.Metrics()
+	seen := map[string]bool{}
+	for _, m := range empty {
+		if !metricName.MatchString(m.Name) || seen[m.Name] || m.Help == "" || m.Value != 0 {
+			t.Errorf("metric %+v: want a new snake-case name, help, 0 for empty stats", m)
+		}
+		seen[m.Name] = true
+		if counter := m.Kind == runtime.MetricCounter; counter != strings.HasSuffix(m.Name, "_total") {
+			t.Errorf("%s is a %v: counters, and only they, end in _total", m.Name, m.Kind)
+		}
+	}
+	got := map[string]float64{}
+	for i, m := range fullStats().Metrics() {
+		if m.Name != empty[i].Name || m.Kind != empty[i].Kind {
+			t.Fatalf("metric %d is %s, want %s: every Stats yields the same metrics in order", i, m.Name, empty[i].Name)
+		}
+		got[m.Name] = m.Value
+	}
+	for name, v := range wantMetrics {
+		if got[name] != v {
+			t.Errorf("%s = %v, want %v", name, got[name], v)
+		}
+	}
+	if len(got) != len(wantMetrics) {
+		t.Errorf("%d metrics, %d expected: add the new ones to wantMetrics", len(got), len(wantMetrics))
+	}
+}
+
+// fullStats has a distinct value in every figure, so that a metric
+// reading the wrong one shows.
+func fullStats() runtime.Stats {
+	at := time.Unix(1_000_000, 0)
+	return runtime.Stats{
+		App: "t", Taken: at, Started: true, Ready: true,
+		Snapshot: runtime.SnapshotStats{Enabled: true, LastSync: at.Add(-time.Second), Age: 1500 * time.Millisecond, Stale: true,
+			Epoch: 11, Version: 12, Announced: 13, Lag: 14, Behind: 2500 * time.Millisecond, Notifications: 15, Syncs: 16, SyncErrors: 17},
+		Cache: runtime.CacheStats{Enabled: true, Hits: 21, Misses: 22, Stale: 23, Errors: 24, Corrupt: 25, Fills: 26, FillErrors: 27,
+			Refills: 28, Down: true, DownSince: at.Add(-3 * time.Second)},
+		Store:  runtime.StoreStats{Loads: 31, LoadErrors: 32, Failing: true, FailingSince: at.Add(-4 * time.Second)},
+		Writes: runtime.WriteStats{Committed: 41, Failed: 42, OutcomeUnknown: 43, ResolvedCommitted: 44, ResolvedNotCommitted: 45},
+		Hooks:  runtime.HookStats{Queued: 51, Delivered: 52, Errors: 53},
+	}
+}
+
+var wantMetrics = map[string]float64{
+	"sysconfig_started": 1, "sysconfig_ready": 1,
+	"sysconfig_snapshot_enabled": 1, "sysconfig_snapshot_age_seconds": 1.5, "sysconfig_snapshot_stale": 1,
+	"sysconfig_snapshot_epoch": 11, "sysconfig_snapshot_version": 12, "sysconfig_snapshot_announced_version": 13,
+	"sysconfig_snapshot_lag_versions": 14, "sysconfig_snapshot_behind_seconds": 2.5,
+	"sysconfig_notifications_total": 15, "sysconfig_syncs_total": 16, "sysconfig_sync_errors_total": 17,
+	"sysconfig_cache_enabled": 1, "sysconfig_cache_hits_total": 21, "sysconfig_cache_misses_total": 22,
+	"sysconfig_cache_stale_total": 23, "sysconfig_cache_errors_total": 24, "sysconfig_cache_corrupt_entries_total": 25,
+	"sysconfig_cache_fills_total": 26, "sysconfig_cache_fill_errors_total": 27, "sysconfig_cache_refills_total": 28,
+	"sysconfig_cache_down": 1, "sysconfig_cache_down_seconds": 3,
+	"sysconfig_store_loads_total": 31, "sysconfig_store_load_errors_total": 32,
+	"sysconfig_store_failing": 1, "sysconfig_store_failing_seconds": 4,
+	"sysconfig_writes_committed_total": 41, "sysconfig_writes_failed_total": 42, "sysconfig_writes_outcome_unknown_total": 43,
+	"sysconfig_resolved_committed_total": 44, "sysconfig_resolved_not_committed_total": 45,
+	"sysconfig_hook_events_queued": 51, "sysconfig_hook_events_total": 52, "sysconfig_hook_errors_total": 53,
 }
