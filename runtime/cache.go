@@ -34,6 +34,7 @@ type cacheLayer struct {
 	retryAt   atomic.Int64 // unix nanoseconds when the next probe may start
 	refilling atomic.Bool
 	corrupt   atomic.Int64
+	meter     cacheMeter // what Stats reports beside the breaker and corrupt
 
 	pendingMu sync.Mutex
 	pending   map[string]Entry // fills missed during an outage, by key (see keep)
@@ -121,6 +122,7 @@ func (l *cacheLayer) fillEntries(ctx context.Context, entries []Entry, timeout t
 	callCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	err := l.cache.Fill(callCtx, entries)
+	l.meter.filled(err)
 	if err != nil {
 		l.failed(ctx, "fill", err)
 	}
@@ -225,10 +227,12 @@ func (l *cacheLayer) failed(callerCtx context.Context, op string, err error) {
 	if callerCtx.Err() != nil || errors.Is(err, context.Canceled) {
 		return
 	}
+	l.meter.errors.Add(1)
 	l.retryAt.Store(time.Now().Add(l.opts.CacheRetryInterval).UnixNano())
 	if !l.down.CompareAndSwap(false, true) {
 		return
 	}
+	l.meter.downSince.Store(time.Now().UnixNano())
 	if errors.Is(err, ErrMisconfigured) {
 		l.log.Error("sysconfig: cache misconfigured, serving from the store until it is fixed", "op", op, "error", err)
 		return
@@ -253,6 +257,7 @@ func (l *cacheLayer) probe() {
 		err = l.flushPending()
 	}
 	if err != nil {
+		l.meter.errors.Add(1)
 		l.retryAt.Store(start.Add(l.opts.CacheRetryInterval).UnixNano())
 		return
 	}
@@ -280,6 +285,7 @@ func (l *cacheLayer) flushPending() error {
 	ctx, cancel := context.WithTimeout(context.Background(), l.opts.LoadTimeout)
 	defer cancel()
 	err := l.cache.Fill(ctx, pending)
+	l.meter.filled(err)
 	if err != nil {
 		l.keep(pending)
 	}

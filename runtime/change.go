@@ -54,6 +54,7 @@ func (c *Client) commit(ctx context.Context, change Change) ([]Applied, time.Tim
 	default:
 		err = storeError("apply", err)
 	}
+	c.meter.wrote(err)
 	if err != nil {
 		return nil, asOf, err
 	}
@@ -115,5 +116,6 @@ func (c *Client) Resolve(ctx context.Context, changeID string) (committed bool, 
 	if err != nil {
 		return false, storeError("resolve", fmt.Errorf("change %s: %w", changeID, err))
 	}
+	c.meter.resolved(res.Committed)
 	return res.Committed, nil
 }

@@ -38,6 +38,8 @@ type core struct {
 	flights flightGroup
 	floors  floors // what a client without a snapshot has served
 	pins    pins   // fields pinned by the environment (Options.Env)
+
+	meter clientMeter // what Stats reports of the read and write paths
 }
 
 // Defaults of Options.

@@ -136,6 +136,24 @@
 // cannot answer and all writes return an error: a backend failure is never
 // turned into a default, and nothing is written to the cache alone.
 //
+// # Watching a client
+//
+// [Client.Stats] returns what an operator watches, as a [Stats] value
+// read from atomic counters without I/O: the snapshot's age, whether it is
+// stale, its position and how far it lags behind the versions the store's
+// notifications announced (and for how long); the cache's hits, misses,
+// stale entries, errors, corrupt entries dropped, fills and outage (down
+// since when); whether the store is failing (since when) and its load
+// errors; how writes ended (committed, failed, outcome unknown, and the
+// answers of Resolve); the hooks' queue and failures. Reads served from
+// the snapshot are not counted: they never reach a backend, and a counter
+// shared by every reading goroutine would cost more than the read itself.
+// [Stats.Metrics] names each figure for a metrics system — a [Metric] is a
+// name, a [MetricKind], a line of help and a value — so that an app
+// exports them to Prometheus, OpenTelemetry or anything else without this
+// module depending on any; package sysconfigexpvar publishes them through
+// the standard library's expvar.
+//
 // # Who uses what
 //
 // Apps build a [Client] with [NewClient] and [Options], call
@@ -143,7 +161,7 @@
 // path with [Client.Get], [Client.Set], [Client.SetMany] and the [Update]s
 // that [AssignText] and [Unassign] make. They register hooks with
 // [Client.OnChange], settle an [OutcomeUnknownError] with
-// [Client.Resolve], and match errors with errors.Is against [ErrInvalid],
+// [Client.Resolve], watch the client with [Client.Stats], and match errors with errors.Is against [ErrInvalid],
 // [ErrConflict], [ErrUnavailable], [ErrOutcomeUnknown], [ErrMisconfigured],
 // [ErrUnknownPath], [ErrUnknownChange], [ErrDecode] and [ErrSecret].
 //

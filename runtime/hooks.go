@@ -46,6 +46,7 @@ type hookSet struct {
 	mu     sync.RWMutex
 	byPath map[string][]HookFunc // "" holds hooks for every path
 	queue  eventQueue
+	meter  hookMeter // what Stats reports of the events and failures
 }
 
 func newHookSet(log *slog.Logger) *hookSet {
@@ -80,6 +81,7 @@ func (h *hookSet) enqueue(changes []fieldChange) {
 	for i := range changes {
 		changes[i].hooks = h.forPath(changes[i].f.path)
 	}
+	h.meter.queued.Add(uint64(len(changes)))
 	h.queue.push(changes)
 }
 
@@ -93,6 +95,7 @@ func (h *hookSet) run(ctx context.Context) {
 		}
 		for _, ch := range h.queue.take() {
 			h.call(ctx, ch.hooks, ch.f.path, ch.old, ch.new)
+			h.meter.delivered.Add(1)
 		}
 	}
 }
@@ -101,6 +104,7 @@ func (h *hookSet) run(ctx context.Context) {
 func (h *hookSet) call(ctx context.Context, hooks []HookFunc, path string, old, new any) {
 	for _, fn := range hooks {
 		if err := callHook(ctx, fn, path, old, new); err != nil {
+			h.meter.errors.Add(1)
 			h.log.Error("sysconfig: change hook failed", "path", path, "error", err)
 		}
 	}

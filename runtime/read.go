@@ -147,14 +147,17 @@ func (c *Client) lastKnown(f *fieldInfo, fromCache state, err error) (state, err
 // (which is dropped), is the zero state.
 func (c *Client) cachedState(ctx context.Context, f *fieldInfo, r CacheResult, epoch int64, now time.Time) (state, bool) {
 	if !r.Found {
+		c.cache.meter.misses.Add(1)
 		return state{}, false
 	}
 	st, err := c.codec.decode(f, recordOf(f, r.Entry), SourceCache)
 	if err != nil {
+		c.cache.meter.misses.Add(1)
 		c.cache.drop(ctx, f, err)
 		return state{}, false
 	}
 	fresh := c.cache.fresh(r.Entry, epoch, now)
+	c.cache.meter.looked(fresh)
 	if !fresh {
 		st.source = SourceStale
 	}
@@ -170,6 +173,7 @@ func (c *Client) loadFromStore(ctx context.Context, fields []*fieldInfo) ([]stat
 	}
 	asOf := time.Now()
 	recs, err := c.store.Load(ctx, paths)
+	c.meter.loaded(err)
 	if err != nil {
 		return nil, storeError("load", err)
 	}

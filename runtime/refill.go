@@ -34,6 +34,7 @@ func (l *cacheLayer) refillIfDue() {
 		if claim != ClaimWon || l.refill(ctx) != nil {
 			return // a failed refill is not finished: the claim lapses and another process tries
 		}
+		l.meter.refills.Add(1)
 		if err := rp.FinishRepopulation(ctx, l.app); err != nil {
 			l.failed(ctx, "finish refill", err)
 		}

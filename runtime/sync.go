@@ -68,6 +68,7 @@ type syncer struct {
 	started atomic.Bool
 	failing atomic.Bool
 	inbox   inbox
+	meter   syncMeter // what Stats reports of syncs, notifications and lag
 	kick    chan struct{}
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
@@ -78,6 +79,7 @@ func (s *syncer) start(ctx context.Context) error {
 	if !s.started.CompareAndSwap(false, true) {
 		return errors.New("sysconfig: client already started")
 	}
+	s.meter.startedAt.Store(time.Now().UnixNano())
 	if s.opts.DisableSnapshot {
 		s.ready.Store(true)
 		return nil
@@ -146,6 +148,7 @@ func (s *syncer) goBackground(fn func()) {
 // heard hands a notice to run, without waiting: the notifier's goroutine
 // never blocks on the store.
 func (s *syncer) heard(n Notice) {
+	s.meter.heard(n.Version)
 	s.inbox.put(n)
 	select {
 	case s.kick <- struct{}{}:
@@ -251,6 +254,7 @@ func cmpVersion(v, at int64) int {
 func (s *syncer) applyNotice(n Notice) {
 	changes := s.snaps.merge(n.Records, SourceStore)
 	s.at.Version = n.Version
+	s.meter.moved(s.at)
 	s.hooks.enqueue(changes)
 }
 
@@ -270,6 +274,7 @@ func (s *syncer) reconcile(ctx context.Context) error {
 	asked := time.Now()
 	h, err := s.head.Head(ctx, s.app)
 	if err != nil {
+		s.meter.syncErrors.Add(1)
 		s.failed(err)
 		return storeError("reconcile", err)
 	}
@@ -279,6 +284,7 @@ func (s *syncer) reconcile(ctx context.Context) error {
 	if h != s.at {
 		return s.syncLocked(ctx)
 	}
+	s.meter.synced(s.at)
 	s.synced(asked)
 	return nil
 }
@@ -298,6 +304,7 @@ func (s *syncer) advance(applied []Applied) {
 	for _, a := range applied {
 		s.at.Version = max(s.at.Version, a.New.Version)
 	}
+	s.meter.moved(s.at)
 }
 
 // syncOnce applies to the snapshot every change the store committed after
@@ -317,6 +324,7 @@ func (s *syncer) syncLocked(ctx context.Context) error {
 	asked := time.Now()
 	d, err := s.store.Since(ctx, s.app, s.at)
 	if err != nil {
+		s.meter.syncErrors.Add(1)
 		s.failed(err)
 		return storeError("sync", err)
 	}
@@ -328,6 +336,7 @@ func (s *syncer) syncLocked(ctx context.Context) error {
 		changes = s.snaps.merge(d.Records, SourceStore)
 	}
 	s.at = d.At
+	s.meter.synced(d.At)
 	first := !s.ready.Swap(true)
 	s.synced(asked)
 	if !first {
@@ -349,6 +358,7 @@ func (s *syncer) failed(err error) {
 	if errors.Is(err, context.Canceled) || !s.failing.CompareAndSwap(false, true) {
 		return // Close, or already logged
 	}
+	s.meter.failingSince.Store(time.Now().UnixNano())
 	if errors.Is(err, ErrMisconfigured) {
 		s.log.Error("sysconfig: store misconfigured; serving the last known values until it is fixed", "error", err)
 		return
