@@ -53,6 +53,23 @@ func (s *faultStore) Since(ctx context.Context, app string, from runtime.Positio
 	return s.Store.Since(ctx, app, from)
 }
 
+// Head fails while the store is down, as every read does.
+func (s *faultStore) Head(ctx context.Context, app string) (runtime.Position, error) {
+	if s.down.Load() {
+		return runtime.Position{}, errDown
+	}
+	return s.Store.Head(ctx, app)
+}
+
+// Listen reports the store's notices without their records, so that a
+// client hearing one must ask Since, which the test can hold.
+func (s *faultStore) Listen(ctx context.Context, app string, notify func(runtime.Notice)) error {
+	return s.Store.Listen(ctx, app, func(n runtime.Notice) {
+		n.Records = nil
+		notify(n)
+	})
+}
+
 func (s *faultStore) Apply(ctx context.Context, ch runtime.Change) ([]runtime.Applied, error) {
 	if s.down.Load() {
 		return nil, errDown
