@@ -42,13 +42,6 @@ func markOf(path string) *mark {
 	return m.(*mark)
 }
 
-// behind reports whether at comes before what this process has seen.
-func (m *mark) behind(at position) bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return at.before(m.seen)
-}
-
 // raise records at as seen, if it is the highest yet.
 func (m *mark) raise(at position) {
 	m.mu.Lock()
@@ -72,12 +65,16 @@ func nextEpoch(file, seen int64) int64 {
 	return max(time.Now().UnixMicro(), file+1, seen+1)
 }
 
-// observe checks a position the store read, outside a write transaction,
-// before anything read with it is handed out: if the file is behind what
-// this process has seen, it starts a new epoch and reports true, and the
-// caller reads again; otherwise it records the position as seen.
-func (s *Store) observe(ctx context.Context, at position) (restarted bool, err error) {
-	if !s.mark.behind(at) {
+// observe checks a position the store read outside a write transaction,
+// before anything read with it is handed out, against seen, the highest
+// position this process had seen before the read began (a read sees every
+// commit made before it began, so only a file that went back can be
+// behind that; a later mark proves nothing, as a read under way may
+// legitimately miss a commit made meanwhile). If the file is behind, it
+// starts a new epoch and reports true, and the caller reads again;
+// otherwise it records the position as seen.
+func (s *Store) observe(ctx context.Context, seen, at position) (restarted bool, err error) {
+	if !at.before(seen) {
 		s.mark.raise(at)
 		return false, nil
 	}
@@ -93,13 +90,15 @@ func (s *Store) observe(ctx context.Context, at position) (restarted bool, err e
 
 // catchUp reads the file's position in a write transaction and, if it is
 // behind what this process has seen, moves the file to a new epoch. It
-// returns the position, in the new epoch if one was started.
+// returns the position, in the new epoch if one was started. (In a write
+// transaction the file is at its latest: every position seen, before or
+// meanwhile, was read from a commit made before it.)
 func (s *Store) catchUp(ctx context.Context, tx *sql.Tx) (position, error) {
+	seen := s.mark.get()
 	var at position
 	if err := tx.QueryRowContext(ctx, metaSQL).Scan(&at.epoch, &at.version); err != nil {
 		return at, noMeta(err)
 	}
-	seen := s.mark.get()
 	if !at.before(seen) {
 		return at, nil
 	}

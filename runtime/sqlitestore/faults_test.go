@@ -391,3 +391,35 @@ func TestEnsureSchemaConcurrently(t *testing.T) {
 		t.Errorf("%d migrations recorded (%v), want %d", n, err, len(sqlitestore.Migrations()))
 	}
 }
+
+// TestConcurrentReadsKeepTheEpoch: reads that began before a commit of
+// this process see the file at an older position than the process has
+// seen since; that is no restore, and must never start an epoch.
+func TestConcurrentReadsKeepTheEpoch(t *testing.T) {
+	s := open(t, newFile(t), sqlitestore.Options{})
+	epoch := mustApply(t, s, set("app.s.w0", "0"))[0].New.Epoch
+	stop := time.Now().Add(500 * time.Millisecond)
+	var wg sync.WaitGroup
+	for w := range 3 {
+		wg.Go(func() {
+			for i := 0; time.Now().Before(stop); i++ {
+				if _, err := s.Apply(ctx, change(set(fmt.Sprintf("app.s.w%d", w), fmt.Sprint(i)))); err != nil {
+					t.Errorf("Apply: %v", err)
+					return
+				}
+			}
+		})
+	}
+	for range 4 {
+		wg.Go(func() {
+			for time.Now().Before(stop) {
+				d, err := s.Since(ctx, "app", runtime.Position{Epoch: epoch})
+				if err != nil || d.At.Epoch != epoch {
+					t.Errorf("Since during writes = epoch %d, %v; want the epoch %d", d.At.Epoch, err, epoch)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}

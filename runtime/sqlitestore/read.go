@@ -21,11 +21,12 @@ var errStillBehind = errors.New("the file went back twice in a row")
 // that nothing read in the old epoch is handed out.
 func (s *Store) readAt(ctx context.Context, read func() (position, error)) error {
 	for range 2 {
+		seen := s.mark.get()
 		at, err := read()
 		if err != nil {
 			return err
 		}
-		restarted, err := s.observe(ctx, at)
+		restarted, err := s.observe(ctx, seen, at)
 		if err != nil || !restarted {
 			return err
 		}
