@@ -42,16 +42,16 @@ func (s *Store) Apply(ctx context.Context, ch runtime.Change) ([]runtime.Applied
 	if len(ch.Writes) == 0 && len(ch.Revealed) == 0 {
 		return []runtime.Applied{}, nil
 	}
-	ctx, cancel := s.writeContext(ctx)
+	wctx, cancel := s.writeContext(ctx)
 	defer cancel()
 	var applied []runtime.Applied
 	var at position
-	err := s.inTx(ctx, time.Until(deadline(ctx)), func(tx *sql.Tx) (err error) {
-		applied, at, err = s.applyIn(ctx, tx, ch)
+	err := s.inTx(wctx, time.Until(deadline(wctx)), func(tx *sql.Tx) (err error) {
+		applied, at, err = s.applyIn(wctx, tx, ch)
 		return err
 	})
 	if err != nil {
-		return nil, applyError(ctx, err)
+		return nil, applyError(ctx, wctx, err)
 	}
 	s.mark.raise(at)
 	return applied, nil
@@ -176,10 +176,13 @@ func writeOne(ctx context.Context, tx *sql.Tx, ch runtime.Change, w runtime.Writ
 	return runtime.Applied{Old: old, New: new}, nil
 }
 
-// applyError is Apply's error for err: a conflict as it is, the
+// applyError is Apply's error for err, from a write bounded by wctx, the
+// caller's ctx bounded by Options.WriteTimeout: a conflict as it is, the
 // uncertain COMMIT as outcome unknown, anything else classified and
-// matching the context's error when the context has ended.
-func applyError(ctx context.Context, err error) error {
+// matching wctx's error once it has ended — or context.DeadlineExceeded
+// when the write lock was still taken at the caller's deadline (SQLite's
+// busy handler gives up a little before it, not after).
+func applyError(ctx, wctx context.Context, err error) error {
 	var conflict *runtime.ConflictError
 	if errors.As(err, &conflict) {
 		return conflict
@@ -189,10 +192,22 @@ func applyError(ctx context.Context, err error) error {
 		return fmt.Errorf("sysconfig/sqlitestore: apply: %w", runtime.OutcomeUnknown(err))
 	}
 	err = classify(err)
-	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+	ctxErr := wctx.Err()
+	if ctxErr == nil && isBusy(err) && boundByCaller(ctx, wctx) {
+		ctxErr = context.DeadlineExceeded
+	}
+	if ctxErr != nil && !errors.Is(err, ctxErr) {
 		return fmt.Errorf("sysconfig/sqlitestore: apply: %w (%w)", err, ctxErr)
 	}
 	return fmt.Errorf("sysconfig/sqlitestore: apply: %w", err)
+}
+
+// boundByCaller reports whether wctx's deadline is ctx's own, rather than
+// Options.WriteTimeout's.
+func boundByCaller(ctx, wctx context.Context) bool {
+	d, ok := ctx.Deadline()
+	wd, _ := wctx.Deadline()
+	return ok && d.Equal(wd)
 }
 
 // newValue is the value column of w: NULL for a reset.

@@ -75,8 +75,9 @@
 // known: nil once SQLite reports the COMMIT done; an error, and the
 // transaction rolled back, for everything that fails before it — the
 // write lock still held by another process when the time limit is spent
-// (SQLITE_BUSY), an expired or cancelled context (the error then matches
-// ctx.Err()), a conflict, a fence. Only a COMMIT that itself fails (an I/O
+// (SQLITE_BUSY, which also matches context.DeadlineExceeded when the
+// context's deadline set the limit), an expired or cancelled context (the
+// error then matches ctx.Err()), a conflict, a fence. Only a COMMIT that itself fails (an I/O
 // error, a full disk) may have made the change durable all the same: that
 // error matches runtime.ErrOutcomeUnknown, and Resolve settles it. Resolve
 // runs in a write transaction, so no Apply is in flight meanwhile: it

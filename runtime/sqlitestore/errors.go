@@ -53,6 +53,17 @@ func classify(err error) error {
 	return err
 }
 
+// isBusy reports whether err is SQLite's SQLITE_BUSY or SQLITE_LOCKED: a
+// lock another connection held past the busy timeout.
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	code := se.Code() & 0xff
+	return code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED
+}
+
 // isTaken reports whether err is a primary key refusing a change's ID.
 func isTaken(err error) bool {
 	var se *sqlite.Error
