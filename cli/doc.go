@@ -24,8 +24,9 @@
 // Flags may come before or after the arguments; "--" ends them, so that a
 // value starting with "-" can follow. The connection comes from flags or
 // the environment: --schema (SYSCONFIG_SCHEMA, default sysconfig.yaml),
-// --database-url (SYSCONFIG_DATABASE_URL; its search_path is honoured),
-// --pg-schema (SYSCONFIG_PG_SCHEMA), --redis-url (SYSCONFIG_REDIS_URL; without
+// --database-url (SYSCONFIG_DATABASE_URL: a Postgres URL, whose search_path
+// is honoured, or sqlite:PATH for the SQLite file of runtime/sqlitestore,
+// which only migrate creates), --pg-schema (SYSCONFIG_PG_SCHEMA), --redis-url (SYSCONFIG_REDIS_URL; without
 // it, Postgres alone) and --redis-prefix (SYSCONFIG_REDIS_PREFIX, the app's
 // rediscache.Options.Prefix); the keyring from SYSCONFIG_KEYS.
 //
@@ -36,7 +37,7 @@
 // written), versioned, recorded in the audit trail with --actor (default: the
 // operating system's user), --reason and the source cli, written to Redis
 // when a Redis URL is given, and heard by running processes. Reads ask
-// Postgres, the truth.
+// the store, the truth.
 //
 // # Output
 //
