@@ -5,7 +5,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 ## demo: generate code from schema.example.yaml and run the demo program
 demo: generate
-	@bash scripts/services.sh >/dev/null 2>&1 || echo "(Postgres/Redis could not be started; the demo will use the in-memory backends)"
+	@bash scripts/services.sh >/dev/null 2>&1 || echo "(Postgres/Redis could not be started; the demo will use an SQLite file)"
 	go run ./examples/demo
 
 ## generate: regenerate generated/ and schema.example.md from schema.example.yaml
