@@ -21,8 +21,10 @@ func collect(ctx context.Context, e *env, s settings, progress io.Writer) *repor
 	if rep.problem("setup", err) {
 		return rep
 	}
+	defer r.close()
 	rep.inProcess(r, progress)
 	rep.propagation(r, progress)
+	rep.sqlitePropagation(r, progress)
 	rep.giveUps(r, progress)
 	rep.outage(r, progress)
 	rep.race(r, progress)
@@ -51,7 +53,7 @@ type figure struct {
 func (rep *report) inProcess(r *rig, progress io.Writer) {
 	cc := newChangeCost()
 	figs := []figure{{"1", r.rawGet}, {"3", r.readViaRedis}, {"2", r.rawSelect}, {"4", r.readSnapshot},
-		{"5a", r.rawWrite}, {"5b", r.typedWrite}, {"11a", cc.setSmall}, {"11b", cc.setWide}, {"11c", cc.readWide}}
+		{"5a", r.rawWrite}, {"5b", r.typedWrite}, {"5c", r.sqliteWrite}, {"11a", cc.setSmall}, {"11b", cc.setWide}, {"11c", cc.readWide}}
 	failed := map[string]error{}
 	if cs, err := newColdStart(r); err != nil {
 		failed["8"] = fmt.Errorf("fixture: %w", err)
@@ -104,6 +106,7 @@ func (rep *report) judgeInProcess(got map[string]series, failed map[string]error
 	judge("4", nil, func() result { return snapshotResult(got["4"]) })
 	judge("5a", nil, func() result { return baselineResult(got["5a"]) })
 	judge("5b", []string{"5a"}, func() result { return ratioResult(got["5b"], got["5a"], maxWriteRatio) })
+	judge("5c", []string{"5b"}, func() result { return besideResult(got["5c"], got["5b"]) })
 	judge("8", nil, func() result { return coldResult(got["8"]) })
 	judge("11a", nil, func() result { return cpuResult(got["11a"]) })
 	judge("11b", []string{"11a"}, func() result { return changeCostResult(got["11b"], got["11a"]) })
@@ -121,7 +124,7 @@ func orNotMeasured(err error) error {
 func (rep *report) propagation(r *rig, progress io.Writer) {
 	s := rep.settings
 	fmt.Fprintf(progress, "propagation: %d writes, watched by a follower process\n", s.writes)
-	p, err := measurePropagation(r.ctx, r, s.writes, s.spacing, progress)
+	p, err := measurePropagation(r.ctx, r.postgresSide(), s.writes, s.spacing, progress)
 	if err != nil {
 		rep.fail("6", err)
 		return

@@ -8,21 +8,23 @@ import (
 	"time"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/runtime/sqlitestore"
 )
 
-// runFollower is the -follower mode, the other process of figure 6: it
-// serves the propagation schema from a started client (snapshot on) over
-// the leader's schema and prefix, prints "ready" once started, then one
+// runFollower is the -follower mode, the other process of figures 6 and
+// 6b: it serves the propagation schema from a started client (snapshot
+// on) over the leader's store — its Postgres schema and Redis prefix, or
+// its SQLite file with -sqlite — prints "ready" once started, then one
 // line "<n> <unix-nanos>" each time its snapshot serves a new value n. It
 // exits when its standard input closes, so that it never outlives the
 // leader.
-func runFollower(ctx context.Context, schema, prefix string, stdin io.Reader, stdout io.Writer) error {
-	e, err := attachEnv(ctx, schema, prefix)
+func runFollower(ctx context.Context, o options, stdin io.Reader, stdout io.Writer) error {
+	store, cache, closeAll, err := followerBackends(ctx, o)
 	if err != nil {
 		return err
 	}
-	defer e.close()
-	c, err := runtime.NewClient(propSchema, e.store(), runtime.Options{Cache: e.cache("prop:")})
+	defer closeAll()
+	c, err := runtime.NewClient(propSchema, store, runtime.Options{Cache: cache})
 	if err != nil {
 		return err
 	}
@@ -41,6 +43,22 @@ func runFollower(ctx context.Context, schema, prefix string, stdin io.Reader, st
 	}
 	_, _ = io.Copy(io.Discard, stdin)
 	return nil
+}
+
+// followerBackends opens the store (and cache) the follower watches.
+func followerBackends(ctx context.Context, o options) (runtime.Store, runtime.Cache, func(), error) {
+	if o.sqlite != "" {
+		s, err := sqlitestore.Open(o.sqlite, sqlitestore.Options{MustExist: true})
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return s, nil, func() { _ = s.Close() }, nil
+	}
+	e, err := attachEnv(ctx, o.schema, o.prefix)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return e.store(), e.cache("prop:"), e.close, nil
 }
 
 // lines writes whole lines to w from any goroutine.

@@ -31,10 +31,23 @@ type propagation struct {
 	latencies []time.Duration // sorted; math.MaxInt64 for a write never served
 }
 
+// side is where a propagation figure writes, and how its follower process
+// finds the same store.
+type side struct {
+	store runtime.Store
+	cache runtime.Cache // nil: none
+	args  []string      // the follower's flags, after -follower
+}
+
+// postgresSide is figure 6's: the run's Postgres schema and Redis prefix.
+func (r *rig) postgresSide() side {
+	return side{store: r.store, cache: r.env.cache("prop:"), args: []string{"-schema", r.env.schema, "-prefix", r.env.prefix}}
+}
+
 // measurePropagation starts a follower process, writes n values spaced
 // apart, and collects the follower's reports.
-func measurePropagation(ctx context.Context, r *rig, n int, spacing time.Duration, stderr io.Writer) (propagation, error) {
-	f, err := startFollower(ctx, r.env, n, stderr)
+func measurePropagation(ctx context.Context, sd side, n int, spacing time.Duration, stderr io.Writer) (propagation, error) {
+	f, err := startFollower(ctx, sd.args, n, stderr)
 	if err != nil {
 		return propagation{}, err
 	}
@@ -42,7 +55,7 @@ func measurePropagation(ctx context.Context, r *rig, n int, spacing time.Duratio
 	if err := f.await(f.ready, "to be ready"); err != nil {
 		return propagation{}, err
 	}
-	sent, err := writeSpaced(ctx, r, n, spacing)
+	sent, err := writeSpaced(ctx, sd, n, spacing)
 	if err != nil {
 		return propagation{}, err
 	}
@@ -55,8 +68,8 @@ func measurePropagation(ctx context.Context, r *rig, n int, spacing time.Duratio
 
 // writeSpaced writes the values 1…n to the propagation field, one every
 // spacing, and returns the time taken just before each Set (index n).
-func writeSpaced(ctx context.Context, r *rig, n int, spacing time.Duration) ([]time.Time, error) {
-	c, err := runtime.NewClient(propSchema, r.store, runtime.Options{Cache: r.env.cache("prop:")})
+func writeSpaced(ctx context.Context, sd side, n int, spacing time.Duration) ([]time.Time, error) {
+	c, err := runtime.NewClient(propSchema, sd.store, runtime.Options{Cache: sd.cache})
 	if err != nil {
 		return nil, err
 	}
@@ -128,14 +141,13 @@ type follower struct {
 	bad  error           // an output line that does not parse
 }
 
-// startFollower re-executes this program with -follower on the run's
-// schema and prefix.
-func startFollower(ctx context.Context, e *env, target int, stderr io.Writer) (*follower, error) {
+// startFollower re-executes this program with -follower and args.
+func startFollower(ctx context.Context, args []string, target int, stderr io.Writer) (*follower, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, exe, "-follower", "-schema", e.schema, "-prefix", e.prefix)
+	cmd := exec.CommandContext(ctx, exe, append([]string{"-follower"}, args...)...)
 	cmd.Stderr = stderr
 	f := &follower{cmd: cmd, target: int64(target), recv: map[int64]int64{},
 		ready: make(chan struct{}), reached: make(chan struct{}), eof: make(chan struct{})}

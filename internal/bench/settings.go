@@ -28,6 +28,7 @@ type options struct {
 	follower bool   // run as the propagation follower
 	schema   string // follower: the leader's Postgres schema
 	prefix   string // follower: the leader's Redis prefix
+	sqlite   string // follower: the leader's SQLite file, instead of schema and prefix
 }
 
 // parseFlags parses args. -quick lowers every default; explicit flags win.
@@ -43,6 +44,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.follower, "follower", false, "internal: run as the follower process of the propagation figure")
 	fs.StringVar(&o.schema, "schema", "", "internal: the follower's Postgres schema")
 	fs.StringVar(&o.prefix, "prefix", "", "internal: the follower's Redis key prefix")
+	fs.StringVar(&o.sqlite, "sqlite", "", "internal: the follower's SQLite file (instead of -schema and -prefix)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -95,8 +97,8 @@ func (o options) check(nargs int) error {
 	switch {
 	case nargs > 0:
 		return fmt.Errorf("bench takes no arguments")
-	case o.follower && (o.schema == "" || o.prefix == ""):
-		return fmt.Errorf("-follower needs -schema and -prefix")
+	case o.follower && o.sqlite == "" && (o.schema == "" || o.prefix == ""):
+		return fmt.Errorf("-follower needs -schema and -prefix, or -sqlite")
 	case o.rounds < 1 || o.trials < 1 || o.benchtime <= 0:
 		return fmt.Errorf("-rounds, -trials and -benchtime must be positive")
 	}
