@@ -92,8 +92,7 @@ func (s *Store) inTx(ctx context.Context, busy time.Duration, fn func(*sql.Tx) e
 		return err
 	}
 	defer conn.Close()
-	ms := max(busy.Milliseconds(), 1)
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", ms)); err != nil {
+	if err := waitBusy(ctx, conn, busy); err != nil {
 		return err
 	}
 	tx, err := conn.BeginTx(ctx, nil)
@@ -108,6 +107,13 @@ func (s *Store) inTx(ctx context.Context, busy time.Duration, fn func(*sql.Tx) e
 	if err != nil && !errors.Is(err, sql.ErrTxDone) && ctx.Err() == nil {
 		return &commitError{err}
 	}
+	return err
+}
+
+// waitBusy sets how long conn's statements wait for a lock another
+// connection holds: d, at least 1 ms.
+func waitBusy(ctx context.Context, conn *sql.Conn, d time.Duration) error {
+	_, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", max(d.Milliseconds(), 1)))
 	return err
 }
 

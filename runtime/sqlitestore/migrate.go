@@ -88,8 +88,16 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 // the file), and fails if SQLite refuses (a file system without shared
 // memory, say).
 func (s *Store) walMode(ctx context.Context) error {
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := waitBusy(ctx, conn, s.busyTimeout); err != nil { // not the last write's
+		return err
+	}
 	var mode string
-	if err := s.w.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
+	if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
 		return err
 	}
 	if !strings.EqualFold(mode, "wal") {
