@@ -423,3 +423,27 @@ func TestConcurrentReadsKeepTheEpoch(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestListenRecovers: when the notifier's reads fail (here the meta table
+// is renamed away under it), it retries by itself; once they succeed
+// again it asks for a resync (notify(0)) and goes on reporting commits.
+func TestListenRecovers(t *testing.T) {
+	path := newFile(t)
+	s := open(t, path, sqlitestore.Options{})
+	heard, _ := listen(t, open(t, path, sqlitestore.Options{PollInterval: 5 * time.Millisecond}))
+	heard.waitFor(t, func(v int64) bool { return v == 0 })
+	db := raw(t, path)
+	for round := 1; round <= 3; round++ {
+		resyncs := heard.count(0)
+		if _, err := db.Exec("ALTER TABLE sysconfig_meta RENAME TO sysconfig_meta_away"); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(100 * time.Millisecond) // the notifier fails and retries meanwhile
+		if _, err := db.Exec("ALTER TABLE sysconfig_meta_away RENAME TO sysconfig_meta"); err != nil {
+			t.Fatal(err)
+		}
+		heard.waitFor(t, func(int64) bool { return heard.count(0) > resyncs })
+		v := mustApply(t, s, set("app.s.a", fmt.Sprint(round)))[0].New.Version
+		heard.waitFor(t, func(got int64) bool { return got == v })
+	}
+}
