@@ -141,3 +141,30 @@ func startChild(t *testing.T, path string) <-chan int64 {
 	}()
 	return heard
 }
+
+// TestStalenessBoundWithoutPolls: a client whose notifier never polls
+// again after it connects still serves another store's write within its
+// staleness bound, by its reconcile.
+func TestStalenessBoundWithoutPolls(t *testing.T) {
+	path := newFile(t)
+	writer := open(t, path, sqlitestore.Options{})
+	reader, err := runtime.NewClient(appSchema, open(t, path, sqlitestore.Options{PollInterval: time.Hour}),
+		runtime.Options{StalenessBound: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := reader.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	time.Sleep(50 * time.Millisecond) // the notifier has connected, and will not poll for an hour
+	mustApply(t, writer, set("app.s.n", "42"))
+	start := time.Now()
+	for n, _ := nField.Get(ctx, reader); n != 42; n, _ = nField.Get(ctx, reader) {
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("the reader still serves %d 10 s after the write; its staleness bound is 300 ms", n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Logf("served after %v", time.Since(start))
+}
