@@ -44,6 +44,8 @@
 // write takes the next version in its transaction, and transactions
 // commit one at a time, so versions commit in increasing order: Since
 // never misses a write. A change that only reveals takes a version too.
+// [Store.Head] says where an app stands (the epoch and the app's highest
+// version) in one statement that reads no record.
 //
 // The epoch is a time in microseconds that only grows. A new file starts a
 // new one, so a file deleted and made again is ordered after the old one.

@@ -447,3 +447,26 @@ func TestListenRecovers(t *testing.T) {
 		heard.waitFor(t, func(got int64) bool { return got == v })
 	}
 }
+
+// TestHead: Head is where Since from the zero position arrives, for each
+// app, and moves with every write of the app only.
+func TestHead(t *testing.T) {
+	s := open(t, newFile(t), sqlitestore.Options{})
+	check := func(what string) {
+		t.Helper()
+		for _, app := range []string{"app", "other"} {
+			head, err := s.Head(ctx, app)
+			d, err2 := s.Since(ctx, app, runtime.Position{})
+			if err != nil || err2 != nil || head != d.At {
+				t.Errorf("%s: Head(%s) = %+v, %v; Since reaches %+v, %v", what, app, head, err, d.At, err2)
+			}
+		}
+	}
+	check("empty")
+	mustApply(t, s, set("app.s.a", "1"), set("app.s.b", "1"))
+	check("after a write of app")
+	if _, err := s.Apply(ctx, runtime.Change{ID: runtime.NewChangeID(), App: "other", Writes: []runtime.Write{set("other.s.a", "x")}}); err != nil {
+		t.Fatal(err)
+	}
+	check("after a write of another app")
+}

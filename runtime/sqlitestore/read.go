@@ -95,6 +95,25 @@ func (s *Store) Since(ctx context.Context, app string, from runtime.Position) (r
 	return d, nil
 }
 
+// Head returns where app stands: the store's epoch and the highest
+// version of the app's records (0 when it has none), the At of a Since
+// that is up to date. One statement that reads no record (the newest
+// entry of an index); it never writes, but for a new epoch on a file
+// that went back (see the package documentation).
+func (s *Store) Head(ctx context.Context, app string) (runtime.Position, error) {
+	var head runtime.Position
+	err := s.readAt(ctx, func() (position, error) {
+		var at position
+		err := s.r.QueryRowContext(ctx, appVersionSQL, app).Scan(&at.epoch, &at.version, &head.Version)
+		head.Epoch = at.epoch
+		return at, noMeta(err)
+	})
+	if err != nil {
+		return runtime.Position{}, fmt.Errorf("sysconfig/sqlitestore: head: %w", classify(err))
+	}
+	return head, nil
+}
+
 // records runs a query returning (epoch, counter, path, value, version)
 // rows, where a row with a NULL path only carries the position, and
 // returns the position and the records.
