@@ -53,8 +53,10 @@
 // gone back: versions it hands out again would look older than what
 // readers and caches already hold. The store detects that when the file's
 // (epoch, version) is behind the highest that any Store of this process
-// has seen in the file, which it checks on every read and write, and on
-// every change the notifier sees: it then starts a new epoch, before
+// has seen in the file (a read is compared with what was seen before it
+// began), which it checks on every write and every read that hands out
+// epochs (all but History and HistoryAt), and on every change the
+// notifier sees: it then starts a new epoch, before
 // handing out anything read at the old one (this is the one write a read
 // may do), and logs a warning. So a running process that had seen the
 // later state moves the file to a new epoch as soon as it looks at it
