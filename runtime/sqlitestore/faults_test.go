@@ -470,3 +470,48 @@ func TestHead(t *testing.T) {
 	}
 	check("after a write of another app")
 }
+
+// TestTwoStoresShareTheFile: writers of two stores on one file (separate
+// connections, locked against each other as separate processes are) race
+// to create the same path and write others: exactly one create wins,
+// every version is handed out once, and each store's Since sees every
+// write of both.
+func TestTwoStoresShareTheFile(t *testing.T) {
+	path := newFile(t)
+	stores := []*sqlitestore.Store{open(t, path, sqlitestore.Options{}), open(t, path, sqlitestore.Options{})}
+	var mu sync.Mutex
+	wins, versions := 0, map[int64]bool{}
+	var wg sync.WaitGroup
+	for i := range 12 {
+		wg.Go(func() {
+			s := stores[i%2]
+			_, err := s.Apply(ctx, change(runtime.Write{Path: "app.s.created", Value: fmt.Sprint(i), CheckVersion: true}))
+			applied, err2 := s.Apply(ctx, change(set(fmt.Sprintf("app.s.w%d", i), "x")))
+			mu.Lock()
+			defer mu.Unlock()
+			if err == nil {
+				wins++
+			} else if !errors.Is(err, runtime.ErrConflict) {
+				t.Errorf("create %d: %v", i, err)
+			}
+			if err2 != nil {
+				t.Errorf("write %d: %v", i, err2)
+				return
+			}
+			if v := applied[0].New.Version; versions[v] {
+				t.Errorf("version %d handed out twice", v)
+			} else {
+				versions[v] = true
+			}
+		})
+	}
+	wg.Wait()
+	if wins != 1 {
+		t.Errorf("%d creates of one path won, want 1", wins)
+	}
+	for i, s := range stores {
+		if d, err := s.Since(ctx, "app", runtime.Position{}); err != nil || len(d.Records) != 13 {
+			t.Errorf("store %d: Since = %d records, %v; want 13", i, len(d.Records), err)
+		}
+	}
+}
