@@ -1,11 +1,11 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
-.PHONY: demo generate check-generated test lint oldest-go fuzz bench soak services chromium pgbouncer
+.PHONY: demo generate check-generated test lint oldest-go nocgo fuzz bench soak services chromium pgbouncer
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 ## demo: generate code from schema.example.yaml and run the demo program
 demo: generate
-	@bash scripts/services.sh >/dev/null 2>&1 || echo "(Postgres/Redis could not be started; the demo will use the in-memory backends)"
+	@bash scripts/services.sh >/dev/null 2>&1 || echo "(Postgres/Redis could not be started; the demo will use an SQLite file)"
 	go run ./examples/demo
 
 ## generate: regenerate generated/ and schema.example.md from schema.example.yaml
@@ -18,8 +18,8 @@ check-generated:
 	go run ./cmd/sysconfig-gen check -schema schema.example.yaml -out generated -package generated
 	go run ./cmd/sysconfig-gen docs -schema schema.example.yaml -o schema.example.md -check
 
-## test: start the services and PgBouncer, install Chromium and PgBouncer if missing, lint, run every test with the race detector, check with a fake validator that every consumer reads the validator table, then fuzz each target briefly
-test: services chromium pgbouncer lint oldest-go
+## test: start the services and PgBouncer, install Chromium and PgBouncer if missing, lint, build without cgo, run every test with the race detector, check with a fake validator that every consumer reads the validator table, then fuzz each target briefly
+test: services chromium pgbouncer lint oldest-go nocgo
 	go test -race -count=1 ./...
 	go test -race -count=1 -tags sysconfig_fakevalidator ./internal/vocabcheck/
 	@$(MAKE) --no-print-directory fuzz
@@ -49,6 +49,10 @@ lint:
 OLDEST_GO := $(shell sed -n 's/^go //p' go.mod)
 oldest-go:
 	GOTOOLCHAIN=go$(OLDEST_GO) go vet ./...
+
+## nocgo: build everything without cgo, as a single static binary on the SQLite store is built
+nocgo:
+	CGO_ENABLED=0 go build ./...
 
 ## bench: every performance figure beside its target (PASS/MISS), in one run on the local servers
 bench: services

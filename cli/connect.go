@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/go-sysconfig/sysconfig/runtime/keyring"
 	"github.com/go-sysconfig/sysconfig/runtime/pgstore"
 	"github.com/go-sysconfig/sysconfig/runtime/rediscache"
+	"github.com/go-sysconfig/sysconfig/runtime/sqlitestore"
 	"github.com/go-sysconfig/sysconfig/schema"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -37,10 +40,26 @@ func (s *session) close() {
 	}
 }
 
-// store opens the Postgres store that --database-url and --pg-schema name.
-func (inv *invocation) store(ctx context.Context, s *session) (*pgstore.Store, error) {
+// backend is the store a command works on: Postgres or SQLite.
+type backend interface {
+	runtime.Store
+	EnsureSchema(ctx context.Context) error
+}
+
+// sqlitePrefix starts a --database-url that names an SQLite file.
+const sqlitePrefix = "sqlite:"
+
+// sqliteFile returns the file of a sqlite:PATH URL, and whether u is one.
+func sqliteFile(u string) (string, bool) { return strings.CutPrefix(u, sqlitePrefix) }
+
+// store opens the store --database-url names: Postgres (with --pg-schema),
+// or an SQLite file for sqlite:PATH, which only migrate creates.
+func (inv *invocation) store(ctx context.Context, s *session, create bool) (backend, error) {
 	if inv.databaseURL == "" {
 		return nil, usagef("no database: set --database-url or %s", envDatabaseURL)
+	}
+	if path, ok := sqliteFile(inv.databaseURL); ok {
+		return openSQLite(s, path, create)
 	}
 	pool, err := pgxpool.New(ctx, inv.databaseURL)
 	if err != nil {
@@ -48,6 +67,23 @@ func (inv *invocation) store(ctx context.Context, s *session) (*pgstore.Store, e
 	}
 	s.closers = append(s.closers, pool.Close)
 	return pgstore.New(pool, pgstore.Options{Schema: inv.pgSchema}), nil
+}
+
+// openSQLite opens the SQLite file at path; unless create, the file must
+// exist, so that a mistyped path is an error rather than an empty store.
+func openSQLite(s *session, path string, create bool) (backend, error) {
+	if path == "" {
+		return nil, usagef("%sPATH: the path is missing", sqlitePrefix)
+	}
+	store, err := sqlitestore.Open(path, sqlitestore.Options{MustExist: !create})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no store at %s: the file does not exist (create it with: sysconfig migrate)", path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.closers = append(s.closers, func() { _ = store.Close() })
+	return store, nil
 }
 
 // connect opens a session on the schema, the store, the keyring and, when
@@ -60,7 +96,7 @@ func (inv *invocation) connect(ctx context.Context, writes bool) (*session, erro
 		return nil, err
 	}
 	s := &session{}
-	store, err := inv.store(ctx, s)
+	store, err := inv.store(ctx, s, false)
 	if err != nil {
 		s.close()
 		return nil, err

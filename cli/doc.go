@@ -24,13 +24,15 @@
 // Flags may come before or after the arguments; "--" ends them, so that a
 // value starting with "-" can follow. The connection comes from flags or
 // the environment: --schema (SYSCONFIG_SCHEMA, default sysconfig.yaml),
-// --database-url (SYSCONFIG_DATABASE_URL; its search_path is honoured),
-// --pg-schema (SYSCONFIG_PG_SCHEMA), --redis-url (SYSCONFIG_REDIS_URL; without
-// it, Postgres alone; read by rediscache.Connect, so one node of a Redis
-// Cluster or a Sentinel URL will do) and --redis-prefix
-// (SYSCONFIG_REDIS_PREFIX, the app's rediscache.Options.Prefix); the keyring
-// from SYSCONFIG_KEYS. A write whose Redis does not answer goes to Postgres
-// alone, with a warning on stderr.
+// --database-url (SYSCONFIG_DATABASE_URL: a Postgres URL, whose search_path
+// is honoured, or sqlite:PATH for the SQLite file of runtime/sqlitestore,
+// which only migrate creates), --pg-schema (SYSCONFIG_PG_SCHEMA),
+// --redis-url (SYSCONFIG_REDIS_URL; without it, the store alone; read by
+// rediscache.Connect, so one node of a Redis Cluster or a Sentinel URL
+// will do) and --redis-prefix (SYSCONFIG_REDIS_PREFIX, the app's
+// rediscache.Options.Prefix); the keyring from SYSCONFIG_KEYS. A write
+// whose Redis does not answer goes to the store alone, with a warning on
+// stderr.
 //
 // # Writes
 //
@@ -39,9 +41,9 @@
 // written), versioned, recorded in the audit trail with --actor (default: the
 // operating system's user), --reason and the source cli, written to Redis
 // when a Redis URL is given, and heard by running processes: through
-// Postgres NOTIFY, and through Redis pub/sub when a Redis URL is given
-// (rediscache.Notifier, under --redis-prefix). Reads ask Postgres, the
-// truth.
+// Postgres NOTIFY (or the SQLite store's polling), and through Redis
+// pub/sub when a Redis URL is given (rediscache.Notifier, under
+// --redis-prefix). Reads ask the store, the truth.
 //
 // # Output
 //

@@ -58,7 +58,7 @@ func (inv *invocation) flagSet(cmd *command) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	if cmd.connects {
 		fs.StringVar(&inv.schemaFile, "schema", "", "the schema `file` ($"+envSchema+"; default sysconfig.yaml)")
-		fs.StringVar(&inv.databaseURL, "database-url", "", "the Postgres `URL`; its search_path is honoured ($"+envDatabaseURL+")")
+		fs.StringVar(&inv.databaseURL, "database-url", "", "the Postgres `URL` (its search_path is honoured), or sqlite:PATH for an SQLite file ($"+envDatabaseURL+")")
 		fs.StringVar(&inv.pgSchema, "pg-schema", "", "the Postgres `schema` holding the tables; empty: the search_path ($"+envPGSchema+")")
 		fs.StringVar(&inv.redisURL, "redis-url", "", "the Redis `URL`; empty: Postgres alone ($"+envRedisURL+")")
 		fs.StringVar(&inv.redisPrefix, "redis-prefix", "", "the Redis key `prefix` the app's cache uses ($"+envRedisPrefix+"; default "+rediscache.DefaultPrefix+")")

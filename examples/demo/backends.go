@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -14,6 +16,7 @@ import (
 	"github.com/go-sysconfig/sysconfig/runtime/memory"
 	"github.com/go-sysconfig/sysconfig/runtime/pgstore"
 	"github.com/go-sysconfig/sysconfig/runtime/rediscache"
+	"github.com/go-sysconfig/sysconfig/runtime/sqlitestore"
 )
 
 // backends is the store and cache the demo runs on.
@@ -21,8 +24,9 @@ type backends struct {
 	store runtime.Store
 	cache runtime.Cache
 	close func()
-	// dbURL and redisURL are the servers in use, empty when not; the
-	// demo's CLI steps connect to the same ones.
+	// dbURL and redisURL are the stores in use (a Postgres URL or
+	// sqlite:PATH), empty when not; the demo's CLI steps connect to the
+	// same ones.
 	dbURL, redisURL string
 }
 
@@ -39,15 +43,23 @@ func env(name, def string) string {
 	return def
 }
 
+// defaultDatabaseURL is the Postgres server the demo tries first.
+const defaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+
 // connect uses Postgres (and Redis, if it answers too) when Postgres
-// answers, and the in-memory backends otherwise. A Redis cache is never put
-// in front of the in-memory store: it would keep entries from earlier runs.
+// answers; an SQLite file when SYSCONFIG_DATABASE_URL is sqlite:PATH, or
+// when Postgres does not answer (the file of stateFile, so that what one
+// run writes is there in the next); and the in-memory backends only if
+// neither can be had. A Redis cache is never put in front of the SQLite or
+// in-memory store: it would keep entries written over another store.
 func connect(ctx context.Context, out io.Writer) (*backends, error) {
-	dbURL := env("SYSCONFIG_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable")
+	dbURL := env("SYSCONFIG_DATABASE_URL", defaultDatabaseURL)
+	if file, ok := strings.CutPrefix(dbURL, "sqlite:"); ok {
+		return openSQLite(ctx, out, file, "chosen by SYSCONFIG_DATABASE_URL")
+	}
 	pool, err := openPostgres(ctx, dbURL)
 	if err != nil {
-		fmt.Fprintf(out, "Backends: in-memory store and cache (PostgreSQL unreachable at %s: %v)\n", dbURL, err)
-		return &backends{store: memory.NewStore(), cache: memory.NewCache(), close: func() {}}, nil
+		return fallBack(ctx, out, fmt.Sprintf("PostgreSQL unreachable at %s: %v", dbURL, err))
 	}
 	store := pgstore.New(pool, pgstore.Options{Schema: demoPGSchema})
 	if err := store.EnsureSchema(ctx); err != nil {
@@ -66,6 +78,55 @@ func connect(ctx context.Context, out io.Writer) (*backends, error) {
 	be.close = func() { _ = rdb.Close(); pool.Close() }
 	fmt.Fprintf(out, "Backends: PostgreSQL (%s, schema sysconfig_demo) and Redis (%s)\n", dbURL, redisURL)
 	return be, nil
+}
+
+// fallBack is connect without Postgres: the demo's SQLite file, or the
+// in-memory backends if it cannot be used.
+func fallBack(ctx context.Context, out io.Writer, why string) (*backends, error) {
+	file, err := stateFile()
+	if err == nil {
+		var be *backends
+		if be, err = openSQLite(ctx, out, file, why); err == nil {
+			return be, nil
+		}
+	}
+	fmt.Fprintf(out, "Backends: in-memory store and cache (%s; no SQLite file either: %v)\n", why, err)
+	return &backends{store: memory.NewStore(), cache: memory.NewCache(), close: func() {}}, nil
+}
+
+// openSQLite sets up the SQLite store in file, creating it if missing.
+func openSQLite(ctx context.Context, out io.Writer, file, why string) (*backends, error) {
+	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+		return nil, err
+	}
+	store, err := sqlitestore.Open(file, sqlitestore.Options{})
+	if err == nil {
+		err = store.EnsureSchema(ctx)
+	}
+	if err != nil {
+		if store != nil {
+			_ = store.Close()
+		}
+		return nil, err
+	}
+	fmt.Fprintf(out, "Backends: SQLite file %s, no cache (%s)\n", store.Path(), why)
+	fmt.Fprintln(out, "          (choose with SYSCONFIG_DATABASE_URL: sqlite:PATH for another file, or a postgres:// URL)")
+	return &backends{store: store, close: func() { _ = store.Close() }, dbURL: "sqlite:" + store.Path()}, nil
+}
+
+// stateFile is where the demo keeps its SQLite file without Postgres:
+// $XDG_STATE_HOME/sysconfig-demo/demo.db, by default under
+// ~/.local/state.
+func stateFile() (string, error) {
+	dir := os.Getenv("XDG_STATE_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", err
+		}
+		dir = filepath.Join(home, ".local", "state")
+	}
+	return filepath.Join(dir, "sysconfig-demo", "demo.db"), nil
 }
 
 func openPostgres(ctx context.Context, url string) (*pgxpool.Pool, error) {

@@ -3,8 +3,10 @@
 // one transaction, and prints what every field holds.
 //
 // It uses PostgreSQL and Redis when they answer (SYSCONFIG_DATABASE_URL and
-// SYSCONFIG_REDIS_URL, defaulting to the local servers) and the in-memory
-// backends otherwise, and says which. Run it with `make demo`.
+// SYSCONFIG_REDIS_URL, defaulting to the local servers), and otherwise an
+// SQLite file ($XDG_STATE_HOME/sysconfig-demo/demo.db, or
+// SYSCONFIG_DATABASE_URL=sqlite:PATH), and says which. Either keeps what a
+// run wrote for the next, which it shows first. Run it with `make demo`.
 package main
 
 import (
@@ -55,6 +57,9 @@ func run(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	defer client.Close()
+	if err := lastRun(ctx, out, client); err != nil {
+		return err
+	}
 	if err := startClean(ctx, client); err != nil {
 		return err
 	}
@@ -85,7 +90,33 @@ func couponCode(v any) error {
 	return nil
 }
 
-// startClean removes every override, so each run starts from the defaults.
+// lastRun shows what the store kept from the previous run: the title it
+// set, and the store's last change.
+func lastRun(ctx context.Context, out io.Writer, c *runtime.Client) error {
+	last, err := c.Changes(ctx, runtime.ChangeQuery{Limit: 1})
+	if err != nil || len(last) == 0 {
+		fmt.Fprintln(out, "\n0. Kept from the last run: nothing, this store is new.")
+		return err
+	}
+	title, err := generated.New(c).Site.Title(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\n0. Kept from the last run: cfg.Site.Title(ctx) = %q; the store's last change: version %d at %s by %s\n",
+		title, last[0].Version, last[0].At.Format(time.RFC3339), or(last[0].Actor, "(unknown)"))
+	return nil
+}
+
+// or returns s, or def when s is empty.
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// startClean removes every override, so each run's tour starts from the
+// defaults.
 func startClean(ctx context.Context, c *runtime.Client) error {
 	var updates []runtime.Update
 	for _, f := range c.Schema().Fields() {

@@ -15,11 +15,11 @@ import (
 )
 
 // operatorTour runs the operator CLI (package cli, built into this program
-// so that it knows the app's custom validator) against the demo's servers:
+// so that it knows the app's custom validator) against the demo's store:
 // a set, the history it left, and its revert.
 func operatorTour(ctx context.Context, out io.Writer, client *runtime.Client, be *backends) error {
 	if be.dbURL == "" {
-		fmt.Fprintln(out, "\n7. The operator CLI works on PostgreSQL; skipped on the in-memory store.")
+		fmt.Fprintln(out, "\n7. The operator CLI works on PostgreSQL and SQLite; skipped on the in-memory store.")
 		return nil
 	}
 	before, err := generated.LimitsPageSizeField.Lookup(ctx, client)
@@ -40,7 +40,7 @@ func operatorTour(ctx context.Context, out io.Writer, client *runtime.Client, be
 	return nil
 }
 
-// runCLI runs one CLI command on the demo's servers, printing it and its
+// runCLI runs one CLI command on the demo's store, printing it and its
 // output indented.
 func runCLI(out io.Writer, be *backends, args []string) error {
 	var buf bytes.Buffer
