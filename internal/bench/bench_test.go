@@ -100,7 +100,40 @@ func TestQuickLowersOnlyDefaults(t *testing.T) {
 		t.Errorf("-quick -trials 500 gave %+v", o.settings)
 	}
 	if _, err := parseFlags([]string{"-follower"}, &bytes.Buffer{}); err == nil {
-		t.Error("-follower without -schema and -prefix was accepted")
+		t.Error("-follower without -database-url and -redis-addr, or -sqlite, was accepted")
+	}
+}
+
+// A follower's command line parses back to the options it was made of,
+// on either backend.
+func TestFollowerArgsRoundTrip(t *testing.T) {
+	for _, fo := range []followerOptions{
+		{databaseURL: "postgres://h/db", redisAddr: "h:6379", via: viaListen, reconcile: time.Hour},
+		{sqlite: "/tmp/x/bench.db", via: viaRedis, reconcile: time.Hour},
+	} {
+		o, err := parseFlags(fo.args(), &bytes.Buffer{})
+		if err != nil {
+			t.Fatalf("%v: %v", fo.args(), err)
+		}
+		if !o.follower || o.fo != fo {
+			t.Errorf("%v parsed as follower=%v %+v, want %+v", fo.args(), o.follower, o.fo, fo)
+		}
+	}
+}
+
+func TestSQLitePropagationVerdict(t *testing.T) {
+	at := func(d time.Duration) propagation {
+		p := propagation{writes: 100}
+		for range 100 {
+			p.latencies = append(p.latencies, d)
+		}
+		return p
+	}
+	if v := sqlitePropagationResult(at(maxSQLitePropagationP99)).verdict; v != isPass {
+		t.Errorf("p99 at the poll interval + 10 ms: %s, want PASS (the notifiers' 10 ms p50 does not apply)", v)
+	}
+	if v := sqlitePropagationResult(at(maxSQLitePropagationP99 + time.Millisecond)).verdict; v != isMiss {
+		t.Errorf("p99 over the poll interval + 10 ms: %s, want MISS", v)
 	}
 }
 

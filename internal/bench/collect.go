@@ -9,8 +9,8 @@ import (
 )
 
 // collect measures every figure on e and returns the report. Progress
-// goes to progress as it happens; the follower process writes its errors
-// there too.
+// goes to progress as it happens; the follower processes write their
+// errors there too.
 func collect(ctx context.Context, e *env, s settings, progress io.Writer) *report {
 	start := time.Now()
 	rep := newReport(s)
@@ -21,8 +21,10 @@ func collect(ctx context.Context, e *env, s settings, progress io.Writer) *repor
 	if rep.problem("setup", err) {
 		return rep
 	}
+	defer r.close()
 	rep.inProcess(r, progress)
 	rep.fleet(ctx, progress)
+	rep.sqlitePropagation(r, progress)
 	rep.giveUps(r, progress)
 	rep.outage(r, progress)
 	rep.failovers(r, progress)
@@ -47,12 +49,12 @@ type figure struct {
 	body func(b *testing.B) error
 }
 
-// inProcess measures rows 1–5, 8 and 11 in alternating rounds, each
+// inProcess measures rows 1–5 (5c on SQLite), 8 and 11 in alternating rounds, each
 // baseline next to what is compared with it, and judges their medians.
 func (rep *report) inProcess(r *rig, progress io.Writer) {
 	cc := newChangeCost()
 	figs := []figure{{"1", r.rawGet}, {"3", r.readViaRedis}, {"2", r.rawSelect}, {"4", r.readSnapshot},
-		{"5a", r.rawWrite}, {"5b", r.typedWrite}, {"11a", cc.setSmall}, {"11b", cc.setWide}, {"11c", cc.readWide}}
+		{"5a", r.rawWrite}, {"5b", r.typedWrite}, {"5c", r.sqliteWrite}, {"11a", cc.setSmall}, {"11b", cc.setWide}, {"11c", cc.readWide}}
 	failed := map[string]error{}
 	if cs, err := newColdStart(r); err != nil {
 		failed["8"] = fmt.Errorf("fixture: %w", err)
@@ -105,6 +107,7 @@ func (rep *report) judgeInProcess(got map[string]series, failed map[string]error
 	judge("4", nil, func() result { return snapshotResult(got["4"]) })
 	judge("5a", nil, func() result { return baselineResult(got["5a"]) })
 	judge("5b", []string{"5a"}, func() result { return ratioResult(got["5b"], got["5a"], maxWriteRatio) })
+	judge("5c", []string{"5b"}, func() result { return besideResult(got["5c"], got["5b"]) })
 	judge("8", nil, func() result { return coldResult(got["8"]) })
 	judge("11a", nil, func() result { return cpuResult(got["11a"]) })
 	judge("11b", []string{"11a"}, func() result { return changeCostResult(got["11b"], got["11a"]) })

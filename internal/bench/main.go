@@ -15,11 +15,15 @@
 // (propagation to 1 and -followers other OS processes, and what a write
 // and an idle second cost the servers) run this program again, with
 // -follower, on a PostgreSQL and a Redis of their own (internal/localpg,
-// internal/localredis), whose counters count the work; the race figure
-// runs internal/raceharness.
+// internal/localredis), whose counters count the work. Rows 5c and 15
+// measure the SQLite store (runtime/sqlitestore): a typed Set beside row
+// 5b's, and a commit reaching another OS process (this program again,
+// with -follower -sqlite) that opens the same file and hears of it
+// through the store's poll. The race figure runs internal/raceharness.
 //
 // Every run works in a Postgres schema and a Redis key prefix of its own,
-// removed at exit. The exit status is 0 when every target is met, 1 when
+// and an SQLite file in a temporary directory of its own, all removed at
+// exit. The exit status is 0 when every target is met, 1 when
 // one is missed, and 2 when a figure could not be measured.
 package main
 

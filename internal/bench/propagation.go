@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/go-sysconfig/sysconfig/internal/servercost"
+	"github.com/go-sysconfig/sysconfig/runtime"
 )
 
 // followerTimeout bounds a follower's start and, after the last write,
@@ -102,14 +103,13 @@ type follower struct {
 	bad  error           // an output line that does not parse
 }
 
-// startFollower re-executes this program with -follower and o.
+// startFollower re-executes this program as a follower with o.
 func startFollower(ctx context.Context, o followerOptions, offset, writes int64, stderr io.Writer) (*follower, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, exe, "-follower", "-database-url", o.databaseURL, "-redis-addr", o.redisAddr,
-		"-notifier", string(o.via), "-reconcile", o.reconcile.String())
+	cmd := exec.CommandContext(ctx, exe, o.args()...)
 	cmd.Stderr = stderr
 	f := &follower{cmd: cmd, offset: offset, target: offset + writes, recv: map[int64]int64{},
 		ready: make(chan struct{}), reached: make(chan struct{}), eof: make(chan struct{})}
@@ -190,4 +190,68 @@ func (f *follower) stop() {
 		_ = f.cmd.Process.Kill()
 	}
 	_ = f.cmd.Wait()
+}
+
+// writeSpaced writes the values offset+1…offset+n, one every spacing, and
+// returns the time taken just before each Set (index i for value
+// offset+i).
+func writeSpaced(ctx context.Context, c *runtime.Client, offset int64, n int, spacing time.Duration) ([]time.Time, error) {
+	sent := make([]time.Time, n+1)
+	tick := time.NewTicker(spacing)
+	defer tick.Stop()
+	for i := 1; i <= n; i++ {
+		sent[i] = time.Now()
+		if err := propField.Set(ctx, c, offset+int64(i)); err != nil {
+			return nil, err
+		}
+		<-tick.C
+	}
+	return sent, nil
+}
+
+// fleet is the follower processes of one run.
+type fleet []*follower
+
+// startFleet starts n followers, and waits until all are ready.
+func startFleet(ctx context.Context, o followerOptions, n int, offset, writes int64, stderr io.Writer) (fleet, error) {
+	var f fleet
+	for range n {
+		p, err := startFollower(ctx, o, offset, writes, stderr)
+		if err != nil {
+			return f, err
+		}
+		f = append(f, p)
+	}
+	for _, p := range f {
+		if err := p.await(p.ready, "to be ready"); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+// watch waits until every follower served the last write and returns the
+// propagation of every write to every follower.
+func (f fleet) watch(sent []time.Time) (propagation, error) {
+	var all propagation
+	for _, p := range f {
+		if err := p.await(p.reached, fmt.Sprintf("to serve value %d", p.target)); err != nil {
+			return all, err
+		}
+		recv, err := p.received()
+		if err != nil {
+			return all, err
+		}
+		all.merge(newPropagation(sent, recv))
+	}
+	return all, nil
+}
+
+// stop ends every follower, in parallel.
+func (f fleet) stop() {
+	var wg sync.WaitGroup
+	for _, p := range f {
+		wg.Go(p.stop)
+	}
+	wg.Wait()
 }

@@ -50,6 +50,7 @@ var table = []spec{
 	{"4", "typed read from the snapshot", noFleet, "≤ 50 ns/op, 0 allocs/op"},
 	{"5a", "raw upsert + Redis SET", noFleet, "baseline"},
 	{"5b", "typed Set (validate, tx, history, notify, cache)", noFleet, "≤ 2× row 5a"},
+	{"5c", "typed Set on the SQLite store (validate, tx, history, synced; no cache)", noFleet, "baseline"},
 	{"6a", "commit → every follower process serves it (Redis pub/sub)", oneFollow, propagationTarget},
 	{"6b", "commit → every follower process serves it (Redis pub/sub)", fullFleet, propagationTarget},
 	{"6c", "commit → every follower process serves it (Postgres LISTEN)", oneFollow, propagationTarget},
@@ -68,6 +69,8 @@ var table = []spec{
 	{"13c", "servers' work per write (Postgres LISTEN)", oneFollow, listenCostTarget},
 	{"13d", "servers' work per write (Postgres LISTEN)", fullFleet, listenCostTarget},
 	{"14", "idle followers: servers' work per reconcile (every 2 s ± 20 %)", fullFleet, "≤ 2 Postgres commits (Head, pool ping), no Redis script"},
+	{"15", "SQLite: commit → another process on the same file serves it (50 ms poll)", oneFollow,
+		fmt.Sprintf("p99 ≤ %d ms (the poll interval + 10 ms)", maxSQLitePropagationP99.Milliseconds())},
 }
 
 // followers returns the number of follower processes of row s, or "".
@@ -140,7 +143,8 @@ func (rep *report) print(w io.Writer) {
 	s := rep.settings
 	fmt.Fprintf(w, "sysconfig bench: medians of %d alternating rounds of %v per figure; %s race trials; %d propagation writes %v apart\n",
 		s.rounds, s.benchtime, fmtCount(s.trials), s.writes, s.spacing)
-	fmt.Fprintf(w, "rows 6, 13 and 14 run follower processes on a private PostgreSQL and Redis, whose own counters count the work\n")
+	fmt.Fprintf(w, "rows 6, 13 and 14 run follower processes on a private PostgreSQL and Redis, whose own counters count the work;\n")
+	fmt.Fprintf(w, "rows 5c and 15 use an SQLite file in a temporary directory, row 15 with one follower process on it\n")
 	fmt.Fprintf(w, "machine: %s\n\n", rep.machine)
 	rep.printTable(w)
 	rep.printErrors(w)

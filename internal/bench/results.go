@@ -115,6 +115,23 @@ func propagationResult(p propagation) result {
 	}
 }
 
+// sqlitePropagationResult judges row 15, on the SQLite store, against the
+// poll interval rather than the notifiers' targets.
+func sqlitePropagationResult(p propagation) result {
+	res := propagationResult(p)
+	p99, ok := p.percentile(0.99)
+	res.verdict = judge(ok && p99 <= maxSQLitePropagationP99)
+	return res
+}
+
+// besideResult shows s, a baseline, with its ratio to the median of
+// other (row 5b), measured in the same rounds.
+func besideResult(s, other series) result {
+	measured, detail := timed(s)
+	ratio := s.median().ns / other.median().ns
+	return result{measured: fmt.Sprintf("%s = %.2f× row 5b", measured, ratio), detail: detail, verdict: isBaseline}
+}
+
 // writeCostResult judges what a write cost the servers with n followers
 // hearing via: at most maxCommitsPerWrite Postgres transactions — plus,
 // with LISTEN, one per listening session, each of which reads the

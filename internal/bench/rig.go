@@ -14,10 +14,14 @@ type rig struct {
 	ctx   context.Context
 	env   *env
 	store *pgstore.Store
+
+	sqlite    *sqliteRig // rows 5c and 15; nil if it could not be set up
+	sqliteErr error      // why not
 }
 
 // newRig creates the sysconfig tables and the raw baseline table in the
-// run's schema.
+// run's schema, and an SQLite file of its own (whose failure fails rows
+// 5c and 15 only). The caller closes it.
 func newRig(ctx context.Context, e *env) (*rig, error) {
 	r := &rig{ctx: ctx, env: e, store: e.store()}
 	if err := r.store.EnsureSchema(ctx); err != nil {
@@ -25,7 +29,17 @@ func newRig(ctx context.Context, e *env) (*rig, error) {
 	}
 	_, err := e.pool.Exec(ctx, `CREATE TABLE raw_values (path text PRIMARY KEY, value text, version bigint);
 		INSERT INTO raw_values VALUES ('bench.main.title', 'Some title', 1)`)
+	if err == nil {
+		r.sqlite, r.sqliteErr = newSQLiteRig(ctx)
+	}
 	return r, err
+}
+
+// close removes what newRig made outside the servers: the SQLite file.
+func (r *rig) close() {
+	if r.sqlite != nil {
+		r.sqlite.close()
+	}
 }
 
 // client builds a client of schema over the rig's store and a cache under

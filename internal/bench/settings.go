@@ -29,7 +29,7 @@ const targetTrials = 100_000
 // options are the parsed command line.
 type options struct {
 	settings
-	follower bool // run as a follower process of the fleet rows
+	follower bool // run as a follower process of the fleet rows or row 15
 	fo       followerOptions
 }
 
@@ -44,11 +44,12 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.trials, "trials", targetTrials, "race harness trials")
 	fs.IntVar(&o.rounds, "rounds", 5, "alternating rounds of the in-process figures (the median is reported)")
 	fs.DurationVar(&o.benchtime, "benchtime", 500*time.Millisecond, "time per in-process figure and round")
-	fs.BoolVar(&o.follower, "follower", false, "internal: run as a follower process of the fleet rows")
+	fs.BoolVar(&o.follower, "follower", false, "internal: run as a follower process of the fleet rows or row 15")
 	fs.StringVar(&o.fo.databaseURL, "database-url", "", "internal: the follower's database")
 	fs.StringVar(&o.fo.redisAddr, "redis-addr", "", "internal: the follower's Redis")
 	fs.StringVar((*string)(&o.fo.via), "notifier", string(viaRedis), "internal: how the follower hears of changes, redis or listen")
 	fs.DurationVar(&o.fo.reconcile, "reconcile", 0, "internal: the follower's reconcile interval (0: the default)")
+	fs.StringVar(&o.fo.sqlite, "sqlite", "", "internal: the follower's SQLite file (instead of -database-url and -redis-addr)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -105,8 +106,8 @@ func (o options) check(nargs int) error {
 	switch {
 	case nargs > 0:
 		return fmt.Errorf("bench takes no arguments")
-	case o.follower && (o.fo.databaseURL == "" || o.fo.redisAddr == ""):
-		return fmt.Errorf("-follower needs -database-url and -redis-addr")
+	case o.follower && o.fo.sqlite == "" && (o.fo.databaseURL == "" || o.fo.redisAddr == ""):
+		return fmt.Errorf("-follower needs -database-url and -redis-addr, or -sqlite")
 	case o.fo.via != viaRedis && o.fo.via != viaListen:
 		return fmt.Errorf("-notifier must be %s or %s", viaRedis, viaListen)
 	case o.rounds < 1 || o.trials < 1 || o.benchtime <= 0 || o.followers < 1:
