@@ -49,7 +49,7 @@ type figure struct {
 	body func(b *testing.B) error
 }
 
-// inProcess measures rows 1–5 (5c on SQLite), 8 and 11 in alternating rounds, each
+// inProcess measures rows 1–5 (5c on SQLite), 8, 8a and 11 in alternating rounds, each
 // baseline next to what is compared with it, and judges their medians.
 func (rep *report) inProcess(r *rig, progress io.Writer) {
 	cc := newChangeCost()
@@ -58,8 +58,9 @@ func (rep *report) inProcess(r *rig, progress io.Writer) {
 	failed := map[string]error{}
 	if cs, err := newColdStart(r); err != nil {
 		failed["8"] = fmt.Errorf("fixture: %w", err)
+		failed["8a"] = failed["8"]
 	} else {
-		figs = append(figs, figure{"8", cs.body})
+		figs = append(figs, figure{"8a", cs.baseline}, figure{"8", cs.body})
 	}
 	got := runRounds(r.ctx, figs, rep.settings.rounds, failed, progress)
 	rep.judgeInProcess(got, failed)
@@ -90,7 +91,7 @@ func runRounds(ctx context.Context, figs []figure, rounds int, failed map[string
 	return got
 }
 
-// judgeInProcess sets the results of rows 1–5, 8 and 11.
+// judgeInProcess sets the results of rows 1–5, 8, 8a and 11.
 func (rep *report) judgeInProcess(got map[string]series, failed map[string]error) {
 	judge := func(id string, needs []string, f func() result) {
 		for _, n := range append([]string{id}, needs...) {
@@ -108,7 +109,8 @@ func (rep *report) judgeInProcess(got map[string]series, failed map[string]error
 	judge("5a", nil, func() result { return baselineResult(got["5a"]) })
 	judge("5b", []string{"5a"}, func() result { return ratioResult(got["5b"], got["5a"], maxWriteRatio) })
 	judge("5c", []string{"5b"}, func() result { return besideResult(got["5c"], got["5b"]) })
-	judge("8", nil, func() result { return coldResult(got["8"]) })
+	judge("8a", nil, func() result { return baselineResult(got["8a"]) })
+	judge("8", []string{"8a"}, func() result { return coldResult(got["8"], got["8a"]) })
 	judge("11a", nil, func() result { return cpuResult(got["11a"]) })
 	judge("11b", []string{"11a"}, func() result { return changeCostResult(got["11b"], got["11a"]) })
 	judge("11c", nil, func() result { return snapshotResult(got["11c"]) })
