@@ -153,7 +153,7 @@ func (cs *coldStart) time(b *testing.B, noCache bool) error {
 			err = errors.New("the snapshot was not complete when Start returned")
 		}
 		if err == nil && calls > 0 {
-			err = fmt.Errorf("Start called the cache %d times although Postgres answered", calls)
+			err = fmt.Errorf("the cache was called %d times during Start although Postgres answered", calls)
 		}
 		if err != nil {
 			return err
