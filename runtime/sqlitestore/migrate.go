@@ -74,15 +74,29 @@ func (e *SchemaTooNewError) Error() string {
 // SQLite runs their transactions one after the other, and all but the
 // first find nothing to do. On a current file it only reads.
 func (s *Store) EnsureSchema(ctx context.Context) error {
-	err := s.walMode(ctx)
-	if err == nil {
-		err = s.ensureSchema(ctx)
+	giveUp := time.Now().Add(s.busyTimeout)
+	for {
+		err := s.walMode(ctx)
+		if err == nil {
+			err = s.ensureSchema(ctx)
+		}
+		if err == nil {
+			return nil
+		}
+		// Processes creating the file together meet SQLite locks that its
+		// busy handler does not wait for (the switch to WAL, a read lock
+		// that must become a write lock): the work is idempotent, so try
+		// again until the busy timeout is spent.
+		if !isBusy(err) || ctx.Err() != nil || time.Now().After(giveUp) {
+			return fmt.Errorf("sysconfig/sqlitestore: ensure schema: %w", classify(err))
+		}
+		time.Sleep(ensureRetryPause)
 	}
-	if err != nil {
-		return fmt.Errorf("sysconfig/sqlitestore: ensure schema: %w", classify(err))
-	}
-	return nil
 }
+
+// ensureRetryPause is how long EnsureSchema waits before it tries again
+// after meeting another process's lock.
+const ensureRetryPause = 10 * time.Millisecond
 
 // walMode puts the file in WAL mode, once for good (the mode is kept in
 // the file), and fails if SQLite refuses (a file system without shared
