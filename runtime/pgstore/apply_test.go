@@ -63,24 +63,45 @@ func TestConnectionReusedAfterConflict(t *testing.T) {
 // (lock_timeout), writes nothing once the lock is released, and leaves its
 // connection fit for reuse.
 func TestWriteTimeoutWhileBlocked(t *testing.T) {
+	// On a loaded machine the client's cut-off (serverLead after the
+	// server's) can win the race and drop the connection: nothing is
+	// written either way, which every attempt checks; the connection must
+	// be kept in at least one of a few attempts.
+	for attempt := 1; ; attempt++ {
+		kept := writeTimeoutWhileBlocked(t)
+		if kept || t.Failed() {
+			return
+		}
+		if attempt == 3 {
+			t.Fatal("a write stopped by its timeout never left its connection fit for reuse, in 3 attempts")
+		}
+	}
+}
+
+// writeTimeoutWhileBlocked plays TestWriteTimeoutWhileBlocked once and
+// reports whether the connection was kept.
+func writeTimeoutWhileBlocked(t *testing.T) bool {
 	s, pool, other := singleConnStore(t, pgstore.Options{WriteTimeout: 150 * time.Millisecond}, nil)
 	mustApply(t, s, "app", set("app.a.b", "1"))
 	pid := backendPID(t, pool)
 	release := lockRow(t, other, "app.a.b")
 	start := time.Now()
 	_, err := s.Apply(testCtx(t), change("app", set("app.a.b", "2")))
-	if code := pgCode(err); (code != "55P03" && code != "57014") || time.Since(start) > 5*time.Second {
-		t.Errorf("blocked Apply returned %v (SQLSTATE %q) after %v, want a prompt lock timeout", err, code, time.Since(start))
+	code, took := pgCode(err), time.Since(start)
+	if took > 5*time.Second {
+		t.Errorf("blocked Apply returned %v after %v, want a prompt timeout", err, took)
 	}
 	release()
 	time.Sleep(300 * time.Millisecond)
 	if got := mustLoad(t, s, "app.a.b")[0]; got.Value != "1" {
 		t.Errorf("after a timed-out Apply: %+v", got)
 	}
-	if got := backendPID(t, pool); got != pid {
-		t.Errorf("backend %d after a timeout, want the same connection (%d)", got, pid)
+	kept := backendPID(t, pool) == pid
+	if kept && code != "55P03" && code != "57014" {
+		t.Errorf("blocked Apply returned %v (SQLSTATE %q), want the server's lock or statement timeout", err, code)
 	}
 	assertPoolHealthy(t, s, pool)
+	return kept
 }
 
 // TestCancelWhileBlocked: an Apply whose context (with no deadline) is
