@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -118,4 +119,65 @@ func (c *Client) Resolve(ctx context.Context, changeID string) (committed bool, 
 	}
 	c.meter.resolved(res.Committed)
 	return res.Committed, nil
+}
+
+// IsChangeID reports whether id has the form Change.ID requires: a UUID in
+// canonical text form (either case), as NewChangeID returns.
+func IsChangeID(id string) bool {
+	if len(id) != 36 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Check reports what makes ch unfit for a Store to apply, for stores to
+// call before they touch their backend: an app that is not one path
+// segment (empty, or holding a "."), an ID that is not a change ID (see
+// IsChangeID), a path written or revealed outside the app, a path written
+// twice. The error matches ErrInvalid.
+func (ch Change) Check() error {
+	if err := ch.problem(); err != nil {
+		return InvalidInput(err)
+	}
+	return nil
+}
+
+// problem describes what Check refuses in ch, if anything.
+func (ch Change) problem() error {
+	if ch.App == "" || strings.Contains(ch.App, ".") {
+		return fmt.Errorf("app %q is not a single path segment", ch.App)
+	}
+	if !IsChangeID(ch.ID) {
+		return fmt.Errorf("change ID %q is not a UUID", ch.ID)
+	}
+	prefix := ch.App + "."
+	for _, p := range ch.Revealed {
+		if !strings.HasPrefix(p, prefix) {
+			return fmt.Errorf("revealed path %q is not in app %q", p, ch.App)
+		}
+	}
+	seen := make(map[string]bool, len(ch.Writes))
+	for _, w := range ch.Writes {
+		if !strings.HasPrefix(w.Path, prefix) {
+			return fmt.Errorf("path %q is not in app %q", w.Path, ch.App)
+		}
+		if seen[w.Path] {
+			return fmt.Errorf("path %q is written twice", w.Path)
+		}
+		seen[w.Path] = true
+	}
+	return nil
 }

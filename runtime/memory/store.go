@@ -153,17 +153,10 @@ func (s *Store) check(ch runtime.Change) error {
 	if _, ok := s.changes[ch.ID]; ok {
 		return fmt.Errorf("memory: change %s was already applied", ch.ID)
 	}
-	for _, p := range ch.Revealed {
-		if !strings.HasPrefix(p, ch.App+".") {
-			return runtime.InvalidInput(fmt.Errorf("memory: revealed path %s is not in app %s", p, ch.App))
-		}
+	if err := ch.Check(); err != nil {
+		return fmt.Errorf("memory: %w", err)
 	}
-	seen := make(map[string]bool, len(ch.Writes))
 	for _, w := range ch.Writes {
-		if seen[w.Path] {
-			return runtime.InvalidInput(fmt.Errorf("memory: path %s written twice in one change", w.Path))
-		}
-		seen[w.Path] = true
 		if cur := s.record(w.Path); w.CheckVersion && cur.Version != w.Version {
 			return &runtime.ConflictError{Path: w.Path, Expected: w.Version, Actual: cur.Version}
 		}

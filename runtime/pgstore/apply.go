@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -39,8 +38,8 @@ const conflictCode = "SC001"
 // error means "not committed" and when "outcome unknown" ("Outcomes"), and
 // its time limits.
 func (s *Store) Apply(ctx context.Context, ch runtime.Change) ([]runtime.Applied, error) {
-	if err := checkChange(ch); err != nil {
-		return nil, err
+	if err := ch.Check(); err != nil {
+		return nil, fmt.Errorf("sysconfig/pgstore: apply: %w", err)
 	}
 	if len(ch.Writes) == 0 && len(ch.Revealed) == 0 {
 		return []runtime.Applied{}, nil
@@ -290,60 +289,4 @@ func applied(writes []runtime.Write, results []writeResult, prev int64) []runtim
 		}
 	}
 	return out
-}
-
-// checkChange rejects what Apply refuses before touching the database, as
-// invalid input (runtime.ErrInvalid).
-func checkChange(ch runtime.Change) error {
-	if err := changeProblem(ch); err != nil {
-		return runtime.InvalidInput(err)
-	}
-	return nil
-}
-
-// changeProblem describes what is wrong with ch, if anything.
-func changeProblem(ch runtime.Change) error {
-	if ch.App == "" || strings.Contains(ch.App, ".") {
-		return fmt.Errorf("sysconfig/pgstore: apply: app %q is not a single path segment", ch.App)
-	}
-	if !isUUID(ch.ID) {
-		return fmt.Errorf("sysconfig/pgstore: apply: change ID %q is not a UUID", ch.ID)
-	}
-	for _, p := range ch.Revealed {
-		if !strings.HasPrefix(p, ch.App+".") {
-			return fmt.Errorf("sysconfig/pgstore: apply: revealed path %q is not in app %q", p, ch.App)
-		}
-	}
-	seen := make(map[string]bool, len(ch.Writes))
-	for _, w := range ch.Writes {
-		if !strings.HasPrefix(w.Path, ch.App+".") {
-			return fmt.Errorf("sysconfig/pgstore: apply: path %q is not in app %q", w.Path, ch.App)
-		}
-		if seen[w.Path] {
-			return fmt.Errorf("sysconfig/pgstore: apply: path %q is written twice", w.Path)
-		}
-		seen[w.Path] = true
-	}
-	return nil
-}
-
-// isUUID reports whether id is a UUID in canonical text form.
-func isUUID(id string) bool {
-	if len(id) != 36 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
 }

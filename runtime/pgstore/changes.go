@@ -18,7 +18,7 @@ import (
 // Writes recorded before migration 2 belong to no change set, so they are
 // listed only by History.
 func (s *Store) Changes(ctx context.Context, app string, q runtime.ChangeQuery) ([]runtime.ChangeSet, error) {
-	if q.Limit <= 0 || q.ID != "" && !isUUID(q.ID) {
+	if q.Limit <= 0 || q.ID != "" && !runtime.IsChangeID(q.ID) {
 		return []runtime.ChangeSet{}, nil
 	}
 	sets, epoch, err := s.changeSets(ctx, app, q)

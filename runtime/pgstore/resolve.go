@@ -24,7 +24,7 @@ import (
 // back its writes from the history. Each step runs in its own short
 // transaction; Resolve is safe to call any number of times.
 func (s *Store) Resolve(ctx context.Context, app, id string) (runtime.Resolution, error) {
-	if !isUUID(id) {
+	if !runtime.IsChangeID(id) {
 		return runtime.Resolution{}, fmt.Errorf("sysconfig/pgstore: resolve: change ID %q is not a UUID", id)
 	}
 	tag, err := s.pool.Exec(ctx, s.q.fence, id, app)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/go-sysconfig/sysconfig/runtime"
@@ -36,8 +35,8 @@ import (
 // cancelled or expired context (it then matches ctx.Err() with
 // errors.Is), a conflict, a fence.
 func (s *Store) Apply(ctx context.Context, ch runtime.Change) ([]runtime.Applied, error) {
-	if err := changeProblem(ch); err != nil {
-		return nil, runtime.InvalidInput(err)
+	if err := ch.Check(); err != nil {
+		return nil, fmt.Errorf("sysconfig/sqlitestore: apply: %w", err)
 	}
 	if len(ch.Writes) == 0 && len(ch.Revealed) == 0 {
 		return []runtime.Applied{}, nil
@@ -238,53 +237,6 @@ func revealedJSON(paths []string) sql.NullString {
 	}
 	b, _ := json.Marshal(paths) // a []string always marshals
 	return sql.NullString{String: string(b), Valid: true}
-}
-
-// changeProblem describes what is wrong with ch, if anything.
-func changeProblem(ch runtime.Change) error {
-	if ch.App == "" || strings.Contains(ch.App, ".") {
-		return fmt.Errorf("sysconfig/sqlitestore: apply: app %q is not a single path segment", ch.App)
-	}
-	if !isUUID(ch.ID) {
-		return fmt.Errorf("sysconfig/sqlitestore: apply: change ID %q is not a UUID", ch.ID)
-	}
-	for _, p := range ch.Revealed {
-		if !strings.HasPrefix(p, ch.App+".") {
-			return fmt.Errorf("sysconfig/sqlitestore: apply: revealed path %q is not in app %q", p, ch.App)
-		}
-	}
-	seen := make(map[string]bool, len(ch.Writes))
-	for _, w := range ch.Writes {
-		if !strings.HasPrefix(w.Path, ch.App+".") {
-			return fmt.Errorf("sysconfig/sqlitestore: apply: path %q is not in app %q", w.Path, ch.App)
-		}
-		if seen[w.Path] {
-			return fmt.Errorf("sysconfig/sqlitestore: apply: path %q is written twice", w.Path)
-		}
-		seen[w.Path] = true
-	}
-	return nil
-}
-
-// isUUID reports whether id is a UUID in canonical text form.
-func isUUID(id string) bool {
-	if len(id) != 36 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // The statements of Apply's transaction (see Store.Apply).

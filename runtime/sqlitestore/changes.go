@@ -15,7 +15,7 @@ import (
 // revealed (runtime.Store's contract), in two statements: the change
 // sets, then their writes.
 func (s *Store) Changes(ctx context.Context, app string, q runtime.ChangeQuery) ([]runtime.ChangeSet, error) {
-	if q.Limit <= 0 || q.ID != "" && !isUUID(q.ID) {
+	if q.Limit <= 0 || q.ID != "" && !runtime.IsChangeID(q.ID) {
 		return []runtime.ChangeSet{}, nil
 	}
 	var sets []runtime.ChangeSet

@@ -21,7 +21,7 @@ import (
 // committed, and Resolve reads back its writes from the history. It is
 // safe to call any number of times.
 func (s *Store) Resolve(ctx context.Context, app, id string) (runtime.Resolution, error) {
-	if !isUUID(id) {
+	if !runtime.IsChangeID(id) {
 		return runtime.Resolution{}, fmt.Errorf("sysconfig/sqlitestore: resolve: change ID %q is not a UUID", id)
 	}
 	var res runtime.Resolution
