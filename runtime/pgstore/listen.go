@@ -2,12 +2,12 @@ package pgstore
 
 import (
 	"context"
-	"math/rand/v2"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/go-sysconfig/sysconfig/internal/backoff"
 	"github.com/go-sysconfig/sysconfig/runtime"
 )
 
@@ -75,10 +75,10 @@ var (
 // connection that died silently. notify is called from Listen's goroutine;
 // a slow notify delays the notifications after it, which Postgres queues.
 func (s *Store) Listen(ctx context.Context, app string, notify func(runtime.Notice)) error {
-	var wait backoff
+	wait := backoff.Backoff{Min: listenMinBackoff, Max: listenMaxBackoff}
 	for {
 		if conn, err := s.dialListener(ctx); err == nil {
-			wait.reset()
+			wait.Reset()
 			notify(runtime.Notice{})
 			s.relay(ctx, conn, app, notify)
 			closeConn(ctx, conn)
@@ -86,7 +86,7 @@ func (s *Store) Listen(ctx context.Context, app string, notify func(runtime.Noti
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err := wait.sleep(ctx); err != nil {
+		if err := wait.Sleep(ctx); err != nil {
 			return err
 		}
 	}
@@ -194,25 +194,4 @@ func closeConn(ctx context.Context, conn *pgx.Conn) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 	defer cancel()
 	_ = conn.Close(ctx)
-}
-
-// backoff is the listener's wait between connection attempts.
-type backoff struct{ delay time.Duration }
-
-func (b *backoff) reset() { b.delay = 0 }
-
-// sleep waits for the next delay: the last one doubled, within
-// [listenMinBackoff, listenMaxBackoff], less up to a quarter of random
-// jitter so that processes cut off together do not reconnect together. It
-// returns ctx.Err() early when ctx is done.
-func (b *backoff) sleep(ctx context.Context) error {
-	b.delay = min(max(2*b.delay, listenMinBackoff), listenMaxBackoff)
-	t := time.NewTimer(b.delay - rand.N(b.delay/4))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/go-sysconfig/sysconfig/internal/backoff"
 	"github.com/go-sysconfig/sysconfig/runtime"
 )
 
@@ -113,7 +113,7 @@ func (n *Notifier) Publish(ctx context.Context, app string, notice runtime.Notic
 // after 30 s without a message, to notice a connection that died
 // silently. Messages that do not parse are skipped.
 func (n *Notifier) Listen(ctx context.Context, app string, notify func(runtime.Notice)) error {
-	var wait backoff
+	wait := backoff.Backoff{Min: notifyMinBackoff, Max: notifyMaxBackoff}
 	for {
 		ps := n.client.Subscribe(ctx, n.Channel(app))
 		stop := context.AfterFunc(ctx, func() { _ = ps.Close() }) // a read in progress ignores ctx
@@ -123,7 +123,7 @@ func (n *Notifier) Listen(ctx context.Context, app string, notify func(runtime.N
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err := wait.sleep(ctx); err != nil {
+		if err := wait.Sleep(ctx); err != nil {
 			return err
 		}
 	}
@@ -132,14 +132,14 @@ func (n *Notifier) Listen(ctx context.Context, app string, notify func(runtime.N
 // relay passes the subscription's notices on until ctx is done or the
 // connection seems dead. go-redis reconnects and resubscribes by itself
 // after an error; relay waits between attempts.
-func (n *Notifier) relay(ctx context.Context, ps *goredis.PubSub, notify func(runtime.Notice), wait *backoff) {
+func (n *Notifier) relay(ctx context.Context, ps *goredis.PubSub, notify func(runtime.Notice), wait *backoff.Backoff) {
 	pinged := false
 	for ctx.Err() == nil {
 		msg, err := ps.ReceiveTimeout(ctx, n.idleTime())
 		switch m := msg.(type) {
 		case *goredis.Subscription:
 			if m.Kind == "subscribe" {
-				wait.reset()
+				wait.Reset()
 				notify(runtime.Notice{})
 			}
 		case *goredis.Message:
@@ -158,7 +158,7 @@ func (n *Notifier) relay(ctx context.Context, ps *goredis.PubSub, notify func(ru
 		case isTimeout(err):
 			return // the ping went unanswered: subscribe anew
 		default:
-			if wait.sleep(ctx) != nil {
+			if wait.Sleep(ctx) != nil {
 				return
 			}
 		}
@@ -235,25 +235,4 @@ func decodeNotice(payload string) (runtime.Notice, error) {
 		}
 	}
 	return notice, nil
-}
-
-// backoff is the wait between two attempts to subscribe.
-type backoff struct{ delay time.Duration }
-
-func (b *backoff) reset() { b.delay = 0 }
-
-// sleep waits for the next delay: the last one doubled, within
-// [notifyMinBackoff, notifyMaxBackoff], less up to a quarter of random
-// jitter, so that processes cut off together do not come back together.
-// It returns ctx.Err() early when ctx is done.
-func (b *backoff) sleep(ctx context.Context) error {
-	b.delay = min(max(2*b.delay, notifyMinBackoff), notifyMaxBackoff)
-	t := time.NewTimer(b.delay - rand.N(b.delay/4))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

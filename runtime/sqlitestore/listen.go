@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"time"
 
+	"github.com/go-sysconfig/sysconfig/internal/backoff"
 	"github.com/go-sysconfig/sysconfig/runtime"
 )
 
@@ -35,18 +36,14 @@ const (
 // one before). When more than maxNoticeRows rows are new at once, it
 // reports the newest version alone, and the receiver reads with Since.
 func (s *Store) Listen(ctx context.Context, app string, notify func(runtime.Notice)) error {
-	wait := listenRetryFirst
+	wait := backoff.Backoff{Min: listenRetryFirst, Max: listenRetryMax}
 	for {
-		polled, _ := s.poll(ctx, app, notify)
-		if polled {
-			wait = listenRetryFirst
+		if polled, _ := s.poll(ctx, app, notify); polled {
+			wait.Reset()
 		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(wait):
+		if err := wait.Sleep(ctx); err != nil {
+			return err
 		}
-		wait = min(2*wait, listenRetryMax)
 	}
 }
 
