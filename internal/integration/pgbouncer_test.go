@@ -1,8 +1,6 @@
 package integration
 
 import (
-	"context"
-	"slices"
 	"testing"
 	"time"
 
@@ -52,28 +50,7 @@ func TestChangesReachOtherClientsThroughPgBouncer(t *testing.T) {
 	wb, rb := newBouncedBackends(t, schema), newBouncedBackends(t, schema)
 	writer := started(t, wb.store, wb.cache, runtime.Options{})
 	reader := started(t, rb.store, rb.cache, runtime.Options{ReconcileInterval: time.Hour})
-	heard := make(chan int64, 100)
-	_ = countField.OnChange(reader, func(_ context.Context, _, new int64) error {
-		heard <- new
-		return nil
-	})
-	var lat []time.Duration
-	for i := int64(1); i <= 30; i++ {
-		start := time.Now()
-		if err := countField.Set(ctx, writer, i); err != nil {
-			t.Fatal(err)
-		}
-		select {
-		case got := <-heard:
-			lat = append(lat, time.Since(start))
-			if got != i {
-				t.Fatalf("reader heard %d, want %d", got, i)
-			}
-		case <-time.After(5 * time.Second):
-			t.Fatalf("write %d never reached the other client (reconcile is off: NOTIFY must carry it)", i)
-		}
-	}
-	slices.Sort(lat)
+	lat := writesHeard(t, writer, reader)
 	t.Logf("set → other client's hook through PgBouncer: p50 %v, max %v (30 writes)", lat[len(lat)/2], lat[len(lat)-1])
 	for pid, channels := range testenv.PgBouncerListening(t) {
 		if channels != 0 {

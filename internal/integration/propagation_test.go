@@ -68,6 +68,16 @@ func TestChangesReachOtherClientsThroughNotify(t *testing.T) {
 	b := newBackends(t)
 	writer := started(t, b.store, b.cache, runtime.Options{})
 	reader := started(t, b.store, b.cache, runtime.Options{ReconcileInterval: time.Hour})
+	lat := writesHeard(t, writer, reader)
+	t.Logf("set → other client's hook: p50 %v, max %v (30 writes)", lat[len(lat)/2], lat[len(lat)-1])
+}
+
+// writesHeard sets count to 1…30 through writer and waits for reader's
+// hook to hear each value before the next write; reader's reconcile is off,
+// so the notification must carry every change. It returns the latencies,
+// sorted.
+func writesHeard(t *testing.T, writer, reader *runtime.Client) []time.Duration {
+	t.Helper()
 	heard := make(chan int64, 100)
 	_ = countField.OnChange(reader, func(_ context.Context, _, new int64) error {
 		heard <- new
@@ -90,7 +100,7 @@ func TestChangesReachOtherClientsThroughNotify(t *testing.T) {
 		}
 	}
 	slices.Sort(lat)
-	t.Logf("set → other client's hook: p50 %v, max %v (30 writes)", lat[len(lat)/2], lat[len(lat)-1])
+	return lat
 }
 
 // quietStore hides the Postgres store's notifications, as if every NOTIFY were lost.
