@@ -66,14 +66,7 @@ func (r *rig) sqliteWrite(b *testing.B) error {
 		return err
 	}
 	defer c.Close()
-	var i int64
-	for b.Loop() {
-		i++
-		if err := countField.Set(r.ctx, c, i); err != nil {
-			return err
-		}
-	}
-	return nil
+	return r.setCounts(b, c)
 }
 
 // measureSQLitePropagation writes writes values, spaced apart, to the
