@@ -108,6 +108,12 @@ func (c *Cluster) ReplicasOf(ctx context.Context, master *Server) ([]*Server, er
 	if !ok {
 		return nil, fmt.Errorf("localredis: %s is not a node of this cluster", master.Addr())
 	}
+	return c.nodesWhere(ctx, func(n clusterNode) bool { return n.masterID == id })
+}
+
+// nodesWhere returns the nodes that match, according to the first running
+// node, in the order of Nodes.
+func (c *Cluster) nodesWhere(ctx context.Context, match func(clusterNode) bool) ([]*Server, error) {
 	asked, err := c.anyRunning()
 	if err != nil {
 		return nil, err
@@ -116,13 +122,13 @@ func (c *Cluster) ReplicasOf(ctx context.Context, master *Server) ([]*Server, er
 	if err != nil {
 		return nil, err
 	}
-	var replicas []*Server
+	var nodes []*Server
 	for _, s := range c.nodes {
-		if n, ok := view.find(c.ids[s]); ok && n.masterID == id {
-			replicas = append(replicas, s)
+		if n, ok := view.find(c.ids[s]); ok && match(n) {
+			nodes = append(nodes, s)
 		}
 	}
-	return replicas, nil
+	return nodes, nil
 }
 
 // WaitHealthy waits until the cluster has recovered from whatever was done
@@ -236,21 +242,7 @@ func (c *Cluster) mastersRun(ctx context.Context, s *Server) error {
 // Masters returns the masters serving slots, according to the first running
 // node, in the order of Nodes.
 func (c *Cluster) Masters(ctx context.Context) ([]*Server, error) {
-	asked, err := c.anyRunning()
-	if err != nil {
-		return nil, err
-	}
-	view, err := asked.clusterView(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var masters []*Server
-	for _, s := range c.nodes {
-		if n, ok := view.find(c.ids[s]); ok && n.has("master") && len(n.slots) > 0 {
-			masters = append(masters, s)
-		}
-	}
-	return masters, nil
+	return c.nodesWhere(ctx, func(n clusterNode) bool { return n.has("master") && len(n.slots) > 0 })
 }
 
 // WaitDown waits until every running node reports cluster_state:fail, as
