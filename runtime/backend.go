@@ -68,12 +68,15 @@ type Applied struct {
 	New Record
 	// Prev is where the app stood just before the change, in New's epoch:
 	// the highest version any record of the app had (0 when it had
-	// none). It is the same for every write of one change. The changes
-	// of an app commit one after the other, in version order, so that a
-	// reader that has followed the app up to exactly Prev reaches the
-	// change's last version by applying its records, with nothing in
-	// between (see Notice). Apply sets it; the Applied of a Resolution
-	// need not (the Client does not rely on them).
+	// none), when the store knows it, and negative when it does not (the
+	// change ran beside other writers of the app). It is the same for
+	// every write of one change. A known Prev guarantees that no other
+	// change of the app has, or will ever commit, a version between Prev
+	// and the change's, so that a reader that has followed the app up to
+	// exactly Prev reaches the change's last version by applying its
+	// records, with nothing in between (see Notice); a reader of a change
+	// with an unknown Prev asks the store (Since). Apply sets it; the
+	// Applied of a Resolution need not (the Client does not rely on them).
 	Prev int64
 }
 
@@ -134,8 +137,7 @@ type HistoryEntry struct {
 type ChangeSet struct {
 	ID string
 	// Version is the last version the change wrote. Change sets are
-	// ordered by it (the writes of an app commit in version order), and a
-	// listing pages with it (ChangeQuery.Before).
+	// ordered by it, and a listing pages with it (ChangeQuery.Before).
 	Version int64
 	At      time.Time // when it committed (the store's clock)
 	ChangeInfo
@@ -216,15 +218,19 @@ func (q ChangeQuery) pathsMatch(app string, cs ChangeSet) bool {
 //     never written has Version 0 and Set false. Load never writes.
 //   - Since returns what changed in an app after a position (see Delta):
 //     the records of the app with a greater version when from is in the
-//     store's epoch, else every record of the app, Full. Since never writes.
+//     store's epoch, else every record of the app, Full. Since never
+//     writes. A reader that passes the position each Delta gives never
+//     misses a change (see Apply).
 //   - Apply is atomic: either every write of the change is applied or none
 //     is. Each applied write gets a version greater than every version the
 //     store has handed out before in its epoch, and adds a HistoryEntry
-//     naming the change and carrying its ChangeInfo, as given. The
-//     changes of an app commit in version order, one after the other:
-//     every version of a change is greater than every version of the
-//     app committed before it, and each Applied carries the change's
-//     Prev, the app's highest version just before it. A
+//     naming the change and carrying its ChangeInfo, as given. Each
+//     Applied carries the change's Prev: the app's highest version just
+//     before it, or a negative number when the store does not know it.
+//     Changes of an app may run side by side, and their versions may
+//     commit out of order, but Since never misses one: every version of
+//     the app at or below the Delta.At it returns that ever commits has
+//     committed by then, and is in the Delta (or in an earlier one). A
 //     failed version check returns a *ConflictError and writes nothing.
 //     Writing a path twice in one change, and data the backend refuses,
 //     are errors matching ErrInvalid (see InvalidInput), not outages. When

@@ -65,19 +65,23 @@
 // # Following the store
 //
 // A started client's position is a (epoch, version): every change of the
-// app up to it is in the snapshot. The store commits an app's changes one
-// at a time, in version order (the Postgres store under a per-app advisory
-// lock), and every change carries Prev, the app's highest version just
-// before it (Applied.Prev): so the app's changes form one chain, each
-// change's Prev the last version of the one before. The position moves
-// only three ways, each of which misses nothing:
+// app up to it is in the snapshot. Every change carries Prev, the app's
+// highest version just before it (Applied.Prev), when the store knows it:
+// a change committed while no other writer of the app was at work (the
+// SQLite and memory stores run an app's writers one at a time, so they
+// always know it; the Postgres store runs them side by side, and knows it
+// when a writer was alone). Such changes form a chain, each change's Prev
+// the last version of the one before; a change with an unknown Prev is
+// followed through the store. The position moves only three ways, each of
+// which misses nothing:
 //   - a Notice from the client's [Notifier] (Options.Notifier, else the
 //     store when it is one) whose Epoch is the position's and whose Prev
 //     is its version: the client applies the notice's records, without
 //     asking the store, and moves to its Version;
 //   - a change the client itself committed, whose Prev is the position;
 //   - Store.Since from the position, which returns every record of the app
-//     above it (all of them, Full, from another epoch).
+//     above it (all of them, Full, from another epoch), and never a
+//     position below which a change may still commit.
 //
 // Any other notice — lost before it (its successor's Prev is beyond the
 // position), out of order, without records (too large for its notifier, or

@@ -102,9 +102,10 @@ const goToolWant = `site.title: "My Shop" -> "Built with go tool"` + "\n"
 // every other module comes from the module cache, which the build of this
 // repository filled, and a proxy would answer the go get of the generator
 // with 403 (it looks up cmd/sysconfig-gen as a module path of its own,
-// and this one is not published). Only go mod tidy goes to the module
-// proxy, for the test dependencies of old dependencies that the cache may
-// not hold (gopkg.in/yaml.v3's, for one).
+// and this one is not published). Only go mod download, in this
+// repository, and go mod tidy go to the module proxy, for the go.mod files
+// and the test dependencies of old dependencies that the cache may not
+// hold (gopkg.in/yaml.v3's, for one).
 func TestAdoptionStepsFromTheREADME(t *testing.T) {
 	root := goToolRepoRoot(t)
 	dir := t.TempDir()
@@ -116,6 +117,10 @@ func TestAdoptionStepsFromTheREADME(t *testing.T) {
 	goToolWrite(t, filepath.Join(dir, "main_test.go"), goToolMainTest)
 	goToolRun(ctx, t, dir, "mod", "init", "example.com/gotooldemo")
 	goToolRun(ctx, t, dir, "mod", "edit", "-replace="+goToolModule+"="+root)
+	// The module graph of this repository, go.mod files included, in the
+	// cache: a fresh machine's build has fetched only the modules it
+	// compiles, not the go.mod of every module they require.
+	goToolRunOnline(ctx, t, root, "mod", "download")
 	for _, step := range readmeAdoptionSteps(t, filepath.Join(root, "README.md")) {
 		args := strings.Fields(strings.Replace(step, "@latest", "@v0.0.0", 1))
 		if args[0] != "go" {

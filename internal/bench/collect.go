@@ -29,6 +29,7 @@ func collect(ctx context.Context, e *env, s settings, progress io.Writer) *repor
 	rep.outage(r, progress)
 	rep.failovers(r, progress)
 	rep.race(r, progress)
+	rep.writeConcurrency(r, progress)
 	rep.elapsed = time.Since(start)
 	return rep
 }

@@ -72,6 +72,8 @@ var table = []spec{
 	{"14", "idle followers: servers' work per reconcile (every 2 s ± 20 %)", fullFleet, "≤ 2 Postgres commits (Head, pool ping), no Redis script"},
 	{"15", "SQLite: commit → another process on the same file serves it (50 ms poll)", oneFollow,
 		fmt.Sprintf("p99 ≤ %d ms (the poll interval + 10 ms)", maxSQLitePropagationP99.Milliseconds())},
+	{"16", "writes/s of one app, 1, 4, 16 writers of different fields: typed Set (store heard through Redis) vs raw upsert + SET", noFleet,
+		fmt.Sprintf("≥ %.0f %% of raw at 16 writers", 100*minConcurrentShare)},
 }
 
 // followers returns the number of follower processes of row s, or "".

@@ -46,7 +46,13 @@ func (r *rig) close() {
 // the prefix sub, and starts it: with the snapshot unless noSnapshot.
 // The caller closes it.
 func (r *rig) client(schema *runtime.Schema, sub string, noSnapshot bool) (*runtime.Client, error) {
-	c, err := runtime.NewClient(schema, r.store, runtime.Options{Cache: r.env.cache(sub), DisableSnapshot: noSnapshot})
+	return r.start(schema, r.store, runtime.Options{Cache: r.env.cache(sub), DisableSnapshot: noSnapshot})
+}
+
+// start builds a client of schema over store with opts and starts it. The
+// caller closes it.
+func (r *rig) start(schema *runtime.Schema, store runtime.Store, opts runtime.Options) (*runtime.Client, error) {
+	c, err := runtime.NewClient(schema, store, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -78,6 +79,19 @@ type budget struct {
 	fromCtx  bool // the caller's deadline, not the write timeout, set it
 }
 
+// unlimitedMs is the server's budget of an Apply whose budget is not
+// limited: the largest time limit Postgres takes (about 24 days).
+const unlimitedMs = math.MaxInt32
+
+// serverMs is the server's budget in milliseconds, as the time limits take
+// it.
+func (b budget) serverMs() int64 {
+	if !b.limited {
+		return unlimitedMs
+	}
+	return min(b.server.Milliseconds(), unlimitedMs)
+}
+
 // budget returns the Apply's time limits: until ctx's deadline, and at most
 // Options.WriteTimeout, which the server enforces itself; the client waits
 // serverLead longer than the write timeout, so that the server reports it.
@@ -137,11 +151,13 @@ func refused(err error) bool {
 
 // writeBatch queues Apply's whole transaction, scanning each write's row
 // into results and the change's Prev into prev: BEGIN (READ COMMITTED),
-// the time limits, the app's advisory lock, the time limits again (less
-// the wait for the lock), one statement per write, the change's
-// notification, its row in sysconfig_changes, a deadline check and the
-// COMMIT, pipelined in one pgx batch (pgx prepares the statements in
-// one more round trip, once per connection). A failed version check calls
+// the time limits, the locks (which set the time limits again, less the
+// wait for them), one statement per write, then one that places the
+// change (its Prev), records it in sysconfig_changes, notifies it and
+// checks the deadline, and the COMMIT, pipelined in one pgx batch (pgx
+// prepares the statements in one more round trip, once per connection).
+// A change that only reveals has no locks, writes nor place: its row and
+// a deadline check come instead. A failed version check calls
 // sysconfig_conflict, which raises SQLSTATE SC001 with the path and the
 // versions as JSON in its DETAIL: the transaction aborts, the server skips
 // the rest of the batch, the COMMIT included, and runWrites rolls back (a
@@ -149,46 +165,76 @@ func refused(err error) bool {
 // the pool clean.
 //
 // The time limits: lock_timeout and statement_timeout are set to what is
-// left of the server's budget, counted from the start of the transaction,
-// and the check before the COMMIT aborts it once the budget is spent. A
-// paused server's clock moves on only when it runs again, so these limits
-// bound the server's work; what guarantees that a write reported as
-// failed never commits is Resolve's fence.
+// left of the server's budget (about 24 days when the Apply has none),
+// counted from the start of the transaction, and the check before the
+// COMMIT aborts it once the budget is spent. A paused server's clock
+// moves on only when it runs again, so these limits bound the server's
+// work; what guarantees that a write reported as failed never commits is
+// Resolve's fence.
 //
-// The lock serialises the writers of an app (every writer of a path takes
-// it, as paths start with their app). That makes the version check exact
-// even for a path with no row yet, which FOR UPDATE cannot lock, and makes
-// an app's versions commit in increasing order, which Since relies on.
-// Each statement that follows the lock gets a fresh snapshot (the
-// transaction is READ COMMITTED), so it sees every write committed before
-// the lock was granted.
+// The locks (transaction-level advisory locks, keyed by the store's
+// values table and the app or path; see appKeySQL), taken paths first
+// (writeLocksSQL):
+//   - Each path's lock, taken by every writer of the path, makes the
+//     version check exact, even for a path with no row yet, which FOR
+//     UPDATE cannot lock. Writers of different paths do not wait for each
+//     other.
+//   - The app's lock is held shared by every writer of the app from
+//     before it takes a version until its commit is visible, so that
+//     writers run side by side. Since takes it exclusively while it reads
+//     (readBarrierSQL): once granted, every version of the app handed out
+//     before has committed or rolled back, which is the invariant Since
+//     relies on to never miss a write that commits after a greater
+//     version. After its last upsert, a writer tries to take it
+//     exclusively (writeSQL); one that is granted it was alone, keeps
+//     later writers waiting until its COMMIT, and knows its Prev
+//     (placeCTEs).
+//
+// Each statement after the locks gets a fresh snapshot (the transaction
+// is READ COMMITTED), so it sees every write committed before the locks
+// were granted.
 func (s *Store) writeBatch(ch runtime.Change, b budget, results []writeResult, prev *int64) *pgx.Batch {
-	ms := b.server.Milliseconds()
+	ms := b.serverMs()
 	batch := &pgx.Batch{}
 	batch.Queue(beginSQL)
-	if b.limited {
-		batch.Queue(timeoutsSQL, ms)
-	}
-	batch.Queue(lockSQL, appLockClass, int32(hash32(ch.App)))
-	if b.limited {
-		batch.Queue(timeoutsSQL, ms)
+	batch.Queue(s.q.timeouts, ms)
+	if len(ch.Writes) > 0 {
+		batch.Queue(s.q.writeLocks, ch.App, paths(ch.Writes), ms)
 	}
 	for i, w := range ch.Writes {
 		r := &results[i]
-		batch.Queue(s.q.write, w.Path, ch.App, newValue(w), w.CheckVersion, w.Version, ch.ID).
+		last := i == len(ch.Writes)-1
+		batch.Queue(s.q.write, w.Path, ch.App, newValue(w), w.CheckVersion, w.Version, ch.ID, last).
 			QueryRow(func(row pgx.Row) error { return row.Scan(&r.oldValue, &r.oldVersion, &r.newVersion, &r.epoch) })
 	}
-	if len(ch.Writes) > 0 {
-		var epoch int64
-		batch.Queue(s.q.notify, ch.ID, ch.App, s.channel, !s.versionsOnly, MaxNotificationSize).
-			QueryRow(func(row pgx.Row) error { return row.Scan(&epoch, prev) })
-	}
-	batch.Queue(s.q.recordChange, ch.ID, ch.App, ch.Actor, ch.Reason, string(ch.Source), ch.Reverts, revealed(ch))
-	if b.limited {
+	info := []any{ch.Actor, ch.Reason, string(ch.Source), ch.Reverts, revealed(ch)}
+	switch {
+	case len(ch.Writes) == 0:
+		batch.Queue(s.q.recordReveal, append([]any{ch.ID, ch.App}, info...)...)
 		batch.Queue(s.q.checkDeadline, ms)
+	case s.notify:
+		args := append([]any{ch.App, ch.ID, ms}, info...)
+		batch.Queue(s.q.notify, append(args, s.channel, !s.versionsOnly, MaxNotificationSize)...).QueryRow(place(prev))
+	default:
+		batch.Queue(s.q.place, append([]any{ch.App, ch.ID, ms}, info...)...).QueryRow(place(prev))
 	}
 	batch.Queue(commitSQL).Exec(committed)
 	return batch
+}
+
+// place scans the row of placeSQL or notifySQL, keeping the change's Prev
+// in prev.
+func place(prev *int64) func(pgx.Row) error {
+	return func(row pgx.Row) error { return row.Scan(new(int64), prev) }
+}
+
+// paths returns the path of each write.
+func paths(writes []runtime.Write) []string {
+	out := make([]string, len(writes))
+	for i, w := range writes {
+		out[i] = w.Path
+	}
+	return out
 }
 
 // committed fails unless the COMMIT committed. (Postgres answers the
@@ -258,8 +304,8 @@ func conflictOf(err error) *runtime.ConflictError {
 	return &runtime.ConflictError{Path: d.Path, Expected: d.Expected, Actual: d.Actual}
 }
 
-// revealed is the revealed parameter of recordChangeSQL: never nil, so
-// that pgx sends an empty array rather than NULL.
+// revealed is the revealed parameter of placeCTEs and recordRevealSQL:
+// never nil, so that pgx sends an empty array rather than NULL.
 func revealed(ch runtime.Change) []string {
 	if ch.Revealed == nil {
 		return []string{}

@@ -159,7 +159,7 @@ func assertBlockedApplyGivesUp(t *testing.T, ctx context.Context, want error) er
 func TestTimeLimitSpansStatements(t *testing.T) {
 	s, pool, other := singleConnStore(t, pgstore.Options{WriteTimeout: time.Second}, nil)
 	mustApply(t, s, "app", set("app.a.b", "1"))
-	releaseApp := lockApp(t, other, "app")
+	releaseApp := lockApp(t, s, other, "app")
 	releaseRow := lockRow(t, other, "app.a.b")
 	defer time.AfterFunc(600*time.Millisecond, releaseApp).Stop()
 	defer time.AfterFunc(1200*time.Millisecond, releaseRow).Stop()
@@ -183,10 +183,10 @@ func lockRow(t *testing.T, pool *pgxpool.Pool, path string) (release func()) {
 	return holdLock(t, pool, "SELECT FROM sysconfig_values WHERE path = $1 FOR UPDATE", path)
 }
 
-// lockApp holds the advisory lock Apply takes for app, like lockRow.
-func lockApp(t *testing.T, pool *pgxpool.Pool, app string) (release func()) {
-	class, key := pgstore.AppLockKeys(app)
-	return holdLock(t, pool, "SELECT pg_advisory_xact_lock($1::int4, $2::int4)", class, key)
+// lockApp holds s's lock of app exclusively, like lockRow: writers of the
+// app wait for it.
+func lockApp(t *testing.T, s *pgstore.Store, pool *pgxpool.Pool, app string) (release func()) {
+	return holdLock(t, pool, pgstore.AppLockSQL(s), app)
 }
 
 func holdLock(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) (release func()) {

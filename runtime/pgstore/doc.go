@@ -74,14 +74,26 @@
 //
 // Every write takes the next value of one sequence, sysconfig_version,
 // shared by all paths: versions are unique and increase with each write, and
-// caches use them to refuse older data (set-if-newer). Apply holds a
-// transaction-level advisory lock on the app while it writes (it requires
-// every path to start with the app and a ".", so all writers of a path take
-// the same lock), so the writes of one app commit in version order: Since
-// never misses a write that commits later with a lower version, and an
-// expected-version check is exact even when two writers race to create the
-// same path. Different apps write in parallel.
+// caches use them to refuse older data (set-if-newer).
 //
+// Writers of one app run side by side; two advisory locks per write,
+// held until the transaction ends, keep the guarantees (Store.writeBatch,
+// in apply.go, has the details):
+//   - the lock of each path written, so that an expected-version check is
+//     exact even when two writers race to create the same path: writers of
+//     one path wait for each other, writers of different paths do not;
+//   - the app's lock, held shared from before the writer takes a version
+//     until its commit is visible. Since takes it exclusively, for the
+//     length of its read: once it is granted, every writer of the app that
+//     took a version before has committed or rolled back, so Since never
+//     misses a write that commits after a greater version. This is the
+//     invariant the store relies on, and what makes the price of side by
+//     side writers fall on readers: a Since waits for the writes in
+//     flight, and new writers of the app wait for its read.
+//
+// The locks are keyed by the store's values table (its OID) and the app
+// or path, so stores in different schemas never wait for each other. Apps
+// never wait for each other, except on a collision of two 32-bit hashes.
 // A sequence restarts when its tables are recreated, and goes back when
 // they are restored: the epoch, a time in microseconds that only grows, is
 // what orders the values of the new store after every value handed out
@@ -132,14 +144,25 @@
 // LISTEN on any channel, so without that option such a role learns the
 // non-secret values written, whatever it may SELECT.
 //
-// Prev is computed in the transaction, under the app's lock: the greater
-// of the versions the change replaced and of the app's rows it did not
-// touch. Apply returns it in every runtime.Applied, and the app's changes
-// form one chain, which is what lets a reader apply a notice without a
-// query exactly when its Prev is the reader's position. Head answers where
-// an app stands (its highest version, from the (app, version) index): a
+// Prev is computed in the transaction, after the change's record: the
+// writer then tries to take the app's lock exclusively, and is granted it
+// when no other writer of the app is in flight, which it then keeps out
+// until its COMMIT. Only then is Prev known: the greater of the versions
+// the change replaced and of the app's rows it did not touch; otherwise
+// it is -1, unknown. Apply returns it in every runtime.Applied, and the
+// changes with a known Prev form one chain, which is what lets a reader
+// apply a notice without a query exactly when its Prev is the reader's
+// position (a notice with Prev -1 never is: the reader asks Since). A lone
+// writer, the common case, always knows its Prev. Head answers where an
+// app stands (its highest version, from the (app, version) index): a
 // reader's reconcile asks it and reads records with Since only when it
 // moved.
+//
+// Options.NoNotify turns the notification off, for stores whose clients
+// all hear of changes through Redis (rediscache.Notifier): Postgres holds a
+// lock on its notification queue, one for the whole server, while each
+// notifying transaction's commit is flushed to disk, so notifying
+// writers commit one after the other however many run side by side.
 //
 // Store.Listen (runtime.Notifier) listens for one app: it calls notify with
 // the notice of each of the app's changes, in commit order, until its
@@ -165,7 +188,7 @@
 // # Behind a connection pooler
 //
 // The store keeps nothing in a server session from one transaction to
-// the next: the app's write lock is a transaction-level advisory lock
+// the next: the write locks are transaction-level advisory locks
 // (pg_advisory_xact_lock), the time limits of a write are set for its
 // transaction only (set_config with is_local), every statement names its
 // tables in Options.Schema, and EnsureSchema sets its search_path for its

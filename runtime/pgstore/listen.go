@@ -2,6 +2,8 @@ package pgstore
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -15,6 +17,9 @@ import (
 // opens, unless the pool's configuration already sets one, so that
 // operators can tell it apart in pg_stat_activity.
 const ListenerApplicationName = "sysconfig-listener"
+
+// errNoNotify is Listen's error on a store that does not notify.
+var errNoNotify = errors.New("the store is set up with Options.NoNotify: Apply sends no notification to listen to")
 
 // Listener timing.
 const (
@@ -74,7 +79,13 @@ var (
 // pings the server when no notification came for 30 s, to notice a
 // connection that died silently. notify is called from Listen's goroutine;
 // a slow notify delays the notifications after it, which Postgres queues.
+//
+// On a store with Options.NoNotify, Listen returns at once an error
+// matching runtime.ErrMisconfigured: no notification would ever come.
 func (s *Store) Listen(ctx context.Context, app string, notify func(runtime.Notice)) error {
+	if !s.notify {
+		return fmt.Errorf("sysconfig/pgstore: listen: %w", runtime.Misconfigured(errNoNotify))
+	}
 	wait := backoff.Backoff{Min: listenMinBackoff, Max: listenMaxBackoff}
 	for {
 		if conn, err := s.dialListener(ctx); err == nil {

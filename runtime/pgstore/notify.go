@@ -14,10 +14,14 @@ import (
 const MaxNotificationSize = 7999
 
 // Notification is the payload of the notification Apply sends, on the
-// store's channel, for every committed change: one per Apply, in JSON.
+// store's channel, for every committed change that wrote: one per Apply,
+// in JSON.
 //
 // It places the change (see runtime.Notice): the change moved App, in
-// epoch Epoch, from version Prev to Version. Records are what it wrote,
+// epoch Epoch, from version Prev to Version; Prev is -1 when the writer
+// did not know it (it ran beside other writers of the app: see
+// runtime.Applied.Prev), and a listener then reads the change with Since.
+// A store with Options.NoNotify sends none. Records are what it wrote,
 // when the payload fits in MaxNotificationSize and the store notifies
 // values (see Options.NotifyVersionsOnly); else they are left out, and a
 // listener reads the change with Since. A record's Value is the stored

@@ -4,16 +4,20 @@ import "strings"
 
 // queries holds the store's SQL with the table and function names filled in.
 type queries struct {
-	load, since, head, history, write, notify, recordChange, checkDeadline string
-	fence, changeVersion, changeWrites                                     string
-	changes, changesWrites                                                 string
+	load, since, head, history, write, place, notify, recordReveal, checkDeadline string
+	timeouts, writeLocks, readBarrier                                             string
+	fence, changeVersion, changeWrites                                            string
+	changes, changesWrites                                                        string
 }
 
 // namer returns the replacer that fills the store's SQL in: every
 // {name} placeholder becomes that table's or function's name qualified
 // with schema (see qualify); {version_seq} becomes the sequence's name as
-// a string literal, for nextval.
+// a string literal, for nextval; {app_key:$N} and {path_class} become the
+// lock keys of appKeySQL, of the app in parameter $N, and pathClassSQL;
+// {left_ms:$N} becomes leftMsSQL for the budget in parameter $N.
 func namer(schema string) *strings.Replacer {
+	valuesOID := literal(qualify(schema, valuesTable)) + "::regclass::oid::int8"
 	return strings.NewReplacer(
 		"{values}", qualify(schema, valuesTable),
 		"{history}", qualify(schema, historyTable),
@@ -23,8 +27,39 @@ func namer(schema string) *strings.Replacer {
 		"{changes}", qualify(schema, changesTable),
 		"{migrations}", qualify(schema, migrationsTable),
 		"{version_seq}", literal(qualify(schema, versionSequence)),
+		"{app_key:$1}", appKey(valuesOID, "$1"),
+		"{app_key:$2}", appKey(valuesOID, "$2"),
+		"{left_ms:$1}", strings.ReplaceAll(leftMsSQL, "{budget}", "$1"),
+		"{left_ms:$3}", strings.ReplaceAll(leftMsSQL, "{budget}", "$3"),
+		"{path_class}", strings.ReplaceAll(pathClassSQL, "{values_oid}", valuesOID),
 	)
 }
+
+// The keys of the advisory locks that order an app's writes (see
+// Store.writeBatch and Store.Since). Both are derived from the identity of
+// the store's values table, so that two stores in one database — in two
+// schemas — never wait for each other, while two Stores reaching the same
+// tables by different names (a schema given, or found through the
+// search_path) take the same locks. The app's lock uses the 64-bit key
+// space: the table's OID in the high half, a hash of the app ($1) in the
+// low one. The paths' locks use the other key space, (class, key): the
+// table's OID as the class, and a hash of each path as the key. The DDL
+// lock of EnsureSchema is one fixed 64-bit key.
+const (
+	appKeySQL    = `(({values_oid} << 32) | (hashtext({app}::text)::int8 & 4294967295))`
+	pathClassSQL = `({values_oid} & 2147483647)::int4`
+)
+
+// appKey returns appKeySQL for the table valuesOID and the app in
+// parameter param.
+func appKey(valuesOID, param string) string {
+	return strings.NewReplacer("{values_oid}", valuesOID, "{app}", param).Replace(appKeySQL)
+}
+
+// leftMsSQL is what is left of a transaction's budget of {budget}
+// milliseconds, counted from its start, as a setting's text (at least
+// 1 ms).
+const leftMsSQL = `greatest(1, {budget}::int8 - (extract(epoch FROM clock_timestamp() - now()) * 1000)::int8) || 'ms'`
 
 // literal returns s as an SQL string literal.
 func literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
@@ -38,9 +73,13 @@ func newQueries(schema string) queries {
 		head:          r.Replace(headSQL),
 		history:       r.Replace(historySQL),
 		write:         r.Replace(writeSQL),
+		place:         r.Replace(placeSQL),
 		notify:        r.Replace(notifySQL),
-		recordChange:  r.Replace(recordChangeSQL),
+		recordReveal:  r.Replace(recordRevealSQL),
 		checkDeadline: r.Replace(checkDeadlineSQL),
+		timeouts:      r.Replace(timeoutsSQL),
+		writeLocks:    r.Replace(writeLocksSQL),
+		readBarrier:   r.Replace(readBarrierSQL),
 		fence:         r.Replace(fenceSQL),
 		changeVersion: r.Replace(changeVersionSQL),
 		changeWrites:  r.Replace(changeWritesSQL),
@@ -137,17 +176,37 @@ const (
 	// committed before it started (see Store.writeBatch).
 	beginSQL = `BEGIN ISOLATION LEVEL READ COMMITTED`
 
+	// beginReadSQL starts Since's transaction: each statement sees what
+	// committed before it started, the read after the barrier included.
+	beginReadSQL = `BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY`
+
 	// timeoutsSQL bounds every lock wait and every statement that follows,
 	// until the transaction ends, by what is left of its budget of $1
-	// milliseconds counted from its start (at least 1 ms). Sent before the
-	// app's lock and again after it, so that the wait for the lock counts
-	// against the statements after it.
+	// milliseconds (see leftMsSQL).
 	timeoutsSQL = `SELECT set_config('lock_timeout', left_ms, true), set_config('statement_timeout', left_ms, true)
-		FROM (SELECT greatest(1, $1::int8 - (extract(epoch FROM clock_timestamp() - now()) * 1000)::int8) || 'ms')
-			AS budget(left_ms)`
+		FROM (SELECT {left_ms:$1}) AS budget(left_ms)`
 
-	// lockSQL serialises the writers of one app ($1: class, $2: app hash).
-	lockSQL = `SELECT pg_advisory_xact_lock($1::int4, $2::int4)`
+	// writeLocksSQL takes, for a change of app $1 writing paths $2, the
+	// lock of each path, in the order of their keys, so that two changes
+	// never wait for each other in a cycle, then the app's lock, shared
+	// (see Store.writeBatch), then sets the time limits again, as
+	// timeoutsSQL does for the budget $3, so that the waits for the locks
+	// count against the statements that follow. Each query runs after the
+	// one it selects from (Postgres does not merge a subquery whose
+	// results are volatile, or aggregates, into the query above it), so
+	// the app's lock comes after the paths': a writer waiting for it
+	// (behind a reader's barrier) holds path locks, but one holding it
+	// never waits for a path lock. Two writers of one path, or of two
+	// paths whose hashes collide, wait for each other.
+	writeLocksSQL = `SELECT set_config('lock_timeout', t.left_ms, true), set_config('statement_timeout', t.left_ms, true)
+		FROM (SELECT {left_ms:$3} AS left_ms, app.locked FROM (
+			SELECT pg_advisory_xact_lock_shared({app_key:$1}) AS locked FROM (
+				SELECT count(pg_advisory_xact_lock({path_class}, s.key)) FROM (
+					SELECT DISTINCT hashtext(p.path) AS key FROM unnest($2::text[]) AS p(path) ORDER BY 1) AS s) AS paths) AS app) AS t`
+
+	// readBarrierSQL waits until no writer of app $1 is in flight, and
+	// keeps new ones out until the transaction ends (see Store.Since).
+	readBarrierSQL = `SELECT pg_advisory_xact_lock({app_key:$1})`
 
 	// checkDeadlineSQL aborts the transaction once it has lasted longer
 	// than $1 milliseconds (see sysconfig_check_deadline in migrations/functions.sql).
@@ -161,14 +220,22 @@ const (
 // change's ID.
 //
 // It reads the current row (prev) without locking it: every writer of the
-// path holds the app's advisory lock (lockSQL), so the row cannot change
+// path holds the path's lock (writeLocksSQL), so the row cannot change
 // until this transaction ends, and a row lock would only cost a write of
-// the tuple header. If the version check fails,
-// cur calls sysconfig_conflict, which aborts the transaction (SQLSTATE
-// SC001, see functions.sql). Otherwise it upserts the row with the next
-// version from the sequence (the column default) and appends a history
-// row naming the change, and returns one row: the old value and version,
-// the new version and the store's epoch.
+// the tuple header. If the version check fails, cur calls
+// sysconfig_conflict, which aborts the transaction (SQLSTATE SC001, see
+// functions.sql). Otherwise it upserts the row with the next version from
+// the sequence (the column default) and appends a history row naming the
+// change, and returns one row: the old value and version, the new version
+// and the store's epoch.
+//
+// The last write of a change ($7 true) then tries to take the app's lock
+// exclusively — after the upsert, so never while it waits for a row —
+// which it is granted when no other transaction holds it, and records
+// whether it was in the transaction's setting sysconfig.alone, for
+// placeCTEs. Once granted, the lock is held until the transaction ends: a
+// writer that comes later waits for the COMMIT, not for the writes, which
+// are done.
 const writeSQL = `WITH prev AS (
 	SELECT value, version FROM {values} WHERE path = $1::text
 ), cur AS (
@@ -185,43 +252,71 @@ const writeSQL = `WITH prev AS (
 ), logged AS (
 	INSERT INTO {history} (path, app, version, value, old_value, old_version, change_id)
 	SELECT $1, $2, upserted.version, $3, cur.value, cur.version, $6::uuid FROM upserted, cur
+), alone AS (
+	SELECT CASE WHEN $7::bool THEN set_config('sysconfig.alone', pg_try_advisory_xact_lock({app_key:$2})::text, true) END
+	FROM upserted
 )
-SELECT cur.value, cur.version, upserted.version, (SELECT epoch FROM {meta}) FROM cur, upserted`
+SELECT cur.value, cur.version, upserted.version, (SELECT epoch FROM {meta}) FROM cur, upserted, alone`
 
-// notifySQL queues the change's notification (see Notification), after
-// its writes: $1 the change's ID, $2 the app, $3 the channel, $4 whether
-// to carry the records, $5 the largest payload that may carry them. It
-// returns the store's epoch and the change's Prev.
+// placeCTEs place and record a change after its writes ($1 the app, $2
+// the change's ID): w holds its history rows, head the store's epoch, the
+// change's last version and its Prev, and record inserts its row in
+// sysconfig_changes, with that version, its attribution ($4 actor, $5
+// reason, $6 source), what it reverts ($7, NULL for none) and the paths
+// it revealed ($8, NULL for none). If Resolve has already fenced the ID,
+// the primary key refuses the row: the transaction aborts, and the change
+// never commits.
 //
-// Prev, the app's highest version before the change, is the greater of
-// the versions the change replaced (old_version of its history rows) and
-// of the app's rows it did not touch (all below the change's first
-// version: under the app's lock no other writer of the app runs).
-const notifySQL = `WITH w AS (
-	SELECT path, value, version, old_version FROM {history} WHERE change_id = $1::uuid
+// Prev, the app's highest version before the change, is known only when
+// the writer was alone (sysconfig.alone, set by writeSQL): it then holds
+// the app's lock exclusively, granted while no other transaction held it,
+// so every other writer that took a version before has committed or
+// rolled back, and this statement's snapshot, taken after the grant, sees
+// every version of the app below the change's (writers that come later
+// wait for the lock, and take greater versions). Prev is then the greater
+// of the versions the change replaced (old_version of its history rows)
+// and of the app's rows it did not touch. Otherwise it is -1: unknown,
+// and readers ask Since.
+const placeCTEs = `w AS (
+	SELECT path, value, version, old_version FROM {history} WHERE change_id = $2::uuid
 ), head AS (
 	SELECT (SELECT epoch FROM {meta}) AS epoch, (SELECT max(version) FROM w) AS version,
-		greatest(coalesce((SELECT max(old_version) FROM w), 0),
-			coalesce((SELECT max(v.version) FROM {values} AS v
-				WHERE v.app = $2::text AND v.version < (SELECT min(version) FROM w)), 0)) AS prev
-), payload AS (
+		CASE WHEN current_setting('sysconfig.alone', true) = 'true' THEN
+			greatest(coalesce((SELECT max(old_version) FROM w), 0),
+				coalesce((SELECT max(v.version) FROM {values} AS v
+					WHERE v.app = $1::text AND v.version < (SELECT min(version) FROM w)), 0))
+		ELSE -1 END AS prev
+), record AS (
+	INSERT INTO {changes} (id, app, version, actor, reason, source, reverts, revealed)
+	SELECT $2::uuid, $1, version, $4, $5, $6, nullif($7::text, ''), nullif($8::text[], '{}') FROM head
+)`
+
+// placeSQL places and records a change (see placeCTEs) of a store that
+// does not notify, and returns the store's epoch and the change's Prev,
+// as the last statement before the COMMIT: it also checks that the
+// transaction has not lasted longer than its budget of $3 milliseconds
+// (see checkDeadlineSQL).
+const placeSQL = `WITH ` + placeCTEs + ` SELECT epoch, prev FROM head, {check_deadline}($3::int8)`
+
+// notifySQL is placeSQL for a store that notifies: it also queues the
+// change's notification (see Notification), $9 the channel, $10 whether to
+// carry the records, $11 the largest payload that may carry them.
+const notifySQL = `WITH ` + placeCTEs + `, payload AS (
 	SELECT epoch, prev,
-		json_build_object('app', $2::text, 'epoch', epoch, 'prev', prev, 'version', version)::text AS short,
-		CASE WHEN $4::bool THEN json_build_object('app', $2::text, 'epoch', epoch, 'prev', prev, 'version', version,
+		json_build_object('app', $1::text, 'epoch', epoch, 'prev', prev, 'version', version)::text AS short,
+		CASE WHEN $10::bool THEN json_build_object('app', $1::text, 'epoch', epoch, 'prev', prev, 'version', version,
 			'records', (SELECT json_agg(json_build_object('path', path, 'value', value, 'version', version)
 				ORDER BY version) FROM w))::text END AS full
 	FROM head
 )
-SELECT p.epoch, p.prev FROM payload AS p,
-	pg_notify($3::text, CASE WHEN octet_length(p.full) <= $5::int4 THEN p.full ELSE p.short END)`
+SELECT p.epoch, p.prev FROM payload AS p, {check_deadline}($3::int8),
+	pg_notify($9::text, CASE WHEN octet_length(p.full) <= $11::int4 THEN p.full ELSE p.short END)`
 
-// recordChangeSQL records a change as committed ($1 its ID, $2 the app),
-// with the last version it wrote, its attribution ($3 actor, $4 reason,
-// $5 source), what it reverts ($6, NULL for none) and the paths it
-// revealed ($7, NULL for none), as the last statement before the COMMIT.
-// A change that wrote nothing (it only reveals) takes a version of its own
-// from the sequence. If Resolve has already fenced the ID, the primary key
-// refuses the row: the transaction aborts, and the change never commits.
-const recordChangeSQL = `INSERT INTO {changes} (id, app, version, actor, reason, source, reverts, revealed)
-	SELECT $1::uuid, $2, coalesce(max(version), nextval({version_seq}::regclass)), $3, $4, $5, nullif($6::text, ''),
-		nullif($7::text[], '{}') FROM {history} WHERE change_id = $1::uuid`
+// recordRevealSQL records a change that wrote nothing but revealed paths
+// ($1 its ID, $2 the app), with a version of its own from the sequence,
+// its attribution ($3 actor, $4 reason, $5 source), what it reverts ($6,
+// NULL for none) and the paths it revealed ($7). If Resolve has already
+// fenced the ID, the primary key refuses the row: the transaction aborts,
+// and the change never commits.
+const recordRevealSQL = `INSERT INTO {changes} (id, app, version, actor, reason, source, reverts, revealed)
+	VALUES ($1::uuid, $2, nextval({version_seq}::regclass), $3, $4, $5, nullif($6::text, ''), nullif($7::text[], '{}'))`

@@ -1,6 +1,7 @@
 package pgstore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -41,16 +42,38 @@ func inOrder(paths []string, found []runtime.Record, epoch int64) []runtime.Reco
 
 // Since returns what changed in app after from, in version order (see
 // runtime.Delta): the records with a greater version when from is in the
-// store's epoch, else every record of the app, Full. One round trip; it
-// never writes.
+// store's epoch, else every record of the app, Full. One round trip, one
+// read-only transaction; it never writes.
 //
-// Apply serialises the writes of an app, so versions of one app become
-// visible in increasing order: a caller that passes the position it was
-// given never misses a write.
+// Writers of an app run side by side, so versions of one app may commit
+// out of order. Since never misses one all the same: it first takes the
+// app's lock exclusively (see Store.writeBatch), which it is granted once
+// every writer of the app in flight has committed or rolled back, and
+// holds it, keeping new writers out, while it reads, from a snapshot taken
+// after the grant. Every version of the app handed out before the grant
+// is then committed and read, or never will be; every version handed out
+// after it is greater than every version read. So a caller that passes the
+// position it was given never misses a write.
 func (s *Store) Since(ctx context.Context, app string, from runtime.Position) (runtime.Delta, error) {
-	epoch, records, err := s.records(ctx, "since", s.q.since, app, from.Epoch, from.Version)
+	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return runtime.Delta{}, err
+		return runtime.Delta{}, fmt.Errorf("sysconfig/pgstore: since: %w", classify(err))
+	}
+	defer conn.Release()
+	var epoch int64
+	var records []runtime.Record
+	var scanErr error
+	batch := &pgx.Batch{}
+	batch.Queue(beginReadSQL)
+	batch.Queue(s.q.readBarrier, app)
+	batch.Queue(s.q.since, app, from.Epoch, from.Version).Query(func(rows pgx.Rows) error {
+		epoch, records, scanErr = scanRecords(rows)
+		return scanErr
+	})
+	batch.Queue(commitSQL)
+	if err = cmp.Or(conn.SendBatch(ctx, batch).Close(), scanErr); err != nil {
+		rollback(ctx, conn)
+		return runtime.Delta{}, fmt.Errorf("sysconfig/pgstore: since: %w", classify(err))
 	}
 	d := runtime.Delta{Records: records, Full: epoch != from.Epoch, At: runtime.Position{Epoch: epoch}}
 	if !d.Full {
@@ -108,11 +131,21 @@ func (s *Store) history(ctx context.Context, path string, limit int, upTo int64)
 	return entries, nil
 }
 
-// records runs a query returning (epoch, path, value, version) rows, where
-// a row with a NULL path only carries the epoch, and returns the epoch and
-// the records.
+// records runs a query returning (epoch, path, value, version) rows (see
+// scanRecords), and returns the epoch and the records.
 func (s *Store) records(ctx context.Context, op, sql string, args ...any) (int64, []runtime.Record, error) {
 	rows, _ := s.pool.Query(ctx, sql, args...)
+	epoch, records, err := scanRecords(rows)
+	if err != nil {
+		return 0, nil, fmt.Errorf("sysconfig/pgstore: %s: %w", op, classify(err))
+	}
+	return epoch, records, nil
+}
+
+// scanRecords reads (epoch, path, value, version) rows, where a row with a
+// NULL path only carries the epoch, and returns the epoch and the records.
+// A store without an epoch is misconfigured.
+func scanRecords(rows pgx.Rows) (int64, []runtime.Record, error) {
 	var epoch int64
 	var records []runtime.Record
 	var path, value pgtype.Text
@@ -128,10 +161,7 @@ func (s *Store) records(ctx context.Context, op, sql string, args ...any) (int64
 	if err == nil && epoch == 0 {
 		err = runtime.Misconfigured(errNoEpoch)
 	}
-	if err != nil {
-		return 0, nil, fmt.Errorf("sysconfig/pgstore: %s: %w", op, classify(err))
-	}
-	return epoch, records, nil
+	return epoch, records, err
 }
 
 // errNoEpoch reports a store without its epoch row: EnsureSchema has not

@@ -32,15 +32,9 @@ const (
 	checkDeadlineFunc = "sysconfig_check_deadline"
 )
 
-// Advisory lock keys. The DDL lock uses the single 64-bit key space and the
-// app locks the two 32-bit key space (class, hash of the app), so the two
-// never collide. Both are the same for every Store in a database, so that
-// two stores reaching the same tables by different names still exclude
-// each other.
-var (
-	ddlLockKey   = int64(hash64("sysconfig: EnsureSchema"))
-	appLockClass = int32(hash32("sysconfig: Apply"))
-)
+// ddlLockKey is the advisory lock key EnsureSchema takes, the same for
+// every Store in a database (the writers' locks: see appKeySQL).
+var ddlLockKey = int64(hash64("sysconfig: EnsureSchema"))
 
 // Options configures a Store. The zero value is valid.
 type Options struct {
@@ -61,6 +55,18 @@ type Options struct {
 	// Since, one query per client per change. False (the default) sends
 	// the records of every change that fits in MaxNotificationSize.
 	NotifyVersionsOnly bool
+
+	// NoNotify makes Apply send no notification at all. Set it when every
+	// client of the store hears of changes another way — its
+	// runtime.Options.Notifier is a rediscache.Notifier — and the store's
+	// own Listen is not used: Listen then fails with an error matching
+	// runtime.ErrMisconfigured. Postgres makes each transaction that
+	// notifies hold a lock on its notification queue, one for the whole
+	// server, while its commit is flushed to disk, so the commits of
+	// concurrent writers that notify follow one another; without the
+	// notification they are flushed together (the README's figure 16
+	// measures both).
+	NoNotify bool
 
 	// WriteTimeout bounds how long the transaction of one Apply may last
 	// on the server, even when the caller's context has no deadline (a
@@ -103,6 +109,7 @@ type Store struct {
 	channel      string
 	writeTimeout time.Duration // negative: none
 	versionsOnly bool          // Options.NotifyVersionsOnly
+	notify       bool          // !Options.NoNotify
 	q            queries
 	m            migrationQueries
 	log          *slog.Logger
@@ -138,6 +145,7 @@ func New(pool *pgxpool.Pool, opts Options) *Store {
 		channel:               opts.Channel,
 		writeTimeout:          opts.WriteTimeout,
 		versionsOnly:          opts.NotifyVersionsOnly,
+		notify:                !opts.NoNotify,
 		q:                     newQueries(opts.Schema),
 		m:                     newMigrationQueries(opts.Schema),
 		log:                   opts.Logger,
@@ -157,12 +165,6 @@ func qualify(schema, name string) string {
 		return pgx.Identifier{name}.Sanitize()
 	}
 	return pgx.Identifier{schema, name}.Sanitize()
-}
-
-func hash32(s string) uint32 {
-	h := fnv.New32a()
-	h.Write([]byte(s))
-	return h.Sum32()
 }
 
 func hash64(s string) uint64 {

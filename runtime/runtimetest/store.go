@@ -44,6 +44,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) runtime.Store) {
 		{"ConcurrentFirstWriteConflict", storeConcurrentFirstWrite},
 		{"AppliedCarriesPrev", storeAppliedPrev},
 		{"ConcurrentChangesChain", storeConcurrentChain},
+		{"SinceMissesNothingUnderConcurrentWriters", storeSinceMissesNothing},
 		{"Head", storeHead},
 	}
 	for _, tc := range tests {
@@ -619,9 +620,12 @@ func storeAppliedPrev(t *testing.T, s runtime.Store) {
 }
 
 // storeConcurrentChain: changes of one app committed concurrently, beside
-// another app's, form one chain: sorted by version, each change's Prev is
-// the last version of the one before. This is what lets a reader that
-// applies a change only at its Prev never miss one.
+// another app's, each carry a Prev that is either unknown (negative) or
+// exactly the highest version of the changes before it, none of whose
+// versions lies within its own. This is what lets a reader that applies a
+// change only at its Prev never miss one. A store that runs an app's
+// writers one at a time knows every Prev; a store that runs them side by
+// side may leave some unknown, and their versions may interleave.
 func storeConcurrentChain(t *testing.T, s runtime.Store) {
 	const writers, each = 8, 6
 	type link struct{ prev, first, last int64 }
@@ -647,12 +651,74 @@ func storeConcurrentChain(t *testing.T, s runtime.Store) {
 	}
 	wg.Wait()
 	slices.SortFunc(links, func(a, b link) int { return cmp.Compare(a.first, b.first) })
-	var at int64
-	for _, l := range links {
-		if l.prev != at || l.first <= at {
-			t.Fatalf("change %d–%d follows %d, but the app was at %d: the chain is broken (%+v)", l.first, l.last, l.prev, at, links)
+	var at int64 // the highest version of the changes before l
+	known := 0
+	for i, l := range links {
+		if l.prev >= 0 {
+			known++
+			if l.prev != at || l.first <= at || i+1 < len(links) && links[i+1].first < l.last {
+				t.Fatalf("change %d–%d says it follows %d, but the app was at %d, or another change's versions lie within it: "+
+					"the chain is broken (%+v)", l.first, l.last, l.prev, at, links)
+			}
 		}
-		at = l.last
+		at = max(at, l.last)
+	}
+	t.Logf("%d of %d changes knew their Prev", known, len(links))
+}
+
+// storeSinceMissesNothing: a reader that follows an app with Since, from
+// the position each Delta gives, while writers of the app commit side by
+// side, ends up with every record: no change commits at or below a
+// position Since has already handed out. Every change writes a path of its
+// own, never written again, so that a missed record is never covered by a
+// later one.
+func storeSinceMissesNothing(t *testing.T, s runtime.Store) {
+	const writers, each = 8, 25
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			for i := range each {
+				if _, err := apply(s, app, set(path(1000*(w+1)+i), "x")); err != nil {
+					t.Errorf("writer %d: %v", w, err)
+					return
+				}
+			}
+		})
+	}
+	seen := map[string]bool{}
+	var at runtime.Position
+	follow := func() {
+		d, err := s.Since(ctx, app, at)
+		if err != nil {
+			t.Fatalf("Since(%+v): %v", at, err)
+		}
+		for _, r := range d.Records {
+			seen[r.Path] = true
+		}
+		at = d.At
+	}
+	writing := make(chan struct{})
+	go func() { wg.Wait(); close(writing) }()
+	for done := false; !done; {
+		select {
+		case <-writing:
+			done = true
+		default:
+		}
+		follow()
+	}
+	follow()
+	var missed []string
+	for w := range writers {
+		for i := range each {
+			if p := path(1000*(w+1) + i); !seen[p] {
+				missed = append(missed, p)
+			}
+		}
+	}
+	if len(missed) > 0 {
+		t.Errorf("a reader following with Since missed %d of %d records, e.g. %v", len(missed), writers*each, missed[:min(5, len(missed))])
 	}
 }
 
