@@ -75,7 +75,8 @@ type Applied struct {
 	// and the change's, so that a reader that has followed the app up to
 	// exactly Prev reaches the change's last version by applying its
 	// records, with nothing in between (see Notice); a reader of a change
-	// with an unknown Prev asks the store (Since). Apply sets it; the
+	// with an unknown Prev applies its records but leaves its position to
+	// the store (Since). Apply sets it; the
 	// Applied of a Resolution need not (the Client does not rely on them).
 	Prev int64
 }

@@ -71,9 +71,8 @@
 // SQLite and memory stores run an app's writers one at a time, so they
 // always know it; the Postgres store runs them side by side, and knows it
 // when a writer was alone). Such changes form a chain, each change's Prev
-// the last version of the one before; a change with an unknown Prev is
-// followed through the store. The position moves only three ways, each of
-// which misses nothing:
+// the last version of the one before. The position moves only three ways,
+// each of which misses nothing:
 //   - a Notice from the client's [Notifier] (Options.Notifier, else the
 //     store when it is one) whose Epoch is the position's and whose Prev
 //     is its version: the client applies the notice's records, without
@@ -83,10 +82,20 @@
 //     above it (all of them, Full, from another epoch), and never a
 //     position below which a change may still commit.
 //
-// Any other notice — lost before it (its successor's Prev is beyond the
-// position), out of order, without records (too large for its notifier, or
-// from a notifier of versions only), of a newer epoch, or the resync a
-// notifier sends after every (re)connection — makes the client ask Since;
+// A notice with records that does not follow the position — its Prev is
+// unknown (its change ran beside other writers of the app), or names a
+// change not heard yet — is applied at once: its records are committed,
+// and only those newer than the snapshot's are kept. It leaves the
+// position where it is, for the store to move: a change named by a Prev
+// and still not heard after a moment (gapGrace, 50 ms: notices of
+// different writers may arrive out of order) makes the client ask Since,
+// and otherwise the next reconcile does, which also undoes such records
+// if the store never issued them. So writers side by side cost followers
+// no query per change.
+//
+// A notice without records (too large for its notifier, or from a
+// notifier of versions only), of a newer epoch, or the resync a notifier
+// sends after every (re)connection makes the client ask Since at once;
 // a notice of what it holds already is dropped. Notices carry records as
 // the store holds them, so a secret's value travels sealed, never in
 // plaintext.

@@ -135,7 +135,10 @@ func TestNoticesAreAppliedWithoutAskingTheStore(t *testing.T) {
 // TestNoticeFaultsCostOneQueryEach: a sequence of faults — a lost notice,
 // notices out of order, a duplicate, a notice without records, a resync
 // signal, a notice of another epoch — each costs at most one Since, never
-// a wrong or backward value, and hooks hear each value at most once.
+// a wrong or backward value, and hooks hear each value at most once. A
+// notice after a gap is served at once; the query for the change missed
+// comes once it has not been heard for a moment, so notices merely out of
+// order cost none.
 func TestNoticeFaultsCostOneQueryEach(t *testing.T) {
 	r := newNoticeRig(t, time.Hour)
 	queries := func() int64 { return r.store.since.Load() }
@@ -157,7 +160,7 @@ func TestNoticeFaultsCostOneQueryEach(t *testing.T) {
 	r.serves(t, 5, "changes out of order")
 	r.script.send(t, n3) // a duplicate of what it holds
 	r.script.send(t, n4)
-	time.Sleep(20 * time.Millisecond)
+	time.Sleep(3 * runtime.GapGrace)
 	if q := queries() - before; q > 1 {
 		t.Errorf("out-of-order and duplicate notices cost %d queries, want at most 1", q)
 	}
@@ -203,6 +206,63 @@ func TestNoticeTheStoreContradictsIsUndone(t *testing.T) {
 	r.script.send(t, forged)
 	r.serves(t, 1, "the store's value again, after a reconcile")
 	r.serves(t, 1, "still the store's value")
+	r.script.send(t, r.commit(t, 2))
+	r.serves(t, 2, "later changes, from their notices")
+}
+
+// TestUnplacedNoticesAreServedWithoutAskingTheStore: notices of changes
+// committed beside other writers (Prev unknown) are served as they come,
+// without a query each, and one heard late never replaces a newer value;
+// a change among them whose notice was lost is found by the next
+// reconcile, which moves the position with one Since.
+func TestUnplacedNoticesAreServedWithoutAskingTheStore(t *testing.T) {
+	r := newNoticeRig(t, time.Hour)
+	base := r.store.since.Load()
+	var notices []runtime.Notice
+	for v := int64(1); v <= 20; v++ {
+		notices = append(notices, r.unplaced(t, v))
+		r.script.send(t, notices[v-1])
+		r.serves(t, v, fmt.Sprintf("value %d from its unplaced notice", v))
+	}
+	r.script.send(t, notices[14]) // an older change, heard late
+	time.Sleep(20 * time.Millisecond)
+	r.serves(t, 20, "the newest value still")
+	if n := r.store.since.Load() - base; n != 0 {
+		t.Errorf("the follower asked the store %d times for 21 unplaced notices", n)
+	}
+
+	r = newNoticeRig(t, 20*time.Millisecond)
+	_ = r.commit(t, 1) // its notice is lost
+	r.script.send(t, r.unplaced(t, 2))
+	r.serves(t, 2, "the unplaced change")
+	asked := r.store.since.Load()
+	eventually(t, "the reconcile's Since", func() bool { return r.store.since.Load() > asked })
+	r.script.send(t, r.commit(t, 3)) // follows the position the reconcile reached
+	r.serves(t, 3, "a later change, from its notice")
+}
+
+// unplaced commits max_items = v, like commit, and returns its notice with
+// its Prev unknown, as a store that ran it beside other writers sends it.
+func (r *noticeRig) unplaced(t *testing.T, v int64) runtime.Notice {
+	t.Helper()
+	n := r.commit(t, v)
+	n.Prev = -1
+	return n
+}
+
+// TestUnplacedNoticeTheStoreContradictsIsUndone: like a forged placed
+// notice, a forged unplaced one (its version beyond anything the store
+// issued) is served until the next reconcile, which finds the store's head
+// behind it and replaces the snapshot with the store's records.
+func TestUnplacedNoticeTheStoreContradictsIsUndone(t *testing.T) {
+	r := newNoticeRig(t, 20*time.Millisecond)
+	real := r.commit(t, 1)
+	r.script.send(t, real)
+	r.serves(t, 1, "the real change")
+	forged := runtime.Notice{Epoch: real.Epoch, Prev: -1, Version: real.Version + 1000,
+		Records: []runtime.Record{{Path: "t.limits.max_items", Value: "99", Set: true, Epoch: real.Epoch, Version: real.Version + 1000}}}
+	r.script.send(t, forged)
+	r.serves(t, 1, "the store's value again, after a reconcile")
 	r.script.send(t, r.commit(t, 2))
 	r.serves(t, 2, "later changes, from their notices")
 }

@@ -34,16 +34,14 @@ func newPublisher(n Notifier, app string, opts Options) *publisher {
 // cancellation: in the background when later is true (a started client,
 // which goes on), else before it returns (a client without a snapshot,
 // such as a command-line tool's, which may exit next), as the cache is
-// filled. A change whose predecessor is unknown (see unknownPrev) is
-// published by its version only, so that receivers ask the store.
+// filled. A change whose predecessor is unknown (see Applied.Prev) is
+// published with its records all the same: receivers apply them, and
+// leave their position to the store (see syncer.applyUnplaced).
 func (p *publisher) announce(ctx context.Context, applied []Applied, later bool) {
 	if p == nil || len(applied) == 0 {
 		return
 	}
 	n := NoticeOf(applied)
-	if n.Prev < 0 {
-		n = Notice{Version: n.Version}
-	}
 	if later {
 		go p.publish(context.WithoutCancel(ctx), n)
 		return

@@ -61,17 +61,19 @@ type syncer struct {
 	epochs   *epochs
 	fields   []*fieldInfo // every field of the schema, in order
 
-	mu      sync.Mutex   // one sync at a time
-	at      Position     // every change up to here is in the snapshot (under mu)
-	lastOK  atomic.Int64 // unix nanoseconds when the last successful sync asked the store
-	ready   atomic.Bool
-	started atomic.Bool
-	failing atomic.Bool
-	inbox   inbox
-	meter   syncMeter // what Stats reports of syncs, notifications and lag
-	kick    chan struct{}
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
+	mu         sync.Mutex   // one sync at a time
+	at         Position     // every change up to here is in the snapshot (under mu)
+	unplacedTo int64        // the highest version applied from an unplaced notice, in at's epoch (under mu)
+	gaps       gaps         // changes named by a Prev but not heard (under mu)
+	lastOK     atomic.Int64 // unix nanoseconds when the last successful sync asked the store
+	ready      atomic.Bool
+	started    atomic.Bool
+	failing    atomic.Bool
+	inbox      inbox
+	meter      syncMeter // what Stats reports of syncs, notifications and lag
+	kick       chan struct{}
+	cancel     context.CancelFunc
+	wg         sync.WaitGroup
 }
 
 // start does Client.Start's work.
@@ -161,6 +163,9 @@ func (s *syncer) heard(n Notice) {
 func (s *syncer) run(ctx context.Context) {
 	t := time.NewTimer(s.jittered())
 	defer t.Stop()
+	gap := time.NewTimer(gapGrace)
+	gap.Stop()
+	defer gap.Stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -168,6 +173,15 @@ func (s *syncer) run(ctx context.Context) {
 		case <-s.kick:
 			if s.applyHeard() {
 				_ = s.syncOnce(ctx)
+			}
+			if open, _ := s.gapsOpen(); open {
+				gap.Reset(gapGrace)
+			}
+		case <-gap.C:
+			if open, due := s.gapsOpen(); due {
+				_ = s.syncOnce(ctx)
+			} else if open {
+				gap.Reset(gapGrace)
 			}
 		case <-t.C:
 			s.cache.probeIfDown()
@@ -186,16 +200,19 @@ func (s *syncer) jittered() time.Duration {
 	return d*4/5 + rand.N(d*2/5+1)
 }
 
-// applyHeard applies the notices waiting in the inbox that follow the
-// snapshot's position, and reports whether the snapshot must still ask
-// the store: a notice asked for a resync, a change was missed (a notice
-// whose Prev is not the position, one without records, one of a newer
-// epoch), or the inbox overflowed. Notices of changes the snapshot
-// already holds are dropped.
+// applyHeard applies the notices waiting in the inbox: those that follow
+// the snapshot's position move it, the others with records are applied
+// unplaced (see applyUnplaced). It reports whether the snapshot must ask
+// the store now: a notice asked for a resync, came without records or
+// from a newer epoch, or the inbox overflowed. Notices of changes the
+// snapshot already holds are dropped.
 func (s *syncer) applyHeard() (behind bool) {
 	notices, overflowed := s.inbox.take()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for _, n := range notices {
+		s.gaps.heard(n.Version)
+	}
 	for progress := true; progress; { // out of order: a later notice may follow an earlier one
 		progress = false
 		rest := notices[:0]
@@ -204,6 +221,8 @@ func (s *syncer) applyHeard() (behind bool) {
 			case noticeNext:
 				s.applyNotice(n)
 				progress = true
+			case noticeUnplaced:
+				s.applyUnplaced(n)
 			case noticeAhead:
 				rest = append(rest, n)
 			}
@@ -215,9 +234,10 @@ func (s *syncer) applyHeard() (behind bool) {
 
 // Where a notice stands against the snapshot's position.
 const (
-	noticeOld   = iota // the snapshot holds the change already
-	noticeNext         // the change follows the position: apply its records
-	noticeAhead        // a change in between was missed, or no records: ask the store
+	noticeOld      = iota // the snapshot holds the change already
+	noticeNext            // the change follows the position: apply its records
+	noticeUnplaced        // not next, or its Prev unknown: apply its records, leave the position
+	noticeAhead           // no records, a newer epoch, or a resync: ask the store
 )
 
 // place compares n with the position (under mu).
@@ -236,8 +256,42 @@ func (s *syncer) place(n Notice) int {
 		return noticeOld
 	case n.Records != nil && n.Prev == s.at.Version:
 		return noticeNext
+	case n.Records != nil:
+		return noticeUnplaced // Prev unknown, or a change in between not heard (yet)
 	}
 	return noticeAhead
+}
+
+// applyUnplaced applies the records of a change that does not follow the
+// position (under mu): its Prev is unknown (it was committed beside other
+// writers of the app: see Applied.Prev), or a change in between has not
+// been heard. Its records are the store's, committed, and the merge keeps
+// only those newer than the snapshot's, so they can be served at once; but
+// a change in between may be missing, so the position stays where it is,
+// for the store to move with Since: at the next reconcile, or, when the
+// notice's Prev names a change not heard, once that change has not been
+// heard for gapGrace (notices of different writers may arrive out of
+// order). The reconcile also undoes the records if the store never made
+// the change (unplacedTo is beyond its head). Asking the store for every
+// such notice would cost each process a query per change whenever writers
+// of the app run side by side.
+func (s *syncer) applyUnplaced(n Notice) {
+	changes := s.snaps.merge(n.Records, SourceStore)
+	s.unplacedTo = max(s.unplacedTo, n.Version)
+	if n.Prev > s.at.Version {
+		s.gaps.await(n.Prev, time.Now())
+	}
+	s.hooks.enqueue(changes)
+}
+
+// gapsOpen reports whether a change named by a notice's Prev has not been
+// heard, and whether one has not for gapGrace: then the follower asks the
+// store, which it would otherwise do only at its next reconcile.
+func (s *syncer) gapsOpen() (open, due bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.gaps.settle(s.at.Version)
+	return s.gaps.open(time.Now())
 }
 
 func cmpVersion(v, at int64) int {
@@ -278,8 +332,9 @@ func (s *syncer) reconcile(ctx context.Context) error {
 		s.failed(err)
 		return storeError("reconcile", err)
 	}
-	if h.Epoch == s.at.Epoch && h.Version < s.at.Version {
-		s.at = Position{} // the store never issued what the snapshot holds: it wins
+	if h.Epoch == s.at.Epoch && (h.Version < s.at.Version || h.Version < s.unplacedTo) {
+		s.at, s.unplacedTo = Position{}, 0 // the store never issued what the snapshot holds: it wins
+		s.gaps.reset()
 	}
 	if h != s.at {
 		return s.syncLocked(ctx)
@@ -331,6 +386,8 @@ func (s *syncer) syncLocked(ctx context.Context) error {
 	s.epochs.saw(d.At.Epoch)
 	var changes []fieldChange
 	if d.Full {
+		s.unplacedTo = 0
+		s.gaps.reset()
 		changes = s.snaps.replace(d.Records, d.At.Epoch)
 	} else {
 		changes = s.snaps.merge(d.Records, SourceStore)

@@ -181,11 +181,13 @@ func refused(err error) bool {
 //     other.
 //   - The app's lock is held shared by every writer of the app from
 //     before it takes a version until its commit is visible, so that
-//     writers run side by side. Since takes it exclusively while it reads
-//     (readBarrierSQL): once granted, every version of the app handed out
-//     before has committed or rolled back, which is the invariant Since
-//     relies on to never miss a write that commits after a greater
-//     version. After its last upsert, a writer tries to take it
+//     writers run side by side. Since notes the last version handed out
+//     and the transactions holding it, and waits until none of them does
+//     (awaitWritersSQL): every version handed out until then has committed
+//     or rolled back, which is the invariant Since relies on to never
+//     miss a write that commits after a greater version. It takes no lock,
+//     so it holds up no writer. After its last upsert, a writer tries to
+//     take it
 //     exclusively (writeSQL); one that is granted it was alone, keeps
 //     later writers waiting until its COMMIT, and knows its Prev
 //     (placeCTEs).

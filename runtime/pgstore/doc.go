@@ -83,17 +83,21 @@
 //     exact even when two writers race to create the same path: writers of
 //     one path wait for each other, writers of different paths do not;
 //   - the app's lock, held shared from before the writer takes a version
-//     until its commit is visible. Since takes it exclusively, for the
-//     length of its read: once it is granted, every writer of the app that
-//     took a version before has committed or rolled back, so Since never
-//     misses a write that commits after a greater version. This is the
-//     invariant the store relies on, and what makes the price of side by
-//     side writers fall on readers: a Since waits for the writes in
-//     flight, and new writers of the app wait for its read.
+//     until its commit is visible. Since first reads the last version
+//     handed out, notes the transactions holding the app's lock, and
+//     waits until none of them does (the function
+//     sysconfig_await_writers, which polls pg_locks and takes no lock), so
+//     every version up to the one it read has committed or rolled back by
+//     then; it reads after that, and hands out a position no greater than
+//     that version. So Since never misses a write that commits after a
+//     greater version: this is the invariant the store relies on. A Since
+//     waits for the writes of its app in flight; it holds up no writer and
+//     no other reader.
 //
 // The locks are keyed by the store's values table (its OID) and the app
 // or path, so stores in different schemas never wait for each other. Apps
 // never wait for each other, except on a collision of two 32-bit hashes.
+//
 // A sequence restarts when its tables are recreated, and goes back when
 // they are restored: the epoch, a time in microseconds that only grows, is
 // what orders the values of the new store after every value handed out

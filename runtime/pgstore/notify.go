@@ -20,7 +20,8 @@ const MaxNotificationSize = 7999
 // It places the change (see runtime.Notice): the change moved App, in
 // epoch Epoch, from version Prev to Version; Prev is -1 when the writer
 // did not know it (it ran beside other writers of the app: see
-// runtime.Applied.Prev), and a listener then reads the change with Since.
+// runtime.Applied.Prev): a listener applies its records, but learns from
+// Since where the app stands.
 // A store with Options.NoNotify sends none. Records are what it wrote,
 // when the payload fits in MaxNotificationSize and the store notifies
 // values (see Options.NotifyVersionsOnly); else they are left out, and a

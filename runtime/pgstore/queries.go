@@ -5,7 +5,7 @@ import "strings"
 // queries holds the store's SQL with the table and function names filled in.
 type queries struct {
 	load, since, head, history, write, place, notify, recordReveal, checkDeadline string
-	timeouts, writeLocks, readBarrier                                             string
+	timeouts, writeLocks, awaitWriters                                            string
 	fence, changeVersion, changeWrites                                            string
 	changes, changesWrites                                                        string
 }
@@ -23,6 +23,7 @@ func namer(schema string) *strings.Replacer {
 		"{history}", qualify(schema, historyTable),
 		"{conflict}", qualify(schema, conflictFunc),
 		"{check_deadline}", qualify(schema, checkDeadlineFunc),
+		"{await_writers}", qualify(schema, awaitWritersFunc),
 		"{meta}", qualify(schema, metaTable),
 		"{changes}", qualify(schema, changesTable),
 		"{migrations}", qualify(schema, migrationsTable),
@@ -79,7 +80,7 @@ func newQueries(schema string) queries {
 		checkDeadline: r.Replace(checkDeadlineSQL),
 		timeouts:      r.Replace(timeoutsSQL),
 		writeLocks:    r.Replace(writeLocksSQL),
-		readBarrier:   r.Replace(readBarrierSQL),
+		awaitWriters:  r.Replace(awaitWritersSQL),
 		fence:         r.Replace(fenceSQL),
 		changeVersion: r.Replace(changeVersionSQL),
 		changeWrites:  r.Replace(changeWritesSQL),
@@ -176,10 +177,6 @@ const (
 	// committed before it started (see Store.writeBatch).
 	beginSQL = `BEGIN ISOLATION LEVEL READ COMMITTED`
 
-	// beginReadSQL starts Since's transaction: each statement sees what
-	// committed before it started, the read after the barrier included.
-	beginReadSQL = `BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY`
-
 	// timeoutsSQL bounds every lock wait and every statement that follows,
 	// until the transaction ends, by what is left of its budget of $1
 	// milliseconds (see leftMsSQL).
@@ -195,8 +192,8 @@ const (
 	// one it selects from (Postgres does not merge a subquery whose
 	// results are volatile, or aggregates, into the query above it), so
 	// the app's lock comes after the paths': a writer waiting for it
-	// (behind a reader's barrier) holds path locks, but one holding it
-	// never waits for a path lock. Two writers of one path, or of two
+	// (behind a transaction that holds it exclusively) holds path locks,
+	// but one holding it never waits for a path lock. Two writers of one path, or of two
 	// paths whose hashes collide, wait for each other.
 	writeLocksSQL = `SELECT set_config('lock_timeout', t.left_ms, true), set_config('statement_timeout', t.left_ms, true)
 		FROM (SELECT {left_ms:$3} AS left_ms, app.locked FROM (
@@ -204,9 +201,10 @@ const (
 				SELECT count(pg_advisory_xact_lock({path_class}, s.key)) FROM (
 					SELECT DISTINCT hashtext(p.path) AS key FROM unnest($2::text[]) AS p(path) ORDER BY 1) AS s) AS paths) AS app) AS t`
 
-	// readBarrierSQL waits until no writer of app $1 is in flight, and
-	// keeps new ones out until the transaction ends (see Store.Since).
-	readBarrierSQL = `SELECT pg_advisory_xact_lock({app_key:$1})`
+	// awaitWritersSQL waits until every writer of app $1 in flight has
+	// committed or rolled back, and returns the last version handed out
+	// before (see sysconfig_await_writers in migrations/functions.sql).
+	awaitWritersSQL = `SELECT {await_writers}({app_key:$1}, {version_seq}::regclass)`
 
 	// checkDeadlineSQL aborts the transaction once it has lasted longer
 	// than $1 milliseconds (see sysconfig_check_deadline in migrations/functions.sql).
@@ -276,7 +274,7 @@ SELECT cur.value, cur.version, upserted.version, (SELECT epoch FROM {meta}) FROM
 // wait for the lock, and take greater versions). Prev is then the greater
 // of the versions the change replaced (old_version of its history rows)
 // and of the app's rows it did not touch. Otherwise it is -1: unknown,
-// and readers ask Since.
+// and readers learn from Since where the app stands.
 const placeCTEs = `w AS (
 	SELECT path, value, version, old_version FROM {history} WHERE change_id = $2::uuid
 ), head AS (

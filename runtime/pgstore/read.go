@@ -42,37 +42,31 @@ func inOrder(paths []string, found []runtime.Record, epoch int64) []runtime.Reco
 
 // Since returns what changed in app after from, in version order (see
 // runtime.Delta): the records with a greater version when from is in the
-// store's epoch, else every record of the app, Full. One round trip, one
-// read-only transaction; it never writes.
+// store's epoch, else every record of the app, Full. One round trip; it
+// never writes.
 //
 // Writers of an app run side by side, so versions of one app may commit
-// out of order. Since never misses one all the same: it first takes the
-// app's lock exclusively (see Store.writeBatch), which it is granted once
-// every writer of the app in flight has committed or rolled back, and
-// holds it, keeping new writers out, while it reads, from a snapshot taken
-// after the grant. Every version of the app handed out before the grant
-// is then committed and read, or never will be; every version handed out
-// after it is greater than every version read. So a caller that passes the
-// position it was given never misses a write.
+// out of order. Since never misses one all the same: it first waits until
+// every writer of the app in flight has committed or rolled back
+// (sysconfig_await_writers, which notes the last version handed out, L,
+// and the transactions then holding the app's lock, which every writer
+// holds from before it takes a version until its commit is visible; see
+// Store.writeBatch), then reads, from a snapshot taken after the wait.
+// Every version up to L that ever commits is then in the read; versions
+// above L may still be in flight below a greater one that is read, so the
+// position it returns is at most L, and the records above it are read
+// again next time. The wait holds up no writer and no other reader.
 func (s *Store) Since(ctx context.Context, app string, from runtime.Position) (runtime.Delta, error) {
-	conn, err := s.pool.Acquire(ctx)
-	if err != nil {
-		return runtime.Delta{}, fmt.Errorf("sysconfig/pgstore: since: %w", classify(err))
-	}
-	defer conn.Release()
-	var epoch int64
+	var last, epoch int64
 	var records []runtime.Record
 	var scanErr error
 	batch := &pgx.Batch{}
-	batch.Queue(beginReadSQL)
-	batch.Queue(s.q.readBarrier, app)
+	batch.Queue(s.q.awaitWriters, app).QueryRow(func(row pgx.Row) error { return row.Scan(&last) })
 	batch.Queue(s.q.since, app, from.Epoch, from.Version).Query(func(rows pgx.Rows) error {
 		epoch, records, scanErr = scanRecords(rows)
 		return scanErr
 	})
-	batch.Queue(commitSQL)
-	if err = cmp.Or(conn.SendBatch(ctx, batch).Close(), scanErr); err != nil {
-		rollback(ctx, conn)
+	if err := cmp.Or(s.pool.SendBatch(ctx, batch).Close(), scanErr); err != nil {
 		return runtime.Delta{}, fmt.Errorf("sysconfig/pgstore: since: %w", classify(err))
 	}
 	d := runtime.Delta{Records: records, Full: epoch != from.Epoch, At: runtime.Position{Epoch: epoch}}
@@ -80,7 +74,7 @@ func (s *Store) Since(ctx context.Context, app string, from runtime.Position) (r
 		d.At.Version = from.Version
 	}
 	if n := len(records); n > 0 {
-		d.At.Version = records[n-1].Version
+		d.At.Version = max(d.At.Version, min(last, records[n-1].Version))
 	}
 	return d, nil
 }

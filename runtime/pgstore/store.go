@@ -30,6 +30,7 @@ const (
 	versionSequence   = "sysconfig_version"
 	conflictFunc      = "sysconfig_conflict"
 	checkDeadlineFunc = "sysconfig_check_deadline"
+	awaitWritersFunc  = "sysconfig_await_writers"
 )
 
 // ddlLockKey is the advisory lock key EnsureSchema takes, the same for

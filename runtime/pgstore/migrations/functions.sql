@@ -41,3 +41,38 @@ BEGIN
     END IF;
 END
 $$;
+
+-- Since calls sysconfig_await_writers before it reads an app's records,
+-- with the app's lock key (the writers of the app hold it shared, from
+-- before they take a version until their commit is visible) and the
+-- version sequence. It reads the sequence's last value, then notes the
+-- transactions holding the app's lock, and waits until none of them holds
+-- it any more: every version handed out until then has by then committed
+-- or rolled back. It returns that last value (0 before the first). It
+-- takes no lock itself, so it never holds up a writer or another reader;
+-- writers that come later are not waited for. It polls pg_locks while it
+-- waits, after 0.5 ms, then twice as long each time up to 8 ms: the wait
+-- is bounded by the writers' own time limits, and by the caller's
+-- statement_timeout or cancellation.
+CREATE OR REPLACE FUNCTION sysconfig_await_writers(app_key bigint, version_seq regclass)
+RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    last bigint := pg_sequence_last_value(version_seq);
+    db oid := (SELECT oid FROM pg_database WHERE datname = current_database());
+    writers text[];
+    pause float8 := 0.0005;
+BEGIN
+    SELECT array_agg(virtualtransaction) INTO writers FROM pg_locks
+    WHERE locktype = 'advisory' AND database = db AND objsubid = 1 AND granted
+        AND classid = (app_key >> 32)::oid AND objid = (app_key & 4294967295)::oid
+        AND pid <> pg_backend_pid();
+    WHILE writers IS NOT NULL AND EXISTS (SELECT FROM pg_locks
+        WHERE locktype = 'advisory' AND database = db AND objsubid = 1 AND granted
+            AND classid = (app_key >> 32)::oid AND objid = (app_key & 4294967295)::oid
+            AND virtualtransaction = ANY (writers)) LOOP
+        PERFORM pg_sleep(pause);
+        pause := least(pause * 2, 0.008);
+    END LOOP;
+    RETURN coalesce(last, 0);
+END
+$$;
