@@ -230,6 +230,9 @@ func TestUnplacedNoticesAreServedWithoutAskingTheStore(t *testing.T) {
 	if n := r.store.since.Load() - base; n != 0 {
 		t.Errorf("the follower asked the store %d times for 21 unplaced notices", n)
 	}
+	if st := r.follower.Stats().Snapshot; st.Lag != 0 || st.Behind != 0 {
+		t.Errorf("Stats after every unplaced notice was applied: lag %d versions, behind %v; want none", st.Lag, st.Behind)
+	}
 
 	r = newNoticeRig(t, 20*time.Millisecond)
 	_ = r.commit(t, 1) // its notice is lost

@@ -55,8 +55,11 @@ type SnapshotStats struct {
 	// Announced is the newest version the store's notifications announced
 	// in this epoch, or Version if that is newer.
 	Announced int64
-	// Lag is Announced minus Version: how many versions the store has
-	// announced that the snapshot does not hold yet.
+	// Lag is how many versions the store has announced that the snapshot
+	// does not hold yet: Announced minus Version, or minus the newest
+	// change the snapshot applied ahead of its position (a notice it
+	// could not place: see "Following the store" in the package
+	// documentation), when that is newer.
 	Lag int64
 	// Behind is the time since the oldest notification the snapshot has
 	// not caught up with was heard; zero when Lag is.
@@ -297,6 +300,7 @@ type syncMeter struct {
 
 	mu          sync.Mutex
 	at          Position  // the syncer's position, as last moved
+	ahead       int64     // the newest change applied ahead of at, in at.Epoch
 	announced   int64     // the newest version announced in at.Epoch
 	behindSince time.Time // when the oldest announcement beyond at was heard; zero when none
 }
@@ -307,7 +311,7 @@ func (m *syncMeter) heard(version int64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.announced = max(m.announced, version)
-	if version > m.at.Version && m.behindSince.IsZero() {
+	if version > m.held() && m.behindSince.IsZero() {
 		m.behindSince = time.Now()
 	}
 }
@@ -318,13 +322,36 @@ func (m *syncMeter) moved(at Position) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if at.Epoch != m.at.Epoch {
-		m.announced = at.Version
+		m.announced, m.ahead = at.Version, 0
 	}
 	m.at = at
 	if at.Version >= m.announced {
 		m.behindSince = time.Time{}
 	}
 }
+
+// appliedAhead records that the snapshot holds the change of version,
+// applied ahead of its position.
+func (m *syncMeter) appliedAhead(version int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.ahead = max(m.ahead, version)
+	if m.ahead >= m.announced {
+		m.behindSince = time.Time{}
+	}
+}
+
+// dropAhead forgets the changes applied ahead of the position: the
+// snapshot was replaced with the store's records.
+func (m *syncMeter) dropAhead() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.ahead = 0
+}
+
+// held is the newest version the snapshot holds, at its position or
+// ahead of it (under mu).
+func (m *syncMeter) held() int64 { return max(m.at.Version, m.ahead) }
 
 // synced records a successful sync that brought the snapshot to at.
 func (m *syncMeter) synced(at Position) {
@@ -340,8 +367,8 @@ func (s *syncer) stats(now time.Time) SnapshotStats {
 	if !m.behindSince.IsZero() {
 		st.Behind = now.Sub(m.behindSince)
 	}
+	st.Lag = max(0, st.Announced-m.held())
 	m.mu.Unlock()
-	st.Lag = st.Announced - st.Version
 	if st.Lag == 0 {
 		st.Behind = 0
 	}

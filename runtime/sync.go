@@ -278,6 +278,7 @@ func (s *syncer) place(n Notice) int {
 func (s *syncer) applyUnplaced(n Notice) {
 	changes := s.snaps.merge(n.Records, SourceStore)
 	s.unplacedTo = max(s.unplacedTo, n.Version)
+	s.meter.appliedAhead(n.Version)
 	if n.Prev > s.at.Version {
 		s.gaps.await(n.Prev, time.Now())
 	}
@@ -388,6 +389,7 @@ func (s *syncer) syncLocked(ctx context.Context) error {
 	if d.Full {
 		s.unplacedTo = 0
 		s.gaps.reset()
+		s.meter.dropAhead()
 		changes = s.snaps.replace(d.Records, d.At.Epoch)
 	} else {
 		changes = s.snaps.merge(d.Records, SourceStore)

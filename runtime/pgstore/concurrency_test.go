@@ -113,3 +113,36 @@ func TestListenRefusedWithoutNotifications(t *testing.T) {
 		t.Errorf("Listen on a store with NoNotify = %v; want ErrMisconfigured", err)
 	}
 }
+
+// TestPrevUnknownWhenAnotherChangeLandsWithinIt: writer A takes versions
+// for its first two writes and waits on the second's row; writer B of
+// another field commits a version after them; A's third write then takes a
+// version after B's. A is alone when it finishes, but B's version lies
+// between A's first and last: a reader moving from A's Prev to A's last
+// version would skip it, so A must not claim to know its Prev.
+func TestPrevUnknownWhenAnotherChangeLandsWithinIt(t *testing.T) {
+	s, pool := newStore(t)
+	mustApply(t, s, "app", set("app.a.stuck", "0"))
+	release := lockRow(t, pool, "app.a.stuck")
+	aDone := make(chan []runtime.Applied, 1)
+	go func() {
+		a, err := s.Apply(testCtx(t), change("app", set("app.a.first", "A"), set("app.a.stuck", "A"), set("app.a.last", "A")))
+		if err != nil {
+			t.Error(err)
+		}
+		aDone <- a
+	}()
+	waitForLockWait(t, s, pool)
+	b := mustApply(t, s, "app", set("app.a.other", "B"))[0]
+	release()
+	a := <-aDone
+	if len(a) != 3 {
+		t.Fatalf("A applied %d writes", len(a))
+	}
+	if first, last := a[0].New.Version, a[2].New.Version; b.New.Version < first || b.New.Version > last {
+		t.Fatalf("B's version %d is not within A's %d–%d: the test did not interleave them", b.New.Version, first, last)
+	}
+	if a[0].Prev >= 0 {
+		t.Errorf("A claims Prev %d although B's version %d lies within its own", a[0].Prev, b.New.Version)
+	}
+}

@@ -148,19 +148,22 @@
 // LISTEN on any channel, so without that option such a role learns the
 // non-secret values written, whatever it may SELECT.
 //
-// Prev is computed in the transaction, after the change's record: the
+// Prev is computed in the transaction, after the change's writes: the
 // writer then tries to take the app's lock exclusively, and is granted it
 // when no other writer of the app is in flight, which it then keeps out
-// until its COMMIT. Only then is Prev known: the greater of the versions
-// the change replaced and of the app's rows it did not touch; otherwise
-// it is -1, unknown. Apply returns it in every runtime.Applied, and the
-// changes with a known Prev form one chain, which is what lets a reader
-// apply a notice without a query exactly when its Prev is the reader's
-// position (a notice with Prev -1 never is: the reader asks Since). A lone
-// writer, the common case, always knows its Prev. Head answers where an
-// app stands (its highest version, from the (app, version) index): a
-// reader's reconcile asks it and reads records with Since only when it
-// moved.
+// until its COMMIT. Only then, and if no other change's row has a version
+// between the change's first and last (another writer may have taken one
+// there and committed before the grant), is Prev known: the greater of
+// the versions the change replaced and of the app's rows it did not
+// touch; otherwise it is -1, unknown. Apply returns it in every
+// runtime.Applied, and the changes with a known Prev form one chain,
+// which is what lets a reader apply a notice and move its position
+// without a query exactly when its Prev is the reader's position (a
+// reader serves the records of any other notice, and leaves its position
+// to Since). A lone writer, the common case, always knows its Prev. Head
+// answers where an app stands (its highest version, from the (app,
+// version) index): a reader's reconcile asks it and reads records with
+// Since only when it moved.
 //
 // Options.NoNotify turns the notification off, for stores whose clients
 // all hear of changes through Redis (rediscache.Notifier): Postgres holds a

@@ -266,20 +266,27 @@ SELECT cur.value, cur.version, upserted.version, (SELECT epoch FROM {meta}) FROM
 // never commits.
 //
 // Prev, the app's highest version before the change, is known only when
-// the writer was alone (sysconfig.alone, set by writeSQL): it then holds
-// the app's lock exclusively, granted while no other transaction held it,
-// so every other writer that took a version before has committed or
-// rolled back, and this statement's snapshot, taken after the grant, sees
-// every version of the app below the change's (writers that come later
-// wait for the lock, and take greater versions). Prev is then the greater
-// of the versions the change replaced (old_version of its history rows)
-// and of the app's rows it did not touch. Otherwise it is -1: unknown,
+// the writer was alone at the end (sysconfig.alone, set by writeSQL): it
+// then holds the app's lock exclusively, granted while no other
+// transaction held it, so every other writer that took a version before
+// has committed or rolled back, and this statement's snapshot, taken
+// after the grant, sees every version of the app below the change's
+// (writers that come later wait for the lock, and take greater versions).
+// Prev is then the greater of the versions the change replaced
+// (old_version of its history rows) and of the app's rows it did not
+// touch — provided that no other change's row has a version between the
+// change's first and last: another writer may have taken one there and
+// committed before the grant, and a reader that moved from Prev to the
+// change's last version would skip it. Otherwise Prev is -1: unknown,
 // and readers learn from Since where the app stands.
 const placeCTEs = `w AS (
 	SELECT path, value, version, old_version FROM {history} WHERE change_id = $2::uuid
 ), head AS (
 	SELECT (SELECT epoch FROM {meta}) AS epoch, (SELECT max(version) FROM w) AS version,
-		CASE WHEN current_setting('sysconfig.alone', true) = 'true' THEN
+		CASE WHEN current_setting('sysconfig.alone', true) = 'true' AND NOT EXISTS (
+				SELECT FROM {values} AS v WHERE v.app = $1::text
+					AND v.version BETWEEN (SELECT min(version) FROM w) AND (SELECT max(version) FROM w)
+					AND v.version NOT IN (SELECT version FROM w)) THEN
 			greatest(coalesce((SELECT max(old_version) FROM w), 0),
 				coalesce((SELECT max(v.version) FROM {values} AS v
 					WHERE v.app = $1::text AND v.version < (SELECT min(version) FROM w)), 0))
