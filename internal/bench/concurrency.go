@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/go-sysconfig/sysconfig/internal/intschema"
 	"github.com/go-sysconfig/sysconfig/runtime"
 	"github.com/go-sysconfig/sysconfig/runtime/pgstore"
 	"github.com/go-sysconfig/sysconfig/runtime/rediscache"
@@ -28,16 +29,7 @@ const minConcurrentShare = 0.5
 
 // concSchema is row 16's app: one field per writer, so that writers of
 // one app write different fields.
-var concFields, concSchema = func() ([]*runtime.Field[int64], *runtime.Schema) {
-	n := slices.Max(writerCounts)
-	fields := make([]*runtime.Field[int64], n)
-	descs := make([]runtime.Descriptor, n)
-	for i := range fields {
-		fields[i] = runtime.IntField(fmt.Sprintf("f%02d", i), 0, runtime.Meta{})
-		descs[i] = fields[i]
-	}
-	return fields, runtime.NewSchema("conc", runtime.NewSection("main", "Main", "", descs...))
-}()
+var concFields, concSchema = intschema.New("conc", slices.Max(writerCounts))
 
 // writeMode is one column of row 16: how each writer writes.
 type writeMode struct {

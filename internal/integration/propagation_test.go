@@ -22,14 +22,20 @@ import (
 	"github.com/go-sysconfig/sysconfig/runtime/rediscache"
 )
 
-// started returns a started client, closed when t ends.
+// started returns a started client of itSchema, closed when t ends.
 func started(t testing.TB, store runtime.Store, cache runtime.Cache, opts runtime.Options) *runtime.Client {
 	t.Helper()
 	opts.Cache = cache
 	if opts.Secrets == nil {
 		opts.Secrets = oldKeys
 	}
-	c, err := runtime.NewClient(itSchema, store, opts)
+	return startedOf(t, itSchema, store, opts)
+}
+
+// startedOf returns a started client of schema, closed when t ends.
+func startedOf(t testing.TB, schema *runtime.Schema, store runtime.Store, opts runtime.Options) *runtime.Client {
+	t.Helper()
+	c, err := runtime.NewClient(schema, store, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

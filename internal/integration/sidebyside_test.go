@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-sysconfig/sysconfig/internal/intschema"
 	"github.com/go-sysconfig/sysconfig/runtime"
 	"github.com/go-sysconfig/sysconfig/runtime/pgstore"
 	"github.com/go-sysconfig/sysconfig/runtime/rediscache"
@@ -15,15 +16,7 @@ import (
 
 // sideFields are the fields of app "side", one per writer of
 // TestFollowersOfSideBySideWritersDoNotQueryPerChange.
-var sideFields, sideSchema = func() ([]*runtime.Field[int64], *runtime.Schema) {
-	fields := make([]*runtime.Field[int64], 8)
-	descs := make([]runtime.Descriptor, len(fields))
-	for i := range fields {
-		fields[i] = runtime.IntField(fmt.Sprintf("f%d", i), 0, runtime.Meta{})
-		descs[i] = fields[i]
-	}
-	return fields, runtime.NewSchema("side", runtime.NewSection("main", "Main", "", descs...))
-}()
+var sideFields, sideSchema = intschema.New("side", 8)
 
 // sinceCounter counts the Since calls made of a store.
 type sinceCounter struct {
@@ -49,16 +42,8 @@ func TestFollowersOfSideBySideWritersDoNotQueryPerChange(t *testing.T) {
 	quiet := pgstore.New(b.pool, pgstore.Options{Schema: b.schema, NoNotify: true})
 	counted := &sinceCounter{Store: quiet}
 	start := func(store runtime.Store) *runtime.Client {
-		c, err := runtime.NewClient(sideSchema, store, runtime.Options{ReconcileInterval: time.Hour, StalenessBound: 2 * time.Hour,
+		return startedOf(t, sideSchema, store, runtime.Options{ReconcileInterval: time.Hour, StalenessBound: 2 * time.Hour,
 			Notifier: rediscache.NewNotifier(b.redis, rediscache.NotifierOptions{Prefix: b.prefix})})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := c.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(c.Close)
-		return c
 	}
 	writer := start(quiet)
 	var fleet []*runtime.Client

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/go-sysconfig/sysconfig/internal/intschema"
 	"github.com/go-sysconfig/sysconfig/runtime"
 )
 
@@ -54,7 +55,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	fields, schema := newSchema(cfg.Workers)
+	fields, schema := intschema.New("race", cfg.Workers) // a field belongs to one schema: one per run
 	writer, err := newClient(schema, cfg.Store, cfg.Cache, cfg.StepTimeout)
 	if err != nil {
 		return Result{}, err
@@ -120,18 +121,6 @@ func (c *counters) add(stale bool) {
 
 func (c *counters) result() Result {
 	return Result{Trials: c.trials.Load(), Stale: c.stale.Load()}
-}
-
-// newSchema declares a fresh schema of n int fields, race.fields.f0…fn-1.
-// Fields can belong to one schema only, so every run declares its own.
-func newSchema(n int) ([]*runtime.Field[int64], *runtime.Schema) {
-	fields := make([]*runtime.Field[int64], n)
-	ds := make([]runtime.Descriptor, n)
-	for i := range fields {
-		fields[i] = runtime.IntField(fmt.Sprintf("f%d", i), 0, runtime.Meta{})
-		ds[i] = fields[i]
-	}
-	return fields, runtime.NewSchema("race", runtime.NewSection("fields", "Fields", "", ds...))
 }
 
 // newClient builds a client without a snapshot: every read goes through the

@@ -3,10 +3,9 @@
 package main
 
 import (
-	"fmt"
 	"time"
 
-	"github.com/go-sysconfig/sysconfig/runtime"
+	"github.com/go-sysconfig/sysconfig/internal/intschema"
 )
 
 // bound is the workers' staleness bound: short, so that a violation of it
@@ -23,14 +22,4 @@ const valueSpan = 1_000_000_000_000
 
 // soakFields are the fields of soakSchema, app "soak", section "main":
 // f00 … f15, ints with default 0 (never a value the soak writes).
-var soakFields, soakSchema = newSoakSchema()
-
-func newSoakSchema() ([]*runtime.Field[int64], *runtime.Schema) {
-	fields := make([]*runtime.Field[int64], fieldCount)
-	descs := make([]runtime.Descriptor, fieldCount)
-	for i := range fields {
-		fields[i] = runtime.IntField(fmt.Sprintf("f%02d", i), 0, runtime.Meta{})
-		descs[i] = fields[i]
-	}
-	return fields, runtime.NewSchema("soak", runtime.NewSection("main", "Main", "", descs...))
-}
+var soakFields, soakSchema = intschema.New("soak", fieldCount)
