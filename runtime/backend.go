@@ -105,6 +105,24 @@ type Delta struct {
 	At Position
 }
 
+// DeltaOf returns the Delta of a Since from from that read records, the
+// app's records above from (all of them when from is in another epoch), in
+// version order, in the store's epoch. Its position is the version of the
+// last record, or from's when nothing is newer, but never beyond upTo: a
+// store whose writers may commit out of version order passes the version
+// up to which every change that will ever commit has been read, and one
+// whose writers commit in version order passes math.MaxInt64.
+func DeltaOf(from Position, epoch int64, records []Record, upTo int64) Delta {
+	d := Delta{Records: records, Full: epoch != from.Epoch, At: Position{Epoch: epoch}}
+	if !d.Full {
+		d.At.Version = from.Version
+	}
+	if n := len(records); n > 0 {
+		d.At.Version = max(d.At.Version, min(upTo, records[n-1].Version))
+	}
+	return d
+}
+
 // Resolution is what Store.Resolve learned about a change.
 type Resolution struct {
 	// Committed is true when the change committed, with Applied its

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -71,22 +72,18 @@ func (s *Store) Since(ctx context.Context, app string, from runtime.Position) (r
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := runtime.Delta{At: runtime.Position{Epoch: s.epoch}}
+	var above int64
 	if from.Epoch == s.epoch {
-		d.At.Version = from.Version
-	} else {
-		d.Full = true
+		above = from.Version
 	}
+	var records []runtime.Record
 	for p, r := range s.records {
-		if strings.HasPrefix(p, app+".") && r.Version > d.At.Version {
-			d.Records = append(d.Records, r)
+		if strings.HasPrefix(p, app+".") && r.Version > above {
+			records = append(records, r)
 		}
 	}
-	slices.SortFunc(d.Records, func(a, b runtime.Record) int { return cmp.Compare(a.Version, b.Version) })
-	if n := len(d.Records); n > 0 {
-		d.At.Version = d.Records[n-1].Version
-	}
-	return d, nil
+	slices.SortFunc(records, func(a, b runtime.Record) int { return cmp.Compare(a.Version, b.Version) })
+	return runtime.DeltaOf(from, s.epoch, records, math.MaxInt64), nil
 }
 
 // Apply implements runtime.Store.

@@ -187,9 +187,8 @@ func refused(err error) bool {
 //     or rolled back, which is the invariant Since relies on to never
 //     miss a write that commits after a greater version. It takes no lock,
 //     so it holds up no writer. After its last upsert, a writer tries to
-//     take it
-//     exclusively (writeSQL); one that is granted it was alone, keeps
-//     later writers waiting until its COMMIT, and knows its Prev
+//     take it exclusively (writeSQL); one that is granted it was alone,
+//     keeps later writers waiting until its COMMIT, and knows its Prev
 //     (placeCTEs).
 //
 // Each statement after the locks gets a fresh snapshot (the transaction

@@ -1,7 +1,6 @@
 package pgstore
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -19,9 +18,10 @@ func (s *Store) Load(ctx context.Context, paths []string) ([]runtime.Record, err
 	if len(paths) == 0 {
 		return []runtime.Record{}, nil
 	}
-	epoch, found, err := s.records(ctx, "load", s.q.load, paths)
+	rows, _ := s.pool.Query(ctx, s.q.load, paths)
+	epoch, found, err := scanRecords(rows)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("sysconfig/pgstore: load: %w", classify(err))
 	}
 	return inOrder(paths, found, epoch), nil
 }
@@ -59,24 +59,16 @@ func inOrder(paths []string, found []runtime.Record, epoch int64) []runtime.Reco
 func (s *Store) Since(ctx context.Context, app string, from runtime.Position) (runtime.Delta, error) {
 	var last, epoch int64
 	var records []runtime.Record
-	var scanErr error
 	batch := &pgx.Batch{}
 	batch.Queue(s.q.awaitWriters, app).QueryRow(func(row pgx.Row) error { return row.Scan(&last) })
-	batch.Queue(s.q.since, app, from.Epoch, from.Version).Query(func(rows pgx.Rows) error {
-		epoch, records, scanErr = scanRecords(rows)
-		return scanErr
+	batch.Queue(s.q.since, app, from.Epoch, from.Version).Query(func(rows pgx.Rows) (err error) {
+		epoch, records, err = scanRecords(rows)
+		return err
 	})
-	if err := cmp.Or(s.pool.SendBatch(ctx, batch).Close(), scanErr); err != nil {
+	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
 		return runtime.Delta{}, fmt.Errorf("sysconfig/pgstore: since: %w", classify(err))
 	}
-	d := runtime.Delta{Records: records, Full: epoch != from.Epoch, At: runtime.Position{Epoch: epoch}}
-	if !d.Full {
-		d.At.Version = from.Version
-	}
-	if n := len(records); n > 0 {
-		d.At.Version = max(d.At.Version, min(last, records[n-1].Version))
-	}
-	return d, nil
+	return runtime.DeltaOf(from, epoch, records, last), nil
 }
 
 // Head returns the store's epoch and app's highest version (0 when it
@@ -123,17 +115,6 @@ func (s *Store) history(ctx context.Context, path string, limit int, upTo int64)
 		return nil, fmt.Errorf("sysconfig/pgstore: history: %w", classify(err))
 	}
 	return entries, nil
-}
-
-// records runs a query returning (epoch, path, value, version) rows (see
-// scanRecords), and returns the epoch and the records.
-func (s *Store) records(ctx context.Context, op, sql string, args ...any) (int64, []runtime.Record, error) {
-	rows, _ := s.pool.Query(ctx, sql, args...)
-	epoch, records, err := scanRecords(rows)
-	if err != nil {
-		return 0, nil, fmt.Errorf("sysconfig/pgstore: %s: %w", op, classify(err))
-	}
-	return epoch, records, nil
 }
 
 // scanRecords reads (epoch, path, value, version) rows, where a row with a

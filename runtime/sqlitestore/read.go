@@ -85,14 +85,7 @@ func (s *Store) Since(ctx context.Context, app string, from runtime.Position) (r
 	if err != nil {
 		return runtime.Delta{}, fmt.Errorf("sysconfig/sqlitestore: since: %w", classify(err))
 	}
-	d := runtime.Delta{Records: records, Full: at.epoch != from.Epoch, At: runtime.Position{Epoch: at.epoch}}
-	if !d.Full {
-		d.At.Version = from.Version
-	}
-	if n := len(records); n > 0 {
-		d.At.Version = records[n-1].Version
-	}
-	return d, nil
+	return runtime.DeltaOf(from, at.epoch, records, math.MaxInt64), nil
 }
 
 // Head returns where app stands: the store's epoch and the highest
