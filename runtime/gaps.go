@@ -67,14 +67,29 @@ func (g *gaps) settle(at int64) {
 // reset forgets everything, as after a full reload.
 func (g *gaps) reset() { *g = gaps{} }
 
-// open reports whether a gap is awaited, and whether one has been for
-// gapGrace at now.
-func (g *gaps) open(now time.Time) (any, due bool) {
+// next reports how long after now the oldest awaited gap has been open
+// for gapGrace (zero if it has), and false when none is awaited.
+func (g *gaps) next(now time.Time) (time.Duration, bool) {
+	if len(g.awaited) == 0 {
+		return 0, false
+	}
+	wait := gapGrace
 	for _, since := range g.awaited {
-		any = true
+		wait = min(wait, max(0, gapGrace-now.Sub(since)))
+	}
+	return wait, true
+}
+
+// takeDue forgets the gaps open for gapGrace at now, and reports whether
+// there were any: the caller asks the store for them, once (if it cannot,
+// the reconcile will).
+func (g *gaps) takeDue(now time.Time) bool {
+	due := false
+	for v, since := range g.awaited {
 		if now.Sub(since) >= gapGrace {
-			return true, true
+			delete(g.awaited, v)
+			due = true
 		}
 	}
-	return any, false
+	return due
 }

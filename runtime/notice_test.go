@@ -244,6 +244,23 @@ func TestUnplacedNoticesAreServedWithoutAskingTheStore(t *testing.T) {
 	r.serves(t, 3, "a later change, from its notice")
 }
 
+// TestGapIsAskedForWhileNoticesKeepComing: a change named by a notice's
+// Prev and never heard is asked of the store once it has been missing for
+// a moment, even while other notices keep arriving more often than that.
+func TestGapIsAskedForWhileNoticesKeepComing(t *testing.T) {
+	r := newNoticeRig(t, time.Hour)
+	before := r.store.since.Load()
+	_ = r.commit(t, 1)                 // its notice is lost
+	r.script.send(t, r.commit(t, 2))   // names it as its Prev
+	for v := int64(3); v < 3+40; v++ { // a notice every 5 ms for 200 ms, four times the grace
+		r.script.send(t, r.unplaced(t, v))
+		time.Sleep(runtime.GapGrace / 10)
+	}
+	if r.store.since.Load() == before {
+		t.Errorf("no Since for a gap missing for %v while notices kept coming", 40*runtime.GapGrace/10)
+	}
+}
+
 // unplaced commits max_items = v, like commit, and returns its notice with
 // its Prev unknown, as a store that ran it beside other writers sends it.
 func (r *noticeRig) unplaced(t *testing.T, v int64) runtime.Notice {

@@ -300,7 +300,7 @@ type syncMeter struct {
 
 	mu          sync.Mutex
 	at          Position  // the syncer's position, as last moved
-	ahead       int64     // the newest change applied ahead of at, in at.Epoch
+	ahead       int64     // the newest change applied ahead of at, in at.Epoch, since the last full reload
 	announced   int64     // the newest version announced in at.Epoch
 	behindSince time.Time // when the oldest announcement beyond at was heard; zero when none
 }
@@ -347,6 +347,14 @@ func (m *syncMeter) dropAhead() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.ahead = 0
+}
+
+// aheadVersion is the newest change applied ahead of the position since
+// the last full reload.
+func (m *syncMeter) aheadVersion() int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.ahead
 }
 
 // held is the newest version the snapshot holds, at its position or

@@ -61,19 +61,18 @@ type syncer struct {
 	epochs   *epochs
 	fields   []*fieldInfo // every field of the schema, in order
 
-	mu         sync.Mutex   // one sync at a time
-	at         Position     // every change up to here is in the snapshot (under mu)
-	unplacedTo int64        // the highest version applied from an unplaced notice, in at's epoch (under mu)
-	gaps       gaps         // changes named by a Prev but not heard (under mu)
-	lastOK     atomic.Int64 // unix nanoseconds when the last successful sync asked the store
-	ready      atomic.Bool
-	started    atomic.Bool
-	failing    atomic.Bool
-	inbox      inbox
-	meter      syncMeter // what Stats reports of syncs, notifications and lag
-	kick       chan struct{}
-	cancel     context.CancelFunc
-	wg         sync.WaitGroup
+	mu      sync.Mutex   // one sync at a time
+	at      Position     // every change up to here is in the snapshot (under mu)
+	gaps    gaps         // changes named by a Prev but not heard (under mu)
+	lastOK  atomic.Int64 // unix nanoseconds when the last successful sync asked the store
+	ready   atomic.Bool
+	started atomic.Bool
+	failing atomic.Bool
+	inbox   inbox
+	meter   syncMeter // what Stats reports of syncs, notifications and lag, and the version applied ahead, which reconcile checks
+	kick    chan struct{}
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
 }
 
 // start does Client.Start's work.
@@ -166,6 +165,13 @@ func (s *syncer) run(ctx context.Context) {
 	gap := time.NewTimer(gapGrace)
 	gap.Stop()
 	defer gap.Stop()
+	gapArmed := false // gap fires when the oldest open gap is due
+	armGap := func() {
+		if wait, open := s.nextGap(); open && !gapArmed {
+			gap.Reset(wait)
+			gapArmed = true
+		}
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -174,15 +180,13 @@ func (s *syncer) run(ctx context.Context) {
 			if s.applyHeard() {
 				_ = s.syncOnce(ctx)
 			}
-			if open, _ := s.gapsOpen(); open {
-				gap.Reset(gapGrace)
-			}
+			armGap()
 		case <-gap.C:
-			if open, due := s.gapsOpen(); due {
+			gapArmed = false
+			if s.takeDueGaps() {
 				_ = s.syncOnce(ctx)
-			} else if open {
-				gap.Reset(gapGrace)
 			}
+			armGap()
 		case <-t.C:
 			s.cache.probeIfDown()
 			s.cache.refillIfDue()
@@ -272,12 +276,11 @@ func (s *syncer) place(n Notice) int {
 // notice's Prev names a change not heard, once that change has not been
 // heard for gapGrace (notices of different writers may arrive out of
 // order). The reconcile also undoes the records if the store never made
-// the change (unplacedTo is beyond its head). Asking the store for every
+// the change (the version applied ahead is beyond its head). Asking the store for every
 // such notice would cost each process a query per change whenever writers
 // of the app run side by side.
 func (s *syncer) applyUnplaced(n Notice) {
 	changes := s.snaps.merge(n.Records, SourceStore)
-	s.unplacedTo = max(s.unplacedTo, n.Version)
 	s.meter.appliedAhead(n.Version)
 	if n.Prev > s.at.Version {
 		s.gaps.await(n.Prev, time.Now())
@@ -285,14 +288,24 @@ func (s *syncer) applyUnplaced(n Notice) {
 	s.hooks.enqueue(changes)
 }
 
-// gapsOpen reports whether a change named by a notice's Prev has not been
-// heard, and whether one has not for gapGrace: then the follower asks the
-// store, which it would otherwise do only at its next reconcile.
-func (s *syncer) gapsOpen() (open, due bool) {
+// nextGap reports how long until a change named by a notice's Prev, and
+// still not heard nor reached, has not been heard for gapGrace, and false
+// when there is none. The follower then asks the store (takeDueGaps),
+// which it would otherwise do only at its next reconcile.
+func (s *syncer) nextGap() (time.Duration, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.gaps.settle(s.at.Version)
-	return s.gaps.open(time.Now())
+	return s.gaps.next(time.Now())
+}
+
+// takeDueGaps forgets the gaps open for gapGrace, and reports whether there
+// were any: the follower asks the store for them, once.
+func (s *syncer) takeDueGaps() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.gaps.settle(s.at.Version)
+	return s.gaps.takeDue(time.Now())
 }
 
 func cmpVersion(v, at int64) int {
@@ -333,9 +346,8 @@ func (s *syncer) reconcile(ctx context.Context) error {
 		s.failed(err)
 		return storeError("reconcile", err)
 	}
-	if h.Epoch == s.at.Epoch && (h.Version < s.at.Version || h.Version < s.unplacedTo) {
-		s.at, s.unplacedTo = Position{}, 0 // the store never issued what the snapshot holds: it wins
-		s.gaps.reset()
+	if h.Epoch == s.at.Epoch && (h.Version < s.at.Version || h.Version < s.meter.aheadVersion()) {
+		s.at = Position{} // the store never issued what the snapshot holds: it wins (a full reload)
 	}
 	if h != s.at {
 		return s.syncLocked(ctx)
@@ -387,7 +399,6 @@ func (s *syncer) syncLocked(ctx context.Context) error {
 	s.epochs.saw(d.At.Epoch)
 	var changes []fieldChange
 	if d.Full {
-		s.unplacedTo = 0
 		s.gaps.reset()
 		s.meter.dropAhead()
 		changes = s.snaps.replace(d.Records, d.At.Epoch)
